@@ -1,0 +1,100 @@
+//! Decoders: bytes of one input in, canonical point batches out.
+//!
+//! The format is sniffed from the content, never trusted from the file name: readsb writes
+//! gzip into files named `.json`. Decoders never open files or fetch URLs.
+
+mod compression;
+mod point_table;
+mod readsb_trace;
+
+use arrow::array::RecordBatch;
+use bytes::Bytes;
+
+pub use compression::{Compression, MAX_DECOMPRESSED_BYTES};
+
+use crate::points::RejectCounts;
+
+/// The formats skyhex reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// readsb `trace_full` / `trace_recent` JSON.
+    ReadsbTrace,
+    /// An Apache Parquet table of points.
+    Parquet,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ReadsbTrace => "readsb trace",
+            Self::Parquet => "Parquet",
+        }
+    }
+}
+
+/// What one input decoded to.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub format: Format,
+    /// Accepted points in the canonical schema ([`crate::points::schema`]).
+    pub batches: Vec<RecordBatch>,
+    pub rejected: RejectCounts,
+}
+
+/// Why an input could not be read. Messages say what is wrong; the caller adds the input's name.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read: {0}")]
+    Io(String),
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a supported format (content starts with {0})")]
+    UnknownFormat(String),
+    #[error("gzip data is corrupt or truncated: {0}")]
+    Gzip(#[source] std::io::Error),
+    #[error("zstd data is corrupt or truncated: {0}")]
+    Zstd(#[source] std::io::Error),
+    #[error("not a readsb trace: {0}")]
+    Json(#[source] serde_json::Error),
+    #[error("unreadable Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    #[error("unreadable table: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    #[error("no {role} column (looked for {aliases})")]
+    MissingColumn { role: &'static str, aliases: String },
+    #[error("column {column:?} has type {data_type}, which cannot hold {role}")]
+    ColumnType { column: String, data_type: String, role: &'static str },
+}
+
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// Decodes one input, whatever its supported format and compression.
+pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
+    if content.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let plain = compression::decompress(content)?;
+    if plain.starts_with(PARQUET_MAGIC) {
+        return point_table::decode_parquet(plain);
+    }
+    match first_non_whitespace(&plain) {
+        Some(b'{') => readsb_trace::decode(&plain),
+        Some(_) => Err(IngestError::UnknownFormat(preview(&plain))),
+        None => Err(IngestError::Empty),
+    }
+}
+
+fn first_non_whitespace(bytes: &[u8]) -> Option<u8> {
+    bytes.iter().copied().find(|byte| !byte.is_ascii_whitespace())
+}
+
+/// The first bytes of unrecognised content, printable and short, for error messages.
+fn preview(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(8)];
+    if head.iter().all(|byte| byte.is_ascii_graphic() || *byte == b' ') {
+        format!("{:?}", String::from_utf8_lossy(head))
+    } else {
+        let hex: Vec<String> = head.iter().map(|byte| format!("{byte:02x}")).collect();
+        format!("bytes {}", hex.join(" "))
+    }
+}

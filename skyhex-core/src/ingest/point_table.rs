@@ -1,0 +1,285 @@
+//! Tables of points (Parquet now; the same column resolution serves any Arrow table):
+//! columns are found by common aliases and converted to the canonical units.
+
+use arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, RecordBatch, RecordBatchReader, StringArray,
+    TimestampMillisecondArray,
+};
+use arrow::compute::{cast_with_options, CastOptions};
+use arrow::datatypes::{DataType, Float64Type, Schema, TimeUnit, TimestampMillisecondType};
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+
+use super::{Decoded, Format, IngestError};
+use crate::points::{Point, PointsBuilder, RejectCounts, Rejection};
+
+/// Rows per decoded batch: large enough to amortise per-batch work, small enough to stream.
+const BATCH_ROWS: usize = 64 * 1024;
+
+const FEET_PER_METRE: f64 = 1.0 / 0.3048;
+
+/// Column roles and the names (compared case-insensitively) that fill them, in order of preference.
+const ADDRESS_ALIASES: &[&str] = &["icao", "hex", "icao24", "address"];
+const TIME_ALIASES: &[&str] = &["ts", "timestamp", "time"];
+const LAT_ALIASES: &[&str] = &["lat", "latitude"];
+const LON_ALIASES: &[&str] = &["lon", "lng", "long", "longitude"];
+/// Altitudes in feet.
+const ALT_FT_ALIASES: &[&str] = &["alt_ft", "alt_baro", "altitude", "alt", "altitude_ft"];
+/// Altitudes in metres (OpenSky state vectors).
+const ALT_M_ALIASES: &[&str] = &["baroaltitude", "geoaltitude", "alt_m", "altitude_m"];
+const ON_GROUND_ALIASES: &[&str] = &["onground", "on_ground"];
+const GS_KT_ALIASES: &[&str] = &["gs_kt", "gs", "ground_speed"];
+const TRACK_ALIASES: &[&str] = &["track_deg", "track", "true_track", "heading"];
+const CALLSIGN_ALIASES: &[&str] = &["callsign", "flight"];
+const SQUAWK_ALIASES: &[&str] = &["squawk"];
+
+/// Where each canonical role lives in a source schema (column indexes).
+#[derive(Debug, Clone)]
+struct ColumnMap {
+    address: Option<usize>,
+    time: Option<usize>,
+    lat: usize,
+    lon: usize,
+    alt: Option<(usize, f64)>,
+    on_ground: Option<usize>,
+    gs_kt: Option<usize>,
+    track_deg: Option<usize>,
+    callsign: Option<usize>,
+    squawk: Option<usize>,
+}
+
+impl ColumnMap {
+    fn resolve(schema: &Schema) -> Result<Self, IngestError> {
+        let find = |aliases: &[&str]| {
+            aliases.iter().find_map(|alias| {
+                schema.fields().iter().position(|field| field.name().eq_ignore_ascii_case(alias))
+            })
+        };
+        let require = |role, aliases: &[&str]| {
+            find(aliases).ok_or_else(|| IngestError::MissingColumn { role, aliases: aliases.join(", ") })
+        };
+        let alt = find(ALT_FT_ALIASES)
+            .map(|index| (index, 1.0))
+            .or_else(|| find(ALT_M_ALIASES).map(|index| (index, FEET_PER_METRE)));
+        Ok(Self {
+            address: find(ADDRESS_ALIASES),
+            time: find(TIME_ALIASES),
+            lat: require("latitude", LAT_ALIASES)?,
+            lon: require("longitude", LON_ALIASES)?,
+            alt,
+            on_ground: find(ON_GROUND_ALIASES),
+            gs_kt: find(GS_KT_ALIASES),
+            track_deg: find(TRACK_ALIASES),
+            callsign: find(CALLSIGN_ALIASES),
+            squawk: find(SQUAWK_ALIASES),
+        })
+    }
+
+    fn indices(&self) -> Vec<usize> {
+        let mut indices: Vec<usize> = [self.address, self.time, Some(self.lat), Some(self.lon)]
+            .into_iter()
+            .chain([self.alt.map(|(index, _)| index), self.on_ground, self.gs_kt, self.track_deg])
+            .chain([self.callsign, self.squawk])
+            .flatten()
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+    }
+}
+
+/// Decodes a Parquet file of points, row group by row group.
+pub fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(content)?;
+    let wanted = ColumnMap::resolve(builder.schema())?.indices();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
+    let reader = builder.with_projection(mask).with_batch_size(BATCH_ROWS).build()?;
+    let mut converter = BatchConverter { columns: ColumnMap::resolve(&reader.schema())?, time_scale: TimeScale::default() };
+    let mut batches = Vec::new();
+    let mut rejected = RejectCounts::default();
+    for batch in reader {
+        let (points, batch_rejected) = converter.convert(&batch?)?;
+        rejected.merge(&batch_rejected);
+        if points.num_rows() > 0 {
+            batches.push(points);
+        }
+    }
+    Ok(Decoded { format: Format::Parquet, batches, rejected })
+}
+
+/// The multiplier from a numeric time column's values to milliseconds, guessed once from
+/// the magnitude of its first value (epoch seconds are ~1e9, milliseconds ~1e12).
+#[derive(Debug, Clone, Copy, Default)]
+struct TimeScale(Option<f64>);
+
+impl TimeScale {
+    fn to_millis(&mut self, value: f64) -> i64 {
+        let scale = *self.0.get_or_insert(match value.abs() {
+            magnitude if magnitude >= 1e17 => 1e-6,
+            magnitude if magnitude >= 1e14 => 1e-3,
+            magnitude if magnitude >= 1e11 => 1.0,
+            _ => 1e3,
+        });
+        (value * scale).round() as i64
+    }
+}
+
+/// Converts source batches (all of one schema) to canonical batches.
+struct BatchConverter {
+    columns: ColumnMap,
+    time_scale: TimeScale,
+}
+
+/// The source columns of one batch, cast to the types the canonical schema needs.
+struct SourceColumns {
+    lat: Float64Array,
+    lon: Float64Array,
+    /// The columns before casting, to tell unparseable values from nulls.
+    lat_raw: ArrayRef,
+    lon_raw: ArrayRef,
+    address: Option<StringArray>,
+    time: Option<TimeColumn>,
+    alt: Option<(Float64Array, f64)>,
+    on_ground: Option<BooleanArray>,
+    gs_kt: Option<Float64Array>,
+    track_deg: Option<Float64Array>,
+    callsign: Option<StringArray>,
+    squawk: Option<StringArray>,
+}
+
+impl SourceColumns {
+    fn cast(batch: &RecordBatch, columns: &ColumnMap) -> Result<Self, IngestError> {
+        let float = |index, role| as_f64(batch, index, role);
+        let optional_float = |index: Option<usize>, role| index.map(|index| float(index, role)).transpose();
+        let optional_text = |index: Option<usize>, role| index.map(|index| as_text(batch, index, role)).transpose();
+        Ok(Self {
+            lat: float(columns.lat, "latitude")?,
+            lon: float(columns.lon, "longitude")?,
+            lat_raw: batch.column(columns.lat).clone(),
+            lon_raw: batch.column(columns.lon).clone(),
+            address: optional_text(columns.address, "aircraft address")?,
+            time: columns.time.map(|index| as_time(batch, index)).transpose()?,
+            alt: columns.alt.map(|(index, scale)| Ok::<_, IngestError>((float(index, "altitude")?, scale))).transpose()?,
+            on_ground: columns.on_ground.map(|index| as_bool(batch, index)).transpose()?,
+            gs_kt: optional_float(columns.gs_kt, "ground speed")?,
+            track_deg: optional_float(columns.track_deg, "track")?,
+            callsign: optional_text(columns.callsign, "callsign")?,
+            squawk: optional_text(columns.squawk, "squawk")?,
+        })
+    }
+
+    /// Why the row's position is absent, when it is.
+    fn missing_position(&self, row: usize) -> Option<Rejection> {
+        let unparseable = |cast: &Float64Array, raw: &ArrayRef| cast.is_null(row) && raw.is_valid(row);
+        if unparseable(&self.lat, &self.lat_raw) || unparseable(&self.lon, &self.lon_raw) {
+            Some(Rejection::NonNumericCoordinate)
+        } else if self.lat.is_null(row) || self.lon.is_null(row) {
+            Some(Rejection::MissingCoordinate)
+        } else {
+            None
+        }
+    }
+}
+
+fn float_at(array: Option<&Float64Array>, row: usize) -> Option<f64> {
+    array.filter(|array| array.is_valid(row)).map(|array| array.value(row))
+}
+
+fn text_at(array: Option<&StringArray>, row: usize) -> Option<&str> {
+    array.filter(|array| array.is_valid(row)).map(|array| array.value(row))
+}
+
+impl BatchConverter {
+    fn convert(&mut self, batch: &RecordBatch) -> Result<(RecordBatch, RejectCounts), IngestError> {
+        let source = SourceColumns::cast(batch, &self.columns)?;
+        let mut builder = PointsBuilder::with_capacity(batch.num_rows());
+        let mut address = String::new();
+        for row in 0..batch.num_rows() {
+            if let Some(reason) = source.missing_position(row) {
+                builder.reject(reason);
+                continue;
+            }
+            let has_address = text_at(source.address.as_ref(), row).map(|text| {
+                address.clear();
+                address.push_str(text.trim());
+                address.make_ascii_lowercase();
+            });
+            builder.push(&Point {
+                address: has_address.map(|()| address.as_str()),
+                time_ms: source.time.as_ref().and_then(|time| self.time_ms(time, row)),
+                lat: source.lat.value(row),
+                lon: source.lon.value(row),
+                alt_ft: source.alt.as_ref().and_then(|(alt, scale)| float_at(Some(alt), row).map(|alt| alt * scale)),
+                on_ground: source.on_ground.as_ref().is_some_and(|ground| ground.is_valid(row) && ground.value(row)),
+                gs_kt: float_at(source.gs_kt.as_ref(), row),
+                track_deg: float_at(source.track_deg.as_ref(), row),
+                flags: 0,
+                source: None,
+                callsign: text_at(source.callsign.as_ref(), row).map(str::trim).filter(|callsign| !callsign.is_empty()),
+                squawk: text_at(source.squawk.as_ref(), row),
+            });
+        }
+        Ok(builder.finish())
+    }
+
+    fn time_ms(&mut self, time: &TimeColumn, row: usize) -> Option<i64> {
+        match time {
+            TimeColumn::Millis(array) => array.is_valid(row).then(|| array.value(row)),
+            TimeColumn::Numeric(array) => float_at(Some(array), row).map(|value| self.time_scale.to_millis(value)),
+        }
+    }
+}
+
+/// A time column either already in Arrow timestamps (normalised to milliseconds) or numeric
+/// epoch values whose unit is guessed from their magnitude.
+enum TimeColumn {
+    Millis(TimestampMillisecondArray),
+    Numeric(Float64Array),
+}
+
+fn as_time(batch: &RecordBatch, index: usize) -> Result<TimeColumn, IngestError> {
+    let column = batch.column(index);
+    match column.data_type() {
+        DataType::Timestamp(_, zone) => {
+            let millis = DataType::Timestamp(TimeUnit::Millisecond, zone.clone());
+            let cast = cast_with_options(column, &millis, &CastOptions::default())?;
+            Ok(TimeColumn::Millis(cast.as_primitive::<TimestampMillisecondType>().clone()))
+        }
+        data_type if data_type.is_numeric() => Ok(TimeColumn::Numeric(as_f64(batch, index, "time")?)),
+        data_type => Err(column_type_error(batch, index, data_type, "time")),
+    }
+}
+
+/// Casts a numeric or text column to Float64; unparseable text becomes null.
+fn as_f64(batch: &RecordBatch, index: usize, role: &'static str) -> Result<Float64Array, IngestError> {
+    let column = batch.column(index);
+    let data_type = column.data_type();
+    if !(data_type.is_numeric() || matches!(data_type, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) {
+        return Err(column_type_error(batch, index, data_type, role));
+    }
+    let cast = cast_with_options(column, &DataType::Float64, &CastOptions { safe: true, ..CastOptions::default() })?;
+    Ok(cast.as_primitive::<Float64Type>().clone())
+}
+
+fn as_text(batch: &RecordBatch, index: usize, role: &'static str) -> Result<StringArray, IngestError> {
+    let column = batch.column(index);
+    let cast = cast_with_options(column, &DataType::Utf8, &CastOptions::default())
+        .map_err(|_| column_type_error(batch, index, column.data_type(), role))?;
+    Ok(cast.as_string::<i32>().clone())
+}
+
+fn as_bool(batch: &RecordBatch, index: usize) -> Result<BooleanArray, IngestError> {
+    let column = batch.column(index);
+    let cast = cast_with_options(column, &DataType::Boolean, &CastOptions::default())
+        .map_err(|_| column_type_error(batch, index, column.data_type(), "on-ground flag"))?;
+    Ok(cast.as_boolean().clone())
+}
+
+fn column_type_error(batch: &RecordBatch, index: usize, data_type: &DataType, role: &'static str) -> IngestError {
+    IngestError::ColumnType {
+        column: batch.schema().field(index).name().clone(),
+        data_type: data_type.to_string(),
+        role,
+    }
+}

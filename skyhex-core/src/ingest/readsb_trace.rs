@@ -1,0 +1,328 @@
+//! readsb `trace_full_<hex>.json` / `trace_recent_<hex>.json` files.
+//!
+//! Top level: `{"icao": "3c66b0", "timestamp": 1663259853.016, "trace": [[...], ...]}`.
+//! A point is a positional array of 9, 14 or 15 elements (`design/FORMATS.md` in the
+//! project's shared notes); its time is `timestamp + point[0]` seconds. Every slot is read
+//! leniently: a value of the wrong type becomes "unknown" (or rejects the point when it is a
+//! coordinate) instead of failing the whole file.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{Decoded, Format, IngestError};
+use crate::points::{Point, PointsBuilder, Rejection};
+
+/// Decodes the (already decompressed) JSON of one trace file.
+pub fn decode(json: &[u8]) -> Result<Decoded, IngestError> {
+    let file: TraceFile = serde_json::from_slice(json).map_err(IngestError::Json)?;
+    let address = normalise_address(&file.icao);
+    let base_ms = file.timestamp * 1000.0;
+    let mut builder = PointsBuilder::with_capacity(file.trace.len());
+    let mut carried = Details::default();
+    for raw in &file.trace {
+        let RawPoint::Array(slots) = raw else {
+            builder.reject(Rejection::MalformedPoint);
+            continue;
+        };
+        carried.carry_forward(&slots.details);
+        let position = slots.lat.coordinate().and_then(|lat| Ok((lat, slots.lon.coordinate()?)));
+        let (lat, lon) = match position {
+            Ok(position) => position,
+            Err(reason) => {
+                builder.reject(reason);
+                continue;
+            }
+        };
+        builder.push(&Point {
+            address: Some(&address),
+            time_ms: slots.offset.number().map(|secs| (base_ms + secs * 1000.0).round() as i64),
+            lat,
+            lon,
+            alt_ft: slots.alt.number(),
+            on_ground: matches!(slots.alt, Slot::Ground),
+            gs_kt: slots.gs.number(),
+            track_deg: slots.track.number(),
+            flags: slots.flags.number().map_or(0, |flags| flags as u8),
+            source: slots.source.text(),
+            callsign: carried.flight.as_deref(),
+            squawk: carried.squawk.as_deref(),
+        });
+    }
+    let (batch, rejected) = builder.finish();
+    Ok(Decoded { format: Format::ReadsbTrace, batches: vec![batch], rejected })
+}
+
+/// readsb addresses are lowercase hex; `~` marks a non-ICAO address and stays.
+fn normalise_address(icao: &str) -> String {
+    icao.trim().to_ascii_lowercase()
+}
+
+#[derive(Deserialize)]
+struct TraceFile {
+    icao: String,
+    timestamp: f64,
+    trace: Vec<RawPoint>,
+}
+
+/// One element of `trace`: normally an array; anything else is a malformed point.
+enum RawPoint {
+    Array(Box<Slots>),
+    Malformed,
+}
+
+/// The slots of a point that skyhex keeps.
+#[derive(Default)]
+struct Slots {
+    offset: Slot,
+    lat: Slot,
+    lon: Slot,
+    alt: Slot,
+    gs: Slot,
+    track: Slot,
+    flags: Slot,
+    details: Option<Details>,
+    source: Slot,
+}
+
+/// A lenient reading of one scalar slot.
+#[derive(Default)]
+enum Slot {
+    #[default]
+    Missing,
+    Number(f64),
+    /// The altitude slot's `"ground"`.
+    Ground,
+    Text(Box<str>),
+    /// A value of a type the slot never holds.
+    Other,
+}
+
+impl Slot {
+    fn number(&self) -> Option<f64> {
+        match *self {
+            Self::Number(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn coordinate(&self) -> Result<f64, Rejection> {
+        match self {
+            Self::Number(value) => Ok(*value),
+            Self::Missing => Err(Rejection::MissingCoordinate),
+            Self::Ground | Self::Text(_) | Self::Other => Err(Rejection::NonNumericCoordinate),
+        }
+    }
+}
+
+/// The fields of the details object (slot 8) that carry forward to later points.
+#[derive(Default)]
+struct Details {
+    flight: Option<Box<str>>,
+    squawk: Option<Box<str>>,
+}
+
+impl Details {
+    /// Takes the callsign and squawk of `update` where it has them.
+    fn carry_forward(&mut self, update: &Option<Self>) {
+        let Some(update) = update else { return };
+        if let Some(flight) = &update.flight {
+            let callsign = flight.trim();
+            self.flight = (!callsign.is_empty()).then(|| callsign.into());
+        }
+        if update.squawk.is_some() {
+            self.squawk.clone_from(&update.squawk);
+        }
+    }
+}
+
+/// Visitor methods that answer every scalar (and null) with one fallback value.
+macro_rules! scalars_as {
+    ($fallback:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($fallback)
+        }
+    };
+}
+
+impl<'de> Deserialize<'de> for RawPoint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PointVisitor)
+    }
+}
+
+struct PointVisitor;
+
+impl<'de> Visitor<'de> for PointVisitor {
+    type Value = RawPoint;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a trace point array")
+    }
+
+    scalars_as!(RawPoint::Malformed);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPoint, A::Error> {
+        let mut slots = Slots::default();
+        for index in 0.. {
+            let more = match index {
+                0 => next_slot(&mut seq, &mut slots.offset)?,
+                1 => next_slot(&mut seq, &mut slots.lat)?,
+                2 => next_slot(&mut seq, &mut slots.lon)?,
+                3 => next_slot(&mut seq, &mut slots.alt)?,
+                4 => next_slot(&mut seq, &mut slots.gs)?,
+                5 => next_slot(&mut seq, &mut slots.track)?,
+                6 => next_slot(&mut seq, &mut slots.flags)?,
+                8 => seq.next_element::<LenientDetails>()?.map(|details| slots.details = details.0).is_some(),
+                9 => next_slot(&mut seq, &mut slots.source)?,
+                _ => seq.next_element::<IgnoredAny>()?.is_some(),
+            };
+            if !more {
+                break;
+            }
+        }
+        Ok(RawPoint::Array(Box::new(slots)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPoint, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(RawPoint::Malformed)
+    }
+}
+
+/// Reads the next element into `slot`; false when the array has ended.
+fn next_slot<'de, A: SeqAccess<'de>>(seq: &mut A, slot: &mut Slot) -> Result<bool, A::Error> {
+    let next = seq.next_element::<Slot>()?;
+    let more = next.is_some();
+    if let Some(value) = next {
+        *slot = value;
+    }
+    Ok(more)
+}
+
+impl<'de> Deserialize<'de> for Slot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SlotVisitor)
+    }
+}
+
+struct SlotVisitor;
+
+impl<'de> Visitor<'de> for SlotVisitor {
+    type Value = Slot;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a trace point value")
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Slot, E> {
+        Ok(Slot::Number(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Slot, E> {
+        Ok(Slot::Number(value as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Slot, E> {
+        Ok(Slot::Number(value as f64))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Slot, E> {
+        Ok(if value == "ground" { Slot::Ground } else { Slot::Text(value.into()) })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Slot, E> {
+        Ok(Slot::Missing)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Slot, E> {
+        Ok(Slot::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Slot::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Slot::Other)
+    }
+}
+
+/// The details slot: an object, or null (anything else is ignored).
+struct LenientDetails(Option<Details>);
+
+impl<'de> Deserialize<'de> for LenientDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DetailsVisitor)
+    }
+}
+
+/// Keys of the details object, matched without allocating.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum DetailsKey {
+    Flight,
+    Squawk,
+    #[serde(other)]
+    Other,
+}
+
+struct DetailsVisitor;
+
+impl<'de> Visitor<'de> for DetailsVisitor {
+    type Value = LenientDetails;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a details object")
+    }
+
+    scalars_as!(LenientDetails(None));
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientDetails, A::Error> {
+        let mut details = Details::default();
+        while let Some(key) = map.next_key::<DetailsKey>()? {
+            let field = match key {
+                DetailsKey::Flight => &mut details.flight,
+                DetailsKey::Squawk => &mut details.squawk,
+                DetailsKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if let Slot::Text(text) = map.next_value::<Slot>()? {
+                *field = Some(text);
+            }
+        }
+        Ok(LenientDetails(Some(details)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientDetails, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(LenientDetails(None))
+    }
+}

@@ -1,0 +1,339 @@
+//! The canonical points schema: every decoder emits Arrow record batches of this shape,
+//! so everything downstream is blind to the input format.
+//!
+//! Only accepted points are stored; a point is accepted when it has a latitude and a
+//! longitude, both finite, with -90 <= lat <= 90 and -180 <= lon <= 180. Every other point
+//! is counted in [`RejectCounts`] under its [`Rejection`] reason.
+
+use std::sync::{Arc, LazyLock};
+
+use arrow::array::{
+    Array, ArrayBuilder, ArrayRef, BooleanArray, BooleanBuilder, Float64Array, Float64Builder, RecordBatch,
+    StringArray, StringBuilder, TimestampMillisecondArray, TimestampMillisecondBuilder, UInt8Array,
+    UInt8Builder,
+};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use serde::Serialize;
+
+/// Column names of the canonical schema.
+pub mod column {
+    pub const ADDRESS: &str = "address";
+    pub const TIME: &str = "time";
+    pub const LAT: &str = "lat";
+    pub const LON: &str = "lon";
+    pub const ALT_FT: &str = "alt_ft";
+    pub const ON_GROUND: &str = "on_ground";
+    pub const GS_KT: &str = "gs_kt";
+    pub const TRACK_DEG: &str = "track_deg";
+    pub const FLAGS: &str = "flags";
+    pub const SOURCE: &str = "source";
+    pub const CALLSIGN: &str = "callsign";
+    pub const SQUAWK: &str = "squawk";
+}
+
+/// The canonical points schema.
+///
+/// - `address`: aircraft address as lowercase hex; non-ICAO addresses keep readsb's `~` prefix.
+/// - `time`: UTC, millisecond precision.
+/// - `alt_ft`: barometric altitude in feet (null when unknown or on the ground).
+/// - `flags`: readsb trace flags (1 stale, 2 new leg, 4 geometric vertical rate, 8 geometric altitude).
+/// - `source`: readsb source / address type such as `adsb_icao` or `mlat`.
+pub fn schema() -> SchemaRef {
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
+        let utc = Some(Arc::from("UTC"));
+        Arc::new(Schema::new(vec![
+            Field::new(column::ADDRESS, DataType::Utf8, true),
+            Field::new(column::TIME, DataType::Timestamp(TimeUnit::Millisecond, utc), true),
+            Field::new(column::LAT, DataType::Float64, false),
+            Field::new(column::LON, DataType::Float64, false),
+            Field::new(column::ALT_FT, DataType::Float64, true),
+            Field::new(column::ON_GROUND, DataType::Boolean, false),
+            Field::new(column::GS_KT, DataType::Float64, true),
+            Field::new(column::TRACK_DEG, DataType::Float64, true),
+            Field::new(column::FLAGS, DataType::UInt8, false),
+            Field::new(column::SOURCE, DataType::Utf8, true),
+            Field::new(column::CALLSIGN, DataType::Utf8, true),
+            Field::new(column::SQUAWK, DataType::Utf8, true),
+        ]))
+    });
+    SCHEMA.clone()
+}
+
+/// Why a point was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rejection {
+    /// Latitude or longitude is absent or null.
+    MissingCoordinate,
+    /// Latitude or longitude has the wrong type (a string, an object...).
+    NonNumericCoordinate,
+    /// Latitude or longitude is NaN or infinite.
+    NonFiniteCoordinate,
+    /// Latitude outside [-90, 90] or longitude outside [-180, 180].
+    CoordinateOutOfRange,
+    /// The point record itself is malformed (for example not an array in a readsb trace).
+    MalformedPoint,
+}
+
+impl Rejection {
+    pub const ALL: [Self; 5] = [
+        Self::MissingCoordinate,
+        Self::NonNumericCoordinate,
+        Self::NonFiniteCoordinate,
+        Self::CoordinateOutOfRange,
+        Self::MalformedPoint,
+    ];
+
+    /// Stable snake_case name, used in JSON output and the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MissingCoordinate => "missing_coordinate",
+            Self::NonNumericCoordinate => "non_numeric_coordinate",
+            Self::NonFiniteCoordinate => "non_finite_coordinate",
+            Self::CoordinateOutOfRange => "coordinate_out_of_range",
+            Self::MalformedPoint => "malformed_point",
+        }
+    }
+}
+
+/// Rejected points counted by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RejectCounts([u64; Rejection::ALL.len()]);
+
+impl RejectCounts {
+    pub fn add(&mut self, reason: Rejection, count: u64) {
+        self.0[reason as usize] += count;
+    }
+
+    pub fn get(&self, reason: Rejection) -> u64 {
+        self.0[reason as usize]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        for reason in Rejection::ALL {
+            self.add(reason, other.get(reason));
+        }
+    }
+
+    /// Non-zero counts, in the fixed order of [`Rejection::ALL`].
+    pub fn nonzero(&self) -> impl Iterator<Item = (Rejection, u64)> + '_ {
+        Rejection::ALL
+            .into_iter()
+            .map(|reason| (reason, self.get(reason)))
+            .filter(|&(_, count)| count > 0)
+    }
+}
+
+impl Serialize for RejectCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.nonzero().map(|(reason, count)| (reason.name(), count)))
+    }
+}
+
+/// Checks a position against the acceptance rule of the module docs.
+pub fn check_position(lat: f64, lon: f64) -> Result<(), Rejection> {
+    if !lat.is_finite() || !lon.is_finite() {
+        Err(Rejection::NonFiniteCoordinate)
+    } else if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        Err(Rejection::CoordinateOutOfRange)
+    } else {
+        Ok(())
+    }
+}
+
+/// One point on its way into a [`PointsBuilder`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Point<'a> {
+    pub address: Option<&'a str>,
+    pub time_ms: Option<i64>,
+    pub lat: f64,
+    pub lon: f64,
+    pub alt_ft: Option<f64>,
+    pub on_ground: bool,
+    pub gs_kt: Option<f64>,
+    pub track_deg: Option<f64>,
+    pub flags: u8,
+    pub source: Option<&'a str>,
+    pub callsign: Option<&'a str>,
+    pub squawk: Option<&'a str>,
+}
+
+/// Builds canonical record batches row by row, validating positions and counting rejections.
+#[derive(Debug)]
+pub struct PointsBuilder {
+    address: StringBuilder,
+    time: TimestampMillisecondBuilder,
+    lat: Float64Builder,
+    lon: Float64Builder,
+    alt_ft: Float64Builder,
+    on_ground: BooleanBuilder,
+    gs_kt: Float64Builder,
+    track_deg: Float64Builder,
+    flags: UInt8Builder,
+    source: StringBuilder,
+    callsign: StringBuilder,
+    squawk: StringBuilder,
+    rejected: RejectCounts,
+}
+
+impl Default for PointsBuilder {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
+}
+
+impl PointsBuilder {
+    pub fn with_capacity(points: usize) -> Self {
+        Self {
+            address: StringBuilder::with_capacity(points, points * 6),
+            time: TimestampMillisecondBuilder::with_capacity(points).with_timezone("UTC"),
+            lat: Float64Builder::with_capacity(points),
+            lon: Float64Builder::with_capacity(points),
+            alt_ft: Float64Builder::with_capacity(points),
+            on_ground: BooleanBuilder::with_capacity(points),
+            gs_kt: Float64Builder::with_capacity(points),
+            track_deg: Float64Builder::with_capacity(points),
+            flags: UInt8Builder::with_capacity(points),
+            source: StringBuilder::new(),
+            callsign: StringBuilder::new(),
+            squawk: StringBuilder::new(),
+            rejected: RejectCounts::default(),
+        }
+    }
+
+    /// Appends the point when its position is acceptable, else counts the rejection.
+    pub fn push(&mut self, point: &Point<'_>) {
+        if let Err(reason) = check_position(point.lat, point.lon) {
+            self.reject(reason);
+            return;
+        }
+        self.address.append_option(point.address);
+        self.time.append_option(point.time_ms);
+        self.lat.append_value(point.lat);
+        self.lon.append_value(point.lon);
+        self.alt_ft.append_option(point.alt_ft);
+        self.on_ground.append_value(point.on_ground);
+        self.gs_kt.append_option(point.gs_kt);
+        self.track_deg.append_option(point.track_deg);
+        self.flags.append_value(point.flags);
+        self.source.append_option(point.source);
+        self.callsign.append_option(point.callsign);
+        self.squawk.append_option(point.squawk);
+    }
+
+    pub fn reject(&mut self, reason: Rejection) {
+        self.rejected.add(reason, 1);
+    }
+
+    pub fn len(&self) -> usize {
+        self.lat.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Returns the accepted points as one batch (possibly empty) and the rejection counts.
+    pub fn finish(mut self) -> (RecordBatch, RejectCounts) {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.address.finish()),
+            Arc::new(self.time.finish()),
+            Arc::new(self.lat.finish()),
+            Arc::new(self.lon.finish()),
+            Arc::new(self.alt_ft.finish()),
+            Arc::new(self.on_ground.finish()),
+            Arc::new(self.gs_kt.finish()),
+            Arc::new(self.track_deg.finish()),
+            Arc::new(self.flags.finish()),
+            Arc::new(self.source.finish()),
+            Arc::new(self.callsign.finish()),
+            Arc::new(self.squawk.finish()),
+        ];
+        let batch = RecordBatch::try_new(schema(), columns)
+            .expect("builders produce columns of the canonical schema and equal length");
+        (batch, self.rejected)
+    }
+}
+
+/// Typed, borrowed view of the columns of one canonical batch.
+#[derive(Debug, Clone, Copy)]
+pub struct PointColumns<'a> {
+    pub address: &'a StringArray,
+    pub time: &'a TimestampMillisecondArray,
+    pub lat: &'a Float64Array,
+    pub lon: &'a Float64Array,
+    pub alt_ft: &'a Float64Array,
+    pub on_ground: &'a BooleanArray,
+    pub flags: &'a UInt8Array,
+}
+
+impl<'a> PointColumns<'a> {
+    /// Views a batch of the canonical [`schema`]. Panics on any other schema: batches only
+    /// come from [`PointsBuilder`] or decoders that emit the canonical schema.
+    pub fn new(batch: &'a RecordBatch) -> Self {
+        fn col<'b, T: 'static>(batch: &'b RecordBatch, name: &str) -> &'b T {
+            batch
+                .column_by_name(name)
+                .and_then(|array| array.as_any().downcast_ref::<T>())
+                .unwrap_or_else(|| panic!("canonical points batch lacks column {name}"))
+        }
+        Self {
+            address: col(batch, column::ADDRESS),
+            time: col(batch, column::TIME),
+            lat: col(batch, column::LAT),
+            lon: col(batch, column::LON),
+            alt_ft: col(batch, column::ALT_FT),
+            on_ground: col(batch, column::ON_GROUND),
+            flags: col(batch, column::FLAGS),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lat.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn address(&self, row: usize) -> Option<&'a str> {
+        self.address.is_valid(row).then(|| self.address.value(row))
+    }
+
+    pub fn time_ms(&self, row: usize) -> Option<i64> {
+        self.time.is_valid(row).then(|| self.time.value(row))
+    }
+
+    pub fn alt_ft(&self, row: usize) -> Option<f64> {
+        self.alt_ft.is_valid(row).then(|| self.alt_ft.value(row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_by_reason_and_keeps_valid_points() {
+        let mut builder = PointsBuilder::default();
+        let ok = Point { address: Some("abc123"), lat: 90.0, lon: -180.0, ..Point::default() };
+        builder.push(&ok);
+        builder.push(&Point { lat: f64::NAN, ..ok });
+        builder.push(&Point { lon: f64::INFINITY, ..ok });
+        builder.push(&Point { lat: 90.000001, ..ok });
+        builder.push(&Point { lon: 180.5, ..ok });
+        builder.reject(Rejection::MissingCoordinate);
+        let (batch, rejected) = builder.finish();
+        assert_eq!(batch.num_rows(), 1);
+        assert_eq!(rejected.get(Rejection::NonFiniteCoordinate), 2);
+        assert_eq!(rejected.get(Rejection::CoordinateOutOfRange), 2);
+        assert_eq!(rejected.get(Rejection::MissingCoordinate), 1);
+        assert_eq!(rejected.total(), 5);
+        let columns = PointColumns::new(&batch);
+        assert_eq!(columns.address(0), Some("abc123"));
+        assert_eq!(columns.time_ms(0), None);
+    }
+}
