@@ -1,1 +1,14 @@
-fn main() {}
+//! skyhex: flight-density maps from ADS-B data, in the browser.
+//!
+//! The page (`ui`) over app state (`state`), browser access (`browser`) and the map
+//! renderer (`render`); everything computed lives in `skyhex_core`.
+
+mod browser;
+mod render;
+mod state;
+mod ui;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(ui::App);
+}

@@ -7,6 +7,7 @@
 pub mod density;
 pub mod export;
 pub mod filter;
+pub mod map;
 pub mod ingest;
 pub mod points;
 pub mod summary;

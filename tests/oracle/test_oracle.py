@@ -17,7 +17,7 @@ from pathlib import Path
 import oracle
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = Path(os.environ.get("SKYHEX_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+REAL = ROOT / "tests" / "data" / "real"
 SKYHEX = os.environ.get("SKYHEX_BIN", str(ROOT / "target" / "release" / "skyhex"))
 
 TRACES_2023 = REAL / "readsb_traces" / "adsb_actions_2023-08-30"

@@ -5,8 +5,11 @@ use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Float64Array, RecordBatch, RecordBatchReader, StringArray,
     TimestampMillisecondArray,
 };
-use arrow::compute::{cast_with_options, CastOptions};
-use arrow::datatypes::{DataType, Float64Type, Schema, TimeUnit, TimestampMillisecondType};
+use arrow::datatypes::{
+    DataType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, Schema, TimeUnit,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type,
+    UInt32Type, UInt64Type, UInt8Type,
+};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
@@ -238,48 +241,97 @@ enum TimeColumn {
     Numeric(Float64Array),
 }
 
+// Conversions are written per type rather than with `arrow::compute::cast`: the general
+// cast kernel would put every type pair's code (megabytes) into the wasm binary.
+
 fn as_time(batch: &RecordBatch, index: usize) -> Result<TimeColumn, IngestError> {
     let column = batch.column(index);
-    match column.data_type() {
-        DataType::Timestamp(_, zone) => {
-            let millis = DataType::Timestamp(TimeUnit::Millisecond, zone.clone());
-            let cast = cast_with_options(column, &millis, &CastOptions::default())?;
-            Ok(TimeColumn::Millis(cast.as_primitive::<TimestampMillisecondType>().clone()))
+    let millis = |scale: i64, values: &dyn Fn(usize) -> i64| -> TimestampMillisecondArray {
+        (0..column.len()).map(|row| column.is_valid(row).then(|| scale_millis(values(row), scale))).collect()
+    };
+    let time = match column.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            let array = column.as_primitive::<TimestampSecondType>();
+            millis(1000, &|row| array.value(row))
         }
-        data_type if data_type.is_numeric() => Ok(TimeColumn::Numeric(as_f64(batch, index, "time")?)),
-        data_type => Err(column_type_error(batch, index, data_type, "time")),
-    }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            let array = column.as_primitive::<TimestampMillisecondType>();
+            millis(1, &|row| array.value(row))
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            let array = column.as_primitive::<TimestampMicrosecondType>();
+            millis(-1000, &|row| array.value(row))
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            let array = column.as_primitive::<TimestampNanosecondType>();
+            millis(-1_000_000, &|row| array.value(row))
+        }
+        _ => return as_f64(batch, index, "time").map(TimeColumn::Numeric),
+    };
+    Ok(TimeColumn::Millis(time))
 }
 
-/// Casts a numeric or text column to Float64; unparseable text becomes null.
+/// `value * scale` for a positive scale, `value / -scale` (rounded down) for a negative one.
+fn scale_millis(value: i64, scale: i64) -> i64 {
+    if scale >= 0 { value.saturating_mul(scale) } else { value.div_euclid(-scale) }
+}
+
+/// A numeric or text column as Float64; unparseable text becomes null.
 fn as_f64(batch: &RecordBatch, index: usize, role: &'static str) -> Result<Float64Array, IngestError> {
     let column = batch.column(index);
-    let data_type = column.data_type();
-    if !(data_type.is_numeric() || matches!(data_type, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) {
-        return Err(column_type_error(batch, index, data_type, role));
+    macro_rules! widen {
+        ($($variant:ident => $type:ty),*) => {
+            match column.data_type() {
+                DataType::Float64 => column.as_primitive::<Float64Type>().clone(),
+                $(DataType::$variant => column.as_primitive::<$type>().unary(|value| value as f64),)*
+                _ => match as_strings(column) {
+                    Some(strings) => strings.iter().map(|text| text.and_then(|text| text.trim().parse().ok())).collect(),
+                    None => return Err(column_type_error(batch, index, role)),
+                },
+            }
+        };
     }
-    let cast = cast_with_options(column, &DataType::Float64, &CastOptions { safe: true, ..CastOptions::default() })?;
-    Ok(cast.as_primitive::<Float64Type>().clone())
+    Ok(widen!(
+        Float32 => Float32Type, Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
+        UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type
+    ))
 }
 
 fn as_text(batch: &RecordBatch, index: usize, role: &'static str) -> Result<StringArray, IngestError> {
-    let column = batch.column(index);
-    let cast = cast_with_options(column, &DataType::Utf8, &CastOptions::default())
-        .map_err(|_| column_type_error(batch, index, column.data_type(), role))?;
-    Ok(cast.as_string::<i32>().clone())
+    as_strings(batch.column(index)).ok_or_else(|| column_type_error(batch, index, role))
+}
+
+/// Text of any Arrow string layout (plain, large, view or dictionary-encoded).
+fn as_strings(column: &ArrayRef) -> Option<StringArray> {
+    match column.data_type() {
+        DataType::Utf8 => Some(column.as_string::<i32>().clone()),
+        DataType::LargeUtf8 => Some(column.as_string::<i64>().iter().collect()),
+        DataType::Utf8View => Some(column.as_string_view().iter().collect()),
+        DataType::Dictionary(_, value_type) if matches!(**value_type, DataType::Utf8) => {
+            let dictionary = column.as_any_dictionary();
+            let values = dictionary.values().as_string::<i32>();
+            let keys = dictionary.normalized_keys();
+            Some((0..column.len()).map(|row| column.is_valid(row).then(|| values.value(keys[row]))).collect())
+        }
+        _ => None,
+    }
 }
 
 fn as_bool(batch: &RecordBatch, index: usize) -> Result<BooleanArray, IngestError> {
     let column = batch.column(index);
-    let cast = cast_with_options(column, &DataType::Boolean, &CastOptions::default())
-        .map_err(|_| column_type_error(batch, index, column.data_type(), "on-ground flag"))?;
-    Ok(cast.as_boolean().clone())
+    match column.data_type() {
+        DataType::Boolean => Ok(column.as_boolean().clone()),
+        _ => {
+            let numbers = as_f64(batch, index, "on-ground flag")?;
+            Ok(numbers.iter().map(|value| value.map(|value| value != 0.0)).collect())
+        }
+    }
 }
 
-fn column_type_error(batch: &RecordBatch, index: usize, data_type: &DataType, role: &'static str) -> IngestError {
+fn column_type_error(batch: &RecordBatch, index: usize, role: &'static str) -> IngestError {
     IngestError::ColumnType {
         column: batch.schema().field(index).name().clone(),
-        data_type: data_type.to_string(),
+        data_type: batch.column(index).data_type().to_string(),
         role,
     }
 }

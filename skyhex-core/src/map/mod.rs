@@ -1,0 +1,8 @@
+//! Map geometry, free of any drawing API: Web Mercator, the camera, the basemap, hexagon
+//! outlines and the colour scale. The app's renderer only turns these into pixels.
+
+pub mod basemap;
+pub mod camera;
+pub mod colour;
+pub mod hexagons;
+pub mod mercator;

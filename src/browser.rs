@@ -1,0 +1,94 @@
+//! Everything that talks to the browser outside the DOM tree: the page's URL, files the
+//! user picked, fetches and downloads. JavaScript errors become Rust strings here.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url, UrlSearchParams};
+
+/// The page's query parameters, read once at start.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StartParams {
+    /// `src=` URLs, in order (relative ones resolve against the page).
+    pub sources: Vec<String>,
+    /// `res=`: H3 resolution of the density layer.
+    pub resolution: Option<u8>,
+}
+
+impl StartParams {
+    pub fn from_location() -> Self {
+        let search = web_sys::window().and_then(|window| window.location().search().ok()).unwrap_or_default();
+        let Ok(params) = UrlSearchParams::new_with_str(&search) else { return Self::default() };
+        let sources = params.get_all("src").iter().filter_map(|value| value.as_string()).collect();
+        let resolution = params.get("res").and_then(|res| res.parse::<u8>().ok()).filter(|res| *res <= 15);
+        Self { sources, resolution }
+    }
+}
+
+/// A readable message from a JavaScript exception.
+pub fn js_error_message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Reads a whole file the user picked or dropped.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|err| js_error_message(&err))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The last path segment of a URL, as the input's name.
+pub fn url_file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').find(|segment| !segment.is_empty()).unwrap_or(url).to_owned()
+}
+
+/// Fetches a URL's bytes. A network failure (typically a host that sends no CORS header)
+/// gets a message that says so in plain words.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let response = gloo::net::http::Request::get(url).send().await.map_err(|_| {
+        format!(
+            "could not download {url}: the network request failed. If the file is on another \
+             host, that host may not allow browsers to read it (no CORS header); download the \
+             file and open it from disk instead"
+        )
+    })?;
+    if !response.ok() {
+        return Err(format!("could not download {url}: HTTP {} {}", response.status(), response.status_text()));
+    }
+    response.binary().await.map_err(|err| format!("could not download {url}: {err}"))
+}
+
+/// Offers `bytes` to the user as a download named `file_name`.
+pub fn download(bytes: &[u8], mime_type: &str, file_name: &str) -> Result<(), String> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime_type);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|err| js_error_message(&err))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|err| js_error_message(&err))?;
+    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
+    let anchor: HtmlAnchorElement =
+        document.create_element("a").map_err(|err| js_error_message(&err))?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    // Revoking at once can cancel the download in some browsers; a minute is plenty.
+    gloo::timers::callback::Timeout::new(60_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// Yields to the browser so the page can repaint (progress bars) between pieces of work.
+pub async fn yield_to_browser() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Milliseconds since page load, for pacing work.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}

@@ -1,0 +1,109 @@
+//! The map on a 2D canvas: ocean, land, then the hexagons, one path per colour class.
+//! Vertices are projected to screen pixels in f64 each frame, so deep zoom stays exact.
+
+use skyhex_core::map::basemap::{Basemap, Ring};
+use skyhex_core::map::camera::Camera;
+use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
+use web_sys::{CanvasRenderingContext2d, Path2d};
+
+const OCEAN: &str = "#0b1220";
+const LAND: &str = "#1e293b";
+const COASTLINE: &str = "#334155";
+const HEX_OPACITY: f64 = 0.85;
+/// Below this zoom the coarse basemap is drawn; it has a tenth of the vertices.
+const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
+
+/// What to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct MapLayers<'a> {
+    pub coarse_land: Option<&'a Basemap>,
+    pub detailed_land: Option<&'a Basemap>,
+    pub hexagons: &'a HexLayer,
+}
+
+/// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
+pub fn draw_map(context: &CanvasRenderingContext2d, camera: &Camera, pixel_ratio: f64, layers: MapLayers<'_>) {
+    let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
+    context.set_fill_style_str(OCEAN);
+    context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
+    let land = if camera.zoom < DETAILED_BASEMAP_FROM_ZOOM {
+        layers.coarse_land.or(layers.detailed_land)
+    } else {
+        layers.detailed_land.or(layers.coarse_land)
+    };
+    for offset in world_copies(camera) {
+        if let Some(land) = land {
+            draw_land(context, camera, offset, land);
+        }
+        draw_hexagons(context, camera, offset, layers.hexagons);
+    }
+    context.set_global_alpha(1.0);
+}
+
+/// The horizontal world copies (x offsets) that the viewport shows, so panning past the
+/// antimeridian shows the world again.
+fn world_copies(camera: &Camera) -> impl Iterator<Item = f64> {
+    let visible = camera.visible_bounds();
+    let first = visible.min.x.floor() as i64;
+    let last = visible.max.x.floor() as i64;
+    (first..=last).map(|copy| copy as f64)
+}
+
+fn shifted(bounds: WorldBounds, offset: f64) -> WorldBounds {
+    WorldBounds {
+        min: WorldPoint::new(bounds.min.x + offset, bounds.min.y),
+        max: WorldPoint::new(bounds.max.x + offset, bounds.max.y),
+    }
+}
+
+fn trace_ring(path: &Path2d, camera: &Camera, offset: f64, ring: &[WorldPoint]) {
+    for (index, point) in ring.iter().enumerate() {
+        let screen = camera.screen_from_world(WorldPoint::new(point.x + offset, point.y));
+        if index == 0 {
+            path.move_to(screen.x, screen.y);
+        } else {
+            path.line_to(screen.x, screen.y);
+        }
+    }
+    path.close_path();
+}
+
+fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, land: &Basemap) {
+    let Ok(path) = Path2d::new() else { return };
+    let visible = camera.visible_bounds();
+    for polygon in &land.polygons {
+        let Some(outline) = polygon.first() else { continue };
+        if !shifted(outline.bounds, offset).intersects(&visible) {
+            continue;
+        }
+        for Ring { points, .. } in polygon {
+            trace_ring(&path, camera, offset, points);
+        }
+    }
+    context.set_global_alpha(1.0);
+    context.set_fill_style_str(LAND);
+    context.fill_with_path_2d_and_winding(&path, web_sys::CanvasWindingRule::Evenodd);
+    context.set_stroke_style_str(COASTLINE);
+    context.set_line_width(0.75);
+    context.stroke_with_path(&path);
+}
+
+fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layer: &HexLayer) {
+    let visible = camera.visible_bounds();
+    let paths: Vec<Path2d> = layer.scale.classes.iter().filter_map(|_| Path2d::new().ok()).collect();
+    if paths.len() != layer.scale.classes.len() {
+        return;
+    }
+    for cell in &layer.cells {
+        if shifted(cell.bounds, offset).intersects(&visible) {
+            trace_ring(&paths[cell.class], camera, offset, &cell.ring);
+        }
+    }
+    context.set_global_alpha(HEX_OPACITY);
+    for (path, class) in paths.iter().zip(&layer.scale.classes) {
+        let [r, g, b] = class.colour;
+        context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
+        context.fill_with_path_2d(path);
+    }
+}

@@ -1,0 +1,240 @@
+//! App state: the inputs and what they decoded to, the view settings, load progress.
+//! A small `Copy` struct of signals, provided by context.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use skyhex_core::density::{self, Density};
+use skyhex_core::filter::PointFilter;
+use skyhex_core::ingest::{self, Decoded};
+use skyhex_core::summary::Summary;
+use skyhex_core::Resolution;
+
+use crate::browser;
+
+/// The seed pipeline's resolution, and the default of the density layer.
+pub const DEFAULT_RESOLUTION: u8 = 5;
+
+/// The demo dataset bundled with the site (real points; see public/demo/README.md).
+pub const DEMO_URL: &str = "demo/adsb_actions_points.parquet";
+
+/// Where an input comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(web_sys::File),
+    Url(String),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Self::File(file) => file.name(),
+            Self::Url(url) => browser::url_file_name(url),
+        }
+    }
+
+    fn size_bytes(&self) -> Option<u64> {
+        match self {
+            Self::File(file) => Some(file.size() as u64),
+            Self::Url(_) => None,
+        }
+    }
+
+    async fn read(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Self::File(file) => browser::read_file(file).await,
+            Self::Url(url) => browser::fetch_bytes(url).await,
+        }
+    }
+}
+
+/// What became of reading an input.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Reading,
+    Loaded(Arc<Loaded>),
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct Loaded {
+    pub decoded: Decoded,
+    pub summary: Summary,
+}
+
+/// One input in the data panel.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub id: u64,
+    pub name: String,
+    pub size_bytes: Option<u64>,
+    pub is_demo: bool,
+    pub outcome: Outcome,
+}
+
+/// Progress of the load under way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Loading,
+    Ready,
+    /// There are inputs and none could be read.
+    Error,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Loading => "loading",
+            Self::Ready => "ready",
+            Self::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AppState {
+    pub inputs: RwSignal<Vec<Input>>,
+    pub resolution: RwSignal<u8>,
+    /// `Some` while inputs are being read.
+    pub progress: RwSignal<Option<Progress>>,
+    /// The density of the current view, recomputed when inputs, resolution or filter change.
+    pub density: Memo<Arc<Density>>,
+    next_id: StoredValue<u64>,
+}
+
+/// How long decoding runs before results are published and the page repaints.
+const PUBLISH_EVERY_MS: f64 = 250.0;
+
+impl AppState {
+    pub fn new(resolution: u8) -> Self {
+        let inputs = RwSignal::new(Vec::<Input>::new());
+        let resolution = RwSignal::new(resolution);
+        let density = Memo::new(move |_| {
+            let resolution = Resolution::try_from(resolution.get()).unwrap_or(Resolution::Five);
+            inputs.with(|inputs| {
+                let batches = loaded(inputs).flat_map(|loaded| &loaded.decoded.batches);
+                Arc::new(density::aggregate(batches, resolution, &PointFilter::default()))
+            })
+        });
+        Self {
+            inputs,
+            resolution,
+            progress: RwSignal::new(None),
+            density,
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        if self.progress.with(Option::is_some) {
+            return Status::Loading;
+        }
+        self.inputs.with(|inputs| {
+            let all_failed = !inputs.is_empty() && inputs.iter().all(|input| matches!(input.outcome, Outcome::Failed(_)));
+            if all_failed { Status::Error } else { Status::Ready }
+        })
+    }
+
+    /// Rejected points over all loaded inputs.
+    pub fn rejected_total(&self) -> u64 {
+        self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.summary.rejected.total()).sum())
+    }
+
+    pub fn remove(&self, id: u64) {
+        self.inputs.update(|inputs| inputs.retain(|input| input.id != id));
+    }
+
+    /// Reads and decodes `sources` one after another, publishing results as they come.
+    /// User inputs replace the demo dataset.
+    pub fn load(self, sources: Vec<Source>, is_demo: bool) {
+        if sources.is_empty() {
+            return;
+        }
+        let first_id = self.next_id.get_value();
+        self.next_id.set_value(first_id + sources.len() as u64);
+        let entries = sources.iter().zip(first_id..).map(|(source, id)| Input {
+            id,
+            name: source.name(),
+            size_bytes: source.size_bytes(),
+            is_demo,
+            outcome: Outcome::Reading,
+        });
+        self.inputs.update(|inputs| {
+            if !is_demo {
+                inputs.retain(|input| !input.is_demo);
+            }
+            inputs.extend(entries);
+        });
+        self.progress.update(|progress| {
+            let progress = progress.get_or_insert_with(Progress::default);
+            progress.files_total += sources.len();
+        });
+        leptos::task::spawn_local(async move {
+            let mut pending = Vec::new();
+            let mut last_publish_ms = browser::now_ms();
+            for (source, id) in sources.into_iter().zip(first_id..) {
+                let outcome = read_and_decode(&source).await;
+                pending.push((id, outcome));
+                self.progress.update(|progress| {
+                    if let Some(progress) = progress {
+                        progress.files_done += 1;
+                        progress.bytes_done += source.size_bytes().unwrap_or(0);
+                    }
+                });
+                if browser::now_ms() - last_publish_ms > PUBLISH_EVERY_MS {
+                    self.publish(std::mem::take(&mut pending));
+                    browser::yield_to_browser().await;
+                    last_publish_ms = browser::now_ms();
+                }
+            }
+            self.publish(pending);
+            self.progress.update(|progress| {
+                if progress.is_some_and(|progress| progress.files_done >= progress.files_total) {
+                    *progress = None;
+                }
+            });
+        });
+    }
+
+    fn publish(&self, outcomes: Vec<(u64, Outcome)>) {
+        if outcomes.is_empty() {
+            return;
+        }
+        self.inputs.update(|inputs| {
+            for (id, outcome) in outcomes {
+                if let Some(input) = inputs.iter_mut().find(|input| input.id == id) {
+                    input.outcome = outcome;
+                }
+            }
+        });
+    }
+}
+
+/// The loaded data of the inputs that were read.
+pub fn loaded(inputs: &[Input]) -> impl Iterator<Item = &Loaded> {
+    inputs.iter().filter_map(|input| match &input.outcome {
+        Outcome::Loaded(loaded) => Some(loaded.as_ref()),
+        Outcome::Reading | Outcome::Failed(_) => None,
+    })
+}
+
+async fn read_and_decode(source: &Source) -> Outcome {
+    let bytes = match source.read().await {
+        Ok(bytes) => bytes,
+        Err(message) => return Outcome::Failed(message),
+    };
+    match ingest::decode(bytes.into()) {
+        Ok(decoded) => {
+            let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
+            Outcome::Loaded(Arc::new(Loaded { decoded, summary }))
+        }
+        Err(err) => Outcome::Failed(err.to_string()),
+    }
+}

@@ -1,0 +1,125 @@
+//! The side panel: statistics of the current view, the inputs and their errors.
+
+use leptos::prelude::*;
+
+use super::format;
+use crate::state::{AppState, Input, Outcome};
+
+#[component]
+pub fn DataPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let points = Signal::derive(move || state.density.with(|density| density.points));
+    let aircraft = Signal::derive(move || state.density.with(|density| density.aircraft));
+    let cells = Signal::derive(move || state.density.with(|density| density.cells.len() as u64));
+    let rejected = Signal::derive(move || state.rejected_total());
+    let shows_demo = move || state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
+    view! {
+        <aside class="panel" aria-label="Data">
+            <section class="stats" aria-label="Statistics of the current view">
+                <Stat label="Points" test_id="stat-points" value=points />
+                <Stat label="Aircraft" test_id="stat-aircraft" value=aircraft />
+                <Stat label="Cells" test_id="stat-cells" value=cells />
+                <Stat label="Rejected" test_id="stat-rejected" value=rejected />
+            </section>
+            <Show when=shows_demo>
+                <p class="demo-note">
+                    "Demo: 105,072 real ADS-B positions around Reno and Monterey Bay, "
+                    "© adsb.lol contributors (ODbL 1.0), via eastham/adsb_actions. "
+                    "Open or drop your own files to replace it."
+                </p>
+            </Show>
+            <section aria-label="Inputs">
+                <h2>"Inputs"</h2>
+                <ul class="inputs">
+                    <For
+                        each=move || state.inputs.get()
+                        key=|input| (input.id, outcome_key(&input.outcome))
+                        children=move |input| view! { <InputRow input /> }
+                    />
+                </ul>
+                <Show when=move || state.inputs.with(Vec::is_empty)>
+                    <p class="empty">"Open or drop readsb traces (.json, gzip) or Parquet files."</p>
+                </Show>
+            </section>
+            <section aria-label="Errors">
+                <ul class="errors" data-testid="errors" role="alert">
+                    {move || {
+                        state
+                            .inputs
+                            .get()
+                            .into_iter()
+                            .filter_map(|input| match input.outcome {
+                                Outcome::Failed(message) => Some((input.name, message)),
+                                Outcome::Reading | Outcome::Loaded(_) => None,
+                            })
+                            .map(|(name, message)| {
+                                view! {
+                                    <li>
+                                        <strong>{name}</strong>
+                                        ": "
+                                        {message}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </aside>
+    }
+}
+
+/// Distinguishes the states of an input, so its row re-renders when it changes.
+fn outcome_key(outcome: &Outcome) -> u8 {
+    match outcome {
+        Outcome::Reading => 0,
+        Outcome::Loaded(_) => 1,
+        Outcome::Failed(_) => 2,
+    }
+}
+
+#[component]
+fn Stat(label: &'static str, test_id: &'static str, value: Signal<u64>) -> impl IntoView {
+    view! {
+        <div class="stat">
+            <span class="stat-label">{label}</span>
+            <span class="stat-value" data-testid=test_id data-value=move || value.get().to_string()>
+                {move || format::count(value.get())}
+            </span>
+        </div>
+    }
+}
+
+#[component]
+fn InputRow(input: Input) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = input.id;
+    let size = input.size_bytes.map(format::bytes).unwrap_or_default();
+    let detail = match &input.outcome {
+        Outcome::Reading => "reading…".to_owned(),
+        Outcome::Loaded(loaded) => {
+            let rejected = loaded.summary.rejected.total();
+            let mut text = format!("{} · {} points", loaded.decoded.format.name(), format::count(loaded.summary.points));
+            if rejected > 0 {
+                text.push_str(&format!(" · {} rejected", format::count(rejected)));
+            }
+            text
+        }
+        Outcome::Failed(_) => "could not be read".to_owned(),
+    };
+    let failed = matches!(input.outcome, Outcome::Failed(_));
+    view! {
+        <li class="input" class:failed=failed>
+            <span class="input-name" title=input.name.clone()>{input.name.clone()}</span>
+            <span class="input-detail">{detail} " " {size}</span>
+            <button
+                class="icon-button"
+                on:click=move |_| state.remove(id)
+                aria-label=format!("Remove {}", input.name)
+                title="Remove"
+            >
+                "×"
+            </button>
+        </li>
+    }
+}

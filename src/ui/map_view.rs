@@ -1,0 +1,230 @@
+//! The map: a canvas with pan and zoom by pointer, wheel and keyboard, the legend and the
+//! attribution of what is drawn.
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
+use skyhex_core::map::hexagons::HexLayer;
+use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d;
+
+use super::format;
+use crate::browser;
+use crate::render::{draw_map, MapLayers};
+use crate::state::AppState;
+
+const COARSE_LAND_URL: &str = "basemap/land-110m.json";
+const DETAILED_LAND_URL: &str = "basemap/land-50m.json";
+/// Pixels that arrow keys move the map.
+const KEY_PAN_PX: f64 = 80.0;
+/// Zoom levels per `+` or `-` key press.
+const KEY_ZOOM_STEP: f64 = 0.5;
+/// Zoom levels per pixel of wheel movement.
+const WHEEL_ZOOM_PER_PX: f64 = 1.0 / 400.0;
+/// Room kept free when fitting the data: the legend sits bottom left, the buttons top
+/// right. Narrow screens keep a plain margin.
+fn fit_insets(camera: &Camera) -> Insets {
+    if camera.viewport_px.x < 720.0 {
+        Insets::uniform(24.0)
+    } else {
+        Insets { top: 32.0, right: 64.0, bottom: 40.0, left: 250.0 }
+    }
+}
+
+#[component]
+pub fn MapView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let camera = RwSignal::new(Camera::default());
+    let coarse_land = RwSignal::new(None::<Arc<Basemap>>);
+    let detailed_land = RwSignal::new(None::<Arc<Basemap>>);
+    load_basemap(COARSE_LAND_URL, coarse_land);
+    load_basemap(DETAILED_LAND_URL, detailed_land);
+    let hexagons = Memo::new(move |_| Arc::new(state.density.with(|density| HexLayer::new(&density.cells))));
+
+    // Fit the camera to the data whenever a load finishes with data that has a new extent.
+    let fitted_bounds = StoredValue::new(None);
+    Effect::new(move |_| {
+        if state.progress.with(Option::is_some) {
+            return;
+        }
+        let bounds = hexagons.with(|layer| layer.bounds);
+        if bounds.is_some() && fitted_bounds.get_value() != bounds {
+            fitted_bounds.set_value(bounds);
+            if let Some(bounds) = bounds {
+                camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
+            }
+        }
+    });
+
+    // Keep the canvas' pixel size equal to its CSS size times the device pixel ratio.
+    let resize = move || {
+        let Some(canvas) = canvas_ref.get_untracked() else { return };
+        let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+        let (width, height) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        canvas.set_width((width * ratio).round() as u32);
+        canvas.set_height((height * ratio).round() as u32);
+        camera.update(|camera| camera.viewport_px = ScreenPoint::new(width, height));
+    };
+    Effect::new(move |_| {
+        if canvas_ref.get().is_some() {
+            resize();
+        }
+    });
+    let resize_listener = window_event_listener(leptos::ev::resize, move |_| resize());
+    on_cleanup(move || resize_listener.remove());
+
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(context) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|context| context.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let camera = camera.get();
+        let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+        let (coarse, detailed, hexagons) = (coarse_land.get(), detailed_land.get(), hexagons.get());
+        let layers = MapLayers { coarse_land: coarse.as_deref(), detailed_land: detailed.as_deref(), hexagons: &hexagons };
+        draw_map(&context, &camera, ratio, layers);
+    });
+
+    let drag_from = StoredValue::new(None::<ScreenPoint>);
+    let on_pointer_down = move |event: leptos::ev::PointerEvent| {
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            let _ = canvas.set_pointer_capture(event.pointer_id());
+        }
+        drag_from.set_value(Some(ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()))));
+    };
+    let on_pointer_move = move |event: leptos::ev::PointerEvent| {
+        let Some(from) = drag_from.get_value() else { return };
+        let to = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
+        drag_from.set_value(Some(to));
+        camera.update(|camera| *camera = camera.panned_by_px(to.x - from.x, to.y - from.y));
+    };
+    let end_drag = move |_: leptos::ev::PointerEvent| drag_from.set_value(None);
+    let on_wheel = move |event: leptos::ev::WheelEvent| {
+        event.prevent_default();
+        let anchor = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
+        let delta = (-event.delta_y() * WHEEL_ZOOM_PER_PX).clamp(-1.0, 1.0);
+        camera.update(|camera| *camera = camera.zoomed_around(anchor, delta));
+    };
+    let on_double_click = move |event: leptos::ev::MouseEvent| {
+        let anchor = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
+        camera.update(|camera| *camera = camera.zoomed_around(anchor, 1.0));
+    };
+    let fit = move || {
+        if let Some(bounds) = hexagons.with_untracked(|layer| layer.bounds) {
+            camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
+        }
+    };
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        let center = camera.with_untracked(|camera| ScreenPoint::new(camera.viewport_px.x / 2.0, camera.viewport_px.y / 2.0));
+        let change: Option<Box<dyn Fn(Camera) -> Camera>> = match event.key().as_str() {
+            "ArrowLeft" => Some(Box::new(|c: Camera| c.panned_by_px(KEY_PAN_PX, 0.0))),
+            "ArrowRight" => Some(Box::new(|c: Camera| c.panned_by_px(-KEY_PAN_PX, 0.0))),
+            "ArrowUp" => Some(Box::new(|c: Camera| c.panned_by_px(0.0, KEY_PAN_PX))),
+            "ArrowDown" => Some(Box::new(|c: Camera| c.panned_by_px(0.0, -KEY_PAN_PX))),
+            "+" | "=" => Some(Box::new(move |c: Camera| c.zoomed_around(center, KEY_ZOOM_STEP))),
+            "-" | "_" => Some(Box::new(move |c: Camera| c.zoomed_around(center, -KEY_ZOOM_STEP))),
+            "0" => {
+                fit();
+                None
+            }
+            _ => return,
+        };
+        event.prevent_default();
+        if let Some(change) = change {
+            camera.update(|camera| *camera = change(*camera));
+        }
+    };
+
+    view! {
+        <section class="map" aria-label="Map">
+            <canvas
+                node_ref=canvas_ref
+                data-testid="map"
+                tabindex="0"
+                role="img"
+                aria-label="Flight-density map. Arrow keys pan, plus and minus zoom, 0 fits the data."
+                on:pointerdown=on_pointer_down
+                on:pointermove=on_pointer_move
+                on:pointerup=end_drag
+                on:pointercancel=end_drag
+                on:wheel=on_wheel
+                on:dblclick=on_double_click
+                on:keydown=on_key
+            ></canvas>
+            <div class="map-controls">
+                <button class="icon-button" aria-label="Zoom in" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), KEY_ZOOM_STEP))>"+"</button>
+                <button class="icon-button" aria-label="Zoom out" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), -KEY_ZOOM_STEP))>"−"</button>
+                <button class="icon-button" aria-label="Fit the map to the data" on:click=move |_| fit()>"⤢"</button>
+            </div>
+            <Legend hexagons />
+            <p class="attribution">
+                "Land: Natural Earth (public domain), via world-atlas"
+                <Show when=move || state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo))>
+                    " · Data: © adsb.lol contributors, ODbL"
+                </Show>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = move || {
+        hexagons.with(|layer| {
+            layer
+                .scale
+                .classes
+                .iter()
+                .rev()
+                .map(|class| {
+                    let [r, g, b] = class.colour;
+                    let range = if class.min_value == class.max_value {
+                        format::count(class.min_value)
+                    } else {
+                        format!("{} – {}", format::count(class.min_value), format::count(class.max_value))
+                    };
+                    view! {
+                        <li>
+                            <span class="swatch" style=format!("background: rgb({r},{g},{b})")></span>
+                            <span class="legend-range">{range}</span>
+                            <span class="legend-cells">{format::cells(class.cells)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <Show when=move || hexagons.with(|layer| !layer.cells.is_empty())>
+            <figure class="legend" aria-label="Legend">
+                <figcaption>
+                    {move || format!("Points per cell · H3 res {} · quantiles", state.resolution.get())}
+                </figcaption>
+                <ul>{rows}</ul>
+            </figure>
+        </Show>
+    }
+}
+
+fn load_basemap(url: &'static str, target: RwSignal<Option<Arc<Basemap>>>) {
+    leptos::task::spawn_local(async move {
+        let loaded = browser::fetch_bytes(url).await.and_then(|bytes| {
+            let json = String::from_utf8(bytes).map_err(|err| err.to_string())?;
+            Basemap::from_topojson(&json, "land").map_err(|err| err.to_string())
+        });
+        match loaded {
+            Ok(basemap) => target.set(Some(Arc::new(basemap))),
+            Err(message) => leptos::logging::warn!("basemap {url} unavailable: {message}"),
+        }
+    });
+}

@@ -1,0 +1,87 @@
+//! The page: a toolbar, the data panel and the map. Components hold no logic beyond
+//! wiring signals; state lives in `crate::state`, maths in `skyhex_core`.
+
+mod data_panel;
+mod format;
+mod map_view;
+mod toolbar;
+
+use leptos::prelude::*;
+
+use crate::browser::StartParams;
+use crate::state::{AppState, Source, DEFAULT_RESOLUTION, DEMO_URL};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let params = StartParams::from_location();
+    let state = AppState::new(params.resolution.unwrap_or(DEFAULT_RESOLUTION));
+    provide_context(state);
+    if params.sources.is_empty() {
+        state.load(vec![Source::Url(DEMO_URL.to_owned())], true);
+    } else {
+        state.load(params.sources.into_iter().map(Source::Url).collect(), false);
+    }
+    let dragging = RwSignal::new(false);
+    let on_drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        if let Some(files) = event.data_transfer().and_then(|transfer| transfer.files()) {
+            state.load(toolbar::sources_of(&files), false);
+        }
+    };
+    view! {
+        <div
+            class="app"
+            class:dragging=move || dragging.get()
+            on:dragover=move |event: leptos::ev::DragEvent| {
+                event.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <toolbar::Toolbar />
+            <main class="workspace">
+                <data_panel::DataPanel />
+                <map_view::MapView />
+            </main>
+            <StatusBar />
+            <div class="drop-hint" aria-hidden="true">"Drop files to load them"</div>
+        </div>
+    }
+}
+
+#[component]
+fn StatusBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = move || match state.progress.get() {
+        Some(progress) => format!(
+            "Reading {} of {} files ({})",
+            (progress.files_done + 1).min(progress.files_total),
+            progress.files_total,
+            format::bytes(progress.bytes_done)
+        ),
+        None => state.density.with(|density| {
+            format!(
+                "{} points in {} cells at H3 resolution {}",
+                format::count(density.points),
+                format::count(density.cells.len() as u64),
+                state.resolution.get()
+            )
+        }),
+    };
+    view! {
+        <footer class="status-bar">
+            <span data-testid="status" data-state=move || state.status().name() role="status">
+                {text}
+            </span>
+            <Show when=move || state.progress.with(Option::is_some)>
+                <progress
+                    max=move || state.progress.get().map_or(1, |p| p.files_total)
+                    value=move || state.progress.get().map_or(0, |p| p.files_done)
+                    aria-label="Files read"
+                ></progress>
+            </Show>
+        </footer>
+    }
+}

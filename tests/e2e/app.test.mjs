@@ -1,0 +1,186 @@
+// The app in Debian's Chromium: what a user sees must equal what the skyhex CLI computes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  DIST, REAL, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
+} from './harness.mjs';
+
+const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30', '2023', '08', '20', 'traces');
+const TRACES = readdirSync(TRACE_DIR, { recursive: true })
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => join(TRACE_DIR, name))
+  .sort();
+const PARQUET_SNAPPY = join(REAL, 'parquet', 'adsb_actions_points_7col.parquet');
+const DEMO = join(DIST, 'demo', 'adsb_actions_points.parquet');
+
+/** What the CLI says about `files`: inspect totals and the CSV at `res`. */
+function expected(files, res) {
+  const inspect = skyhex('inspect', '--json', ...files);
+  assert.equal(inspect.status, 0, inspect.stderr);
+  const aggregate = skyhex('aggregate', '--res', String(res), ...files);
+  assert.equal(aggregate.status, 0, aggregate.stderr);
+  const report = JSON.parse(inspect.stdout);
+  return { report, csv: aggregate.stdout, cells: aggregate.stdout.trim().split('\n').length - 1 };
+}
+
+/** Counts canvas pixels of the map that are land and that are hexagon colours. */
+async function mapPixels(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=map]');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d');
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let land = 0;
+    let hexagon = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (r === 30 && g === 41 && b === 59) land += 1;
+      if (r > 100 && r > b + 30 && r > g) hexagon += 1;
+      hash = (hash * 31 + r * 7 + g * 3 + b) >>> 0;
+    }
+    return { land, hexagon, hash };
+  });
+}
+
+describe('skyhex in the browser', () => {
+  let server;
+  let browser;
+  let problems;
+
+  before(async () => {
+    server = await serveStatic();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(query = '') {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(server.url + query);
+    return page;
+  }
+
+  test('opens on the bundled demo dataset, drawn as hexagons over land', async () => {
+    const page = await open();
+    await waitReady(page);
+    const { report, cells } = expected([DEMO], 5);
+    assert.equal(await stat(page, 'points'), report.points);
+    assert.equal(report.points, 105072);
+    assert.equal(await stat(page, 'aircraft'), report.aircraft);
+    assert.equal(await stat(page, 'cells'), cells);
+    assert.equal(await stat(page, 'rejected'), 0);
+    assert.equal(await page.getByTestId('resolution').inputValue(), '5');
+    assert.match(await page.locator('.attribution').innerText(), /adsb\.lol contributors, ODbL/);
+    assert.match(await page.locator('.legend').innerText(), /Points per cell/);
+    await page.waitForFunction(() => document.querySelector('.attribution') !== null);
+    // Wait for the basemap to arrive, then check the picture.
+    await page.waitForFunction(
+      () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/land')).length === 2,
+    );
+    await page.waitForTimeout(300);
+    const pixels = await mapPixels(page);
+    assert.ok(pixels.land > 10_000, `land drawn (${pixels.land} px)`);
+    assert.ok(pixels.hexagon > 5_000, `hexagons drawn (${pixels.hexagon} px)`);
+    await screenshot(page, 'demo');
+    assert.deepEqual(problems, []);
+  });
+
+  test('files picked through file-input equal the CLI, at two resolutions, and export the same CSV', async () => {
+    const files = [...TRACES, PARQUET_SNAPPY];
+    const page = await open();
+    await waitReady(page);
+    await page.getByTestId('file-input').setInputFiles(files);
+    await waitReady(page);
+    const at5 = expected(files, 5);
+    assert.equal(await stat(page, 'points'), at5.report.points);
+    assert.equal(at5.report.points, 3930 + 105072);
+    assert.equal(await stat(page, 'aircraft'), at5.report.aircraft);
+    assert.equal(await stat(page, 'cells'), at5.cells);
+    assert.equal(await stat(page, 'rejected'), at5.report.rejected);
+    const csv5 = await exportCsv(page);
+    assert.equal(csv5.text, at5.csv);
+    assert.equal(csv5.name, 'skyhex-h3-res5.csv');
+
+    await setResolution(page, 8);
+    assert.equal(await page.getByTestId('resolution').inputValue(), '8');
+    const at8 = expected(files, 8);
+    await page.waitForFunction(
+      (cells) => document.querySelector('[data-testid=stat-cells]').dataset.value === String(cells),
+      at8.cells,
+    );
+    const csv8 = await exportCsv(page);
+    assert.equal(csv8.text, at8.csv);
+    await screenshot(page, 'traces-and-parquet-res8');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a broken file is named in errors while the good ones still show', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyhex-e2e-'));
+    const good = TRACES[0];
+    const whole = readFileSync(TRACES[1]);
+    const truncated = join(dir, 'trace_full_truncated.json');
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'these are not aircraft positions\n');
+
+    const page = await open('?src=nothing-here.parquet');
+    await waitReady(page, 'error');
+    assert.match(await page.getByTestId('errors').innerText(), /nothing-here\.parquet.*HTTP 404/);
+
+    await page.getByTestId('file-input').setInputFiles([truncated, good, text]);
+    await waitReady(page);
+    const errors = page.getByTestId('errors').locator(':scope > *');
+    assert.equal(await errors.count(), 3, 'earlier failures stay until removed');
+    await page.getByRole('button', { name: 'Remove nothing-here.parquet' }).click();
+    assert.equal(await errors.count(), 2);
+    assert.match(await errors.nth(0).innerText(), /trace_full_truncated\.json.*gzip data is corrupt or truncated/);
+    assert.match(await errors.nth(1).innerText(), /notes\.txt.*not a supported format/);
+    const { report, cells } = expected([good], 5);
+    assert.equal(await stat(page, 'points'), report.points);
+    assert.equal(await stat(page, 'cells'), cells);
+    await screenshot(page, 'errors');
+  });
+
+  test('?src= and ?res= load a URL at a resolution', async () => {
+    const page = await open('?src=demo/adsb_actions_points.parquet&res=8');
+    await waitReady(page);
+    assert.equal(await page.getByTestId('resolution').inputValue(), '8');
+    const { cells } = expected([DEMO], 8);
+    assert.equal(await stat(page, 'cells'), cells);
+    assert.equal(await page.locator('.demo-note').count(), 0, 'a src= input is not the demo');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the map pans and zooms with the keyboard and the mouse', async () => {
+    const page = await open();
+    await waitReady(page);
+    const map = page.getByTestId('map');
+    await map.focus();
+    const start = await mapPixels(page);
+    await map.press('+');
+    const zoomed = await mapPixels(page);
+    assert.notEqual(zoomed.hash, start.hash, '+ zooms in');
+    await map.press('ArrowLeft');
+    const panned = await mapPixels(page);
+    assert.notEqual(panned.hash, zoomed.hash, 'arrow keys pan');
+    await map.press('0');
+    const fitted = await mapPixels(page);
+    assert.equal(fitted.hash, start.hash, '0 fits the data again');
+    const box = await map.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(100);
+    assert.notEqual((await mapPixels(page)).hash, fitted.hash, 'the wheel zooms');
+  });
+});
