@@ -84,7 +84,7 @@ test-oracle: cli
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python -m unittest discover -s tests/oracle -v
 
 test-wasm: setup
-	cargo test --locked --release --target wasm32-unknown-unknown -p skyhex --test wasm
+	cargo test --locked --release --target wasm32-unknown-unknown -p skyhex
 
 test-e2e: cli dist
 	SKYHEX_BIN=target/release/skyhex npm run e2e

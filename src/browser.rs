@@ -57,7 +57,11 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         )
     })?;
     if !response.ok() {
-        return Err(format!("could not download {url}: HTTP {} {}", response.status(), response.status_text()));
+        return Err(format!(
+            "could not download {url}: HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
     }
     response.binary().await.map_err(|err| format!("could not download {url}: {err}"))
 }
@@ -67,7 +71,8 @@ pub fn download(bytes: &[u8], mime_type: &str, file_name: &str) -> Result<(), St
     let parts = Array::of1(&Uint8Array::from(bytes));
     let options = BlobPropertyBag::new();
     options.set_type(mime_type);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|err| js_error_message(&err))?;
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|err| js_error_message(&err))?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|err| js_error_message(&err))?;
     let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
     let anchor: HtmlAnchorElement =

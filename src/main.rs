@@ -8,6 +8,9 @@ mod render;
 mod state;
 mod ui;
 
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(ui::App);

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use skyhex_core::Resolution;
 use skyhex_core::density::{self, Density};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::{self, Decoded};
 use skyhex_core::summary::Summary;
-use skyhex_core::Resolution;
 
 use crate::browser;
 
@@ -123,13 +123,7 @@ impl AppState {
                 Arc::new(density::aggregate(batches, resolution, &PointFilter::default()))
             })
         });
-        Self {
-            inputs,
-            resolution,
-            progress: RwSignal::new(None),
-            density,
-            next_id: StoredValue::new(0),
-        }
+        Self { inputs, resolution, progress: RwSignal::new(None), density, next_id: StoredValue::new(0) }
     }
 
     pub fn status(&self) -> Status {
@@ -137,7 +131,8 @@ impl AppState {
             return Status::Loading;
         }
         self.inputs.with(|inputs| {
-            let all_failed = !inputs.is_empty() && inputs.iter().all(|input| matches!(input.outcome, Outcome::Failed(_)));
+            let all_failed =
+                !inputs.is_empty() && inputs.iter().all(|input| matches!(input.outcome, Outcome::Failed(_)));
             if all_failed { Status::Error } else { Status::Ready }
         })
     }

@@ -15,8 +15,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PARQUET_ZSTD: &[u8] = include_bytes!("data/real/parquet/adsb_actions_points.parquet");
 const PARQUET_SNAPPY: &[u8] = include_bytes!("data/real/parquet/adsb_actions_points_7col.parquet");
-const TRACE_GZIP: &[u8] =
-    include_bytes!("data/real/readsb_traces/adsb_actions_2023-08-30/2023/08/20/traces/8c/trace_full_ab7b8c.json");
+const TRACE_GZIP: &[u8] = include_bytes!(
+    "data/real/readsb_traces/adsb_actions_2023-08-30/2023/08/20/traces/8c/trace_full_ab7b8c.json"
+);
 
 fn cells(decoded: &ingest::Decoded, resolution: Resolution) -> usize {
     aggregate(&decoded.batches, resolution, &PointFilter::default()).cells.len()
@@ -24,7 +25,8 @@ fn cells(decoded: &ingest::Decoded, resolution: Resolution) -> usize {
 
 #[wasm_bindgen_test]
 fn zstd_parquet_decodes_and_aggregates() {
-    let decoded = ingest::decode(Bytes::from_static(PARQUET_ZSTD)).expect("real zstd Parquet decodes in wasm");
+    let decoded =
+        ingest::decode(Bytes::from_static(PARQUET_ZSTD)).expect("real zstd Parquet decodes in wasm");
     assert_eq!(decoded.format, Format::Parquet);
     let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
     assert_eq!(summary.points, 105_072);
@@ -35,7 +37,8 @@ fn zstd_parquet_decodes_and_aggregates() {
 
 #[wasm_bindgen_test]
 fn snappy_parquet_decodes() {
-    let decoded = ingest::decode(Bytes::from_static(PARQUET_SNAPPY)).expect("real snappy Parquet decodes in wasm");
+    let decoded =
+        ingest::decode(Bytes::from_static(PARQUET_SNAPPY)).expect("real snappy Parquet decodes in wasm");
     assert_eq!(decoded.batches.iter().map(|batch| batch.num_rows()).sum::<usize>(), 105_072);
 }
 

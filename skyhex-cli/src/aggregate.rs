@@ -60,7 +60,8 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         eprintln!("skyhex: no input could be read");
         return Ok(outcome);
     }
-    let density = density::aggregate(inputs.decoded().flat_map(|decoded| &decoded.batches), resolution, &filter);
+    let density =
+        density::aggregate(inputs.decoded().flat_map(|decoded| &decoded.batches), resolution, &filter);
     let bytes = match &args.out {
         Some(path) if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet")) => {
             export::to_parquet(&density.cells).map_err(|err| format!("cannot write Parquet: {err}"))?
@@ -68,8 +69,12 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         _ => export::to_csv(&density.cells).into_bytes(),
     };
     match &args.out {
-        Some(path) => std::fs::write(path, bytes).map_err(|err| format!("{}: cannot write: {err}", path.display()))?,
-        None => std::io::stdout().write_all(&bytes).map_err(|err| format!("cannot write to standard output: {err}"))?,
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|err| format!("{}: cannot write: {err}", path.display()))?;
+        }
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|err| format!("cannot write to standard output: {err}"))?,
     }
     eprintln!(
         "skyhex: {} files read, {} points in {} cells at resolution {}",

@@ -39,7 +39,9 @@ impl Inputs {
         for (path, in_folder, result) in decoded {
             match result {
                 Err(IngestError::UnknownFormat(_)) if in_folder => inputs.skipped.push(path),
-                result => inputs.files.push(InputFile { path, result: result.map_err(|err| err.to_string()) }),
+                result => {
+                    inputs.files.push(InputFile { path, result: result.map_err(|err| err.to_string()) });
+                }
             }
         }
         Ok(inputs)
@@ -65,7 +67,10 @@ impl Inputs {
             }
         }
         if !self.skipped.is_empty() {
-            eprintln!("skyhex: skipped {} files in folders that are not a supported format", self.skipped.len());
+            eprintln!(
+                "skyhex: skipped {} files in folders that are not a supported format",
+                self.skipped.len()
+            );
         }
     }
 

@@ -93,32 +93,40 @@ impl Report {
     }
 
     fn print_table(&self) {
-        let dash = || "-".to_owned();
-        println!("{:<60} {:<13} {:>10} {:>9} {:>9}  {:<24} {:<24}", "input", "format", "points", "rejected", "aircraft", "first", "last");
+        let time = |time: &Option<String>| time.clone().unwrap_or_else(|| "-".to_owned());
+        let row = |name: &str,
+                   format: &str,
+                   points: &dyn std::fmt::Display,
+                   rejected: &dyn std::fmt::Display,
+                   aircraft: &dyn std::fmt::Display,
+                   first: &str,
+                   last: &str| {
+            println!("{name:<60} {format:<13} {points:>10} {rejected:>9} {aircraft:>9}  {first:<24} {last}");
+        };
+        row("input", "format", &"points", &"rejected", &"aircraft", "first", "last");
         for file in &self.files {
             match &file.error {
-                None => println!(
-                    "{:<60} {:<13} {:>10} {:>9} {:>9}  {:<24} {:<24}",
-                    file.name,
+                None => row(
+                    &file.name,
                     file.format.unwrap_or("?"),
-                    file.points,
-                    file.rejected,
-                    file.aircraft,
-                    file.first_time.clone().unwrap_or_else(dash),
-                    file.last_time.clone().unwrap_or_else(dash)
+                    &file.points,
+                    &file.rejected,
+                    &file.aircraft,
+                    &time(&file.first_time),
+                    &time(&file.last_time),
                 ),
                 Some(error) => println!("{:<60} error: {error}", file.name),
             }
         }
-        println!(
-            "{:<60} {:<13} {:>10} {:>9} {:>9}  {:<24} {:<24}",
-            format!("total ({} files)", self.files.len()),
+        let total = format!("total ({} files)", self.files.len());
+        row(
+            &total,
             "",
-            self.points,
-            self.rejected,
-            self.aircraft,
-            self.first_time.clone().unwrap_or_else(dash),
-            self.last_time.clone().unwrap_or_else(dash)
+            &self.points,
+            &self.rejected,
+            &self.aircraft,
+            &time(&self.first_time),
+            &time(&self.last_time),
         );
         for (reason, count) in self.rejected_by_reason.nonzero() {
             println!("rejected, {}: {count}", reason.name());
@@ -129,7 +137,6 @@ impl Report {
     }
 }
 
-#[allow(clippy::print_stdout, reason = "the report is the command's output")]
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let inputs = Inputs::read(&args.inputs)?;
     inputs.report_problems();

@@ -3,6 +3,8 @@
 //! Exit status: 0 when every input was read; 1 when some failed but others were read
 //! (their results are still written); 2 for a usage error or when nothing could be read.
 
+#![allow(clippy::print_stdout, reason = "a command-line tool prints its results")]
+
 mod aggregate;
 mod inputs;
 mod inspect;

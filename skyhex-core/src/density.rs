@@ -61,7 +61,9 @@ pub fn aggregate<'a>(
             let (lat, lon) = (points.lat.value(row), points.lon.value(row));
             let Ok(position) = LatLng::new(lat, lon) else { continue };
             let next_id = aircraft_ids.len() as u32;
-            let aircraft = points.address(row).map_or(NO_AIRCRAFT, |address| *aircraft_ids.entry(address).or_insert(next_id));
+            let aircraft = points
+                .address(row)
+                .map_or(NO_AIRCRAFT, |address| *aircraft_ids.entry(address).or_insert(next_id));
             entries.push(Entry {
                 cell: u64::from(position.to_cell(resolution)),
                 aircraft,
@@ -72,7 +74,8 @@ pub fn aggregate<'a>(
     }
     entries.sort_unstable_by_key(|entry| (entry.cell, entry.aircraft));
     let aircraft = {
-        let mut ids: Vec<u32> = entries.iter().map(|entry| entry.aircraft).filter(|&id| id != NO_AIRCRAFT).collect();
+        let mut ids: Vec<u32> =
+            entries.iter().map(|entry| entry.aircraft).filter(|&id| id != NO_AIRCRAFT).collect();
         ids.sort_unstable();
         ids.dedup();
         ids.len() as u64
@@ -85,8 +88,10 @@ pub fn aggregate<'a>(
 fn cell_stats(entries: &[Entry]) -> CellStats {
     let count = entries.len() as u64;
     let mean = |sum: i128| sum as f64 / count as f64 / NANODEGREES_PER_DEGREE;
-    let distinct_aircraft =
-        entries.chunk_by(|a, b| a.aircraft == b.aircraft).filter(|run| run[0].aircraft != NO_AIRCRAFT).count();
+    let distinct_aircraft = entries
+        .chunk_by(|a, b| a.aircraft == b.aircraft)
+        .filter(|run| run[0].aircraft != NO_AIRCRAFT)
+        .count();
     CellStats {
         cell: CellIndex::try_from(entries[0].cell).expect("entries hold cells made by h3o"),
         point_count: count,

@@ -39,7 +39,9 @@ impl PointFilter {
         }
         if self.min_alt_ft.is_some() || self.max_alt_ft.is_some() {
             let Some(alt_ft) = points.alt_ft(row).filter(|_| !on_ground) else { return false };
-            if self.min_alt_ft.is_some_and(|min| alt_ft < min) || self.max_alt_ft.is_some_and(|max| alt_ft > max) {
+            if self.min_alt_ft.is_some_and(|min| alt_ft < min)
+                || self.max_alt_ft.is_some_and(|max| alt_ft > max)
+            {
                 return false;
             }
         }

@@ -7,8 +7,8 @@
 pub mod density;
 pub mod export;
 pub mod filter;
-pub mod map;
 pub mod ingest;
+pub mod map;
 pub mod points;
 pub mod summary;
 

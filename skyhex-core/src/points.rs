@@ -120,10 +120,7 @@ impl RejectCounts {
 
     /// Non-zero counts, in the fixed order of [`Rejection::ALL`].
     pub fn nonzero(&self) -> impl Iterator<Item = (Rejection, u64)> + '_ {
-        Rejection::ALL
-            .into_iter()
-            .map(|reason| (reason, self.get(reason)))
-            .filter(|&(_, count)| count > 0)
+        Rejection::ALL.into_iter().map(|reason| (reason, self.get(reason))).filter(|&(_, count)| count > 0)
     }
 }
 

@@ -19,7 +19,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of_batches<'a>(batches: impl IntoIterator<Item = &'a RecordBatch>, rejected: RejectCounts) -> Self {
+    pub fn of_batches<'a>(
+        batches: impl IntoIterator<Item = &'a RecordBatch>,
+        rejected: RejectCounts,
+    ) -> Self {
         let mut summary = Self { rejected, ..Self::default() };
         for batch in batches {
             let points = PointColumns::new(batch);

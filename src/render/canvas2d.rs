@@ -23,7 +23,12 @@ pub struct MapLayers<'a> {
 }
 
 /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
-pub fn draw_map(context: &CanvasRenderingContext2d, camera: &Camera, pixel_ratio: f64, layers: MapLayers<'_>) {
+pub fn draw_map(
+    context: &CanvasRenderingContext2d,
+    camera: &Camera,
+    pixel_ratio: f64,
+    layers: MapLayers<'_>,
+) {
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
     context.set_fill_style_str(OCEAN);
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);

@@ -3,4 +3,4 @@
 
 mod canvas2d;
 
-pub use canvas2d::{draw_map, MapLayers};
+pub use canvas2d::{MapLayers, draw_map};

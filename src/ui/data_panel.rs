@@ -99,7 +99,8 @@ fn InputRow(input: Input) -> impl IntoView {
         Outcome::Reading => "reading…".to_owned(),
         Outcome::Loaded(loaded) => {
             let rejected = loaded.summary.rejected.total();
-            let mut text = format!("{} · {} points", loaded.decoded.format.name(), format::count(loaded.summary.points));
+            let mut text =
+                format!("{} · {} points", loaded.decoded.format.name(), format::count(loaded.summary.points));
             if rejected > 0 {
                 text.push_str(&format!(" · {} rejected", format::count(rejected)));
             }

@@ -5,7 +5,7 @@ pub fn count(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -42,9 +42,11 @@ pub fn area_km2(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn groups_thousands() {
         assert_eq!(count(0), "0");
         assert_eq!(count(999), "999");
@@ -52,7 +54,7 @@ mod tests {
         assert_eq!(count(80_000_000), "80,000,000");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn binary_units() {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1_600_000), "1.5 MB");

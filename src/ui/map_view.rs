@@ -13,7 +13,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use super::format;
 use crate::browser;
-use crate::render::{draw_map, MapLayers};
+use crate::render::{MapLayers, draw_map};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
@@ -90,7 +90,11 @@ pub fn MapView() -> impl IntoView {
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         let (coarse, detailed, hexagons) = (coarse_land.get(), detailed_land.get(), hexagons.get());
-        let layers = MapLayers { coarse_land: coarse.as_deref(), detailed_land: detailed.as_deref(), hexagons: &hexagons };
+        let layers = MapLayers {
+            coarse_land: coarse.as_deref(),
+            detailed_land: detailed.as_deref(),
+            hexagons: &hexagons,
+        };
         draw_map(&context, &camera, ratio, layers);
     });
 
@@ -124,7 +128,9 @@ pub fn MapView() -> impl IntoView {
         }
     };
     let on_key = move |event: leptos::ev::KeyboardEvent| {
-        let center = camera.with_untracked(|camera| ScreenPoint::new(camera.viewport_px.x / 2.0, camera.viewport_px.y / 2.0));
+        let center = camera.with_untracked(|camera| {
+            ScreenPoint::new(camera.viewport_px.x / 2.0, camera.viewport_px.y / 2.0)
+        });
         let change: Option<Box<dyn Fn(Camera) -> Camera>> = match event.key().as_str() {
             "ArrowLeft" => Some(Box::new(|c: Camera| c.panned_by_px(KEY_PAN_PX, 0.0))),
             "ArrowRight" => Some(Box::new(|c: Camera| c.panned_by_px(-KEY_PAN_PX, 0.0))),

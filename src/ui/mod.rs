@@ -9,7 +9,7 @@ mod toolbar;
 use leptos::prelude::*;
 
 use crate::browser::StartParams;
-use crate::state::{AppState, Source, DEFAULT_RESOLUTION, DEMO_URL};
+use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Source};
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -1,8 +1,8 @@
 //! The toolbar: open files, the resolution, the CSV export.
 
 use leptos::prelude::*;
-use skyhex_core::export;
 use skyhex_core::Resolution;
+use skyhex_core::export;
 use web_sys::{FileList, HtmlInputElement};
 
 use super::format;
@@ -31,7 +31,9 @@ pub fn Toolbar() -> impl IntoView {
         }
     };
     let cell_area = move || {
-        Resolution::try_from(state.resolution.get()).map(|res| format::area_km2(res.area_km2())).unwrap_or_default()
+        Resolution::try_from(state.resolution.get())
+            .map(|res| format::area_km2(res.area_km2()))
+            .unwrap_or_default()
     };
     let export_csv = move |_| {
         let csv = state.density.with_untracked(|density| export::to_csv(&density.cells));

@@ -41,7 +41,8 @@ pub fn decompress(content: Bytes) -> Result<Bytes, IngestError> {
         Compression::Gzip => read_limited(flate2::read::MultiGzDecoder::new(&content[..]), content.len())
             .map_err(IngestError::Gzip),
         Compression::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(&content[..]).map_err(IngestError::Zstd)?;
+            let decoder =
+                zstd::stream::read::Decoder::with_buffer(&content[..]).map_err(IngestError::Zstd)?;
             read_limited(decoder, content.len()).map_err(IngestError::Zstd)
         }
     }

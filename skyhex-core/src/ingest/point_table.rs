@@ -6,13 +6,13 @@ use arrow::array::{
     TimestampMillisecondArray,
 };
 use arrow::datatypes::{
-    DataType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, Schema, TimeUnit,
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type,
-    UInt32Type, UInt64Type, UInt8Type,
+    DataType, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, Schema, TimeUnit,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+    UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use bytes::Bytes;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{Decoded, Format, IngestError};
 use crate::points::{Point, PointsBuilder, RejectCounts, Rejection};
@@ -98,7 +98,8 @@ pub fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
     let wanted = ColumnMap::resolve(builder.schema())?.indices();
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
     let reader = builder.with_projection(mask).with_batch_size(BATCH_ROWS).build()?;
-    let mut converter = BatchConverter { columns: ColumnMap::resolve(&reader.schema())?, time_scale: TimeScale::default() };
+    let mut converter =
+        BatchConverter { columns: ColumnMap::resolve(&reader.schema())?, time_scale: TimeScale::default() };
     let mut batches = Vec::new();
     let mut rejected = RejectCounts::default();
     for batch in reader {
@@ -117,7 +118,7 @@ pub fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
 struct TimeScale(Option<f64>);
 
 impl TimeScale {
-    fn to_millis(&mut self, value: f64) -> i64 {
+    fn millis_of(&mut self, value: f64) -> i64 {
         let scale = *self.0.get_or_insert(match value.abs() {
             magnitude if magnitude >= 1e17 => 1e-6,
             magnitude if magnitude >= 1e14 => 1e-3,
@@ -155,7 +156,8 @@ impl SourceColumns {
     fn cast(batch: &RecordBatch, columns: &ColumnMap) -> Result<Self, IngestError> {
         let float = |index, role| as_f64(batch, index, role);
         let optional_float = |index: Option<usize>, role| index.map(|index| float(index, role)).transpose();
-        let optional_text = |index: Option<usize>, role| index.map(|index| as_text(batch, index, role)).transpose();
+        let optional_text =
+            |index: Option<usize>, role| index.map(|index| as_text(batch, index, role)).transpose();
         Ok(Self {
             lat: float(columns.lat, "latitude")?,
             lon: float(columns.lon, "longitude")?,
@@ -163,7 +165,10 @@ impl SourceColumns {
             lon_raw: batch.column(columns.lon).clone(),
             address: optional_text(columns.address, "aircraft address")?,
             time: columns.time.map(|index| as_time(batch, index)).transpose()?,
-            alt: columns.alt.map(|(index, scale)| Ok::<_, IngestError>((float(index, "altitude")?, scale))).transpose()?,
+            alt: columns
+                .alt
+                .map(|(index, scale)| Ok::<_, IngestError>((float(index, "altitude")?, scale)))
+                .transpose()?,
             on_ground: columns.on_ground.map(|index| as_bool(batch, index)).transpose()?,
             gs_kt: optional_float(columns.gs_kt, "ground speed")?,
             track_deg: optional_float(columns.track_deg, "track")?,
@@ -213,13 +218,21 @@ impl BatchConverter {
                 time_ms: source.time.as_ref().and_then(|time| self.time_ms(time, row)),
                 lat: source.lat.value(row),
                 lon: source.lon.value(row),
-                alt_ft: source.alt.as_ref().and_then(|(alt, scale)| float_at(Some(alt), row).map(|alt| alt * scale)),
-                on_ground: source.on_ground.as_ref().is_some_and(|ground| ground.is_valid(row) && ground.value(row)),
+                alt_ft: source
+                    .alt
+                    .as_ref()
+                    .and_then(|(alt, scale)| float_at(Some(alt), row).map(|alt| alt * scale)),
+                on_ground: source
+                    .on_ground
+                    .as_ref()
+                    .is_some_and(|ground| ground.is_valid(row) && ground.value(row)),
                 gs_kt: float_at(source.gs_kt.as_ref(), row),
                 track_deg: float_at(source.track_deg.as_ref(), row),
                 flags: 0,
                 source: None,
-                callsign: text_at(source.callsign.as_ref(), row).map(str::trim).filter(|callsign| !callsign.is_empty()),
+                callsign: text_at(source.callsign.as_ref(), row)
+                    .map(str::trim)
+                    .filter(|callsign| !callsign.is_empty()),
                 squawk: text_at(source.squawk.as_ref(), row),
             });
         }
@@ -229,7 +242,9 @@ impl BatchConverter {
     fn time_ms(&mut self, time: &TimeColumn, row: usize) -> Option<i64> {
         match time {
             TimeColumn::Millis(array) => array.is_valid(row).then(|| array.value(row)),
-            TimeColumn::Numeric(array) => float_at(Some(array), row).map(|value| self.time_scale.to_millis(value)),
+            TimeColumn::Numeric(array) => {
+                float_at(Some(array), row).map(|value| self.time_scale.millis_of(value))
+            }
         }
     }
 }
@@ -333,5 +348,101 @@ fn column_type_error(batch: &RecordBatch, index: usize, role: &'static str) -> I
         column: batch.schema().field(index).name().clone(),
         data_type: batch.column(index).data_type().to_string(),
         role,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{
+        BooleanArray, DictionaryArray, Float32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+        TimestampMicrosecondArray,
+    };
+    use arrow::datatypes::Int32Type;
+    use parquet::arrow::ArrowWriter;
+
+    use super::*;
+    use crate::points::PointColumns;
+
+    fn parquet_of(batch: &RecordBatch) -> Bytes {
+        let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), None).expect("writer");
+        writer.write(batch).expect("write");
+        Bytes::from(writer.into_inner().expect("close"))
+    }
+
+    #[test]
+    fn opensky_state_vectors_in_metres_and_seconds() {
+        let icao24: DictionaryArray<Int32Type> = vec![Some("4CA7B5"), Some("4ca7b5"), None, Some("abc123")].into_iter().collect();
+        let batch = RecordBatch::try_from_iter([
+            ("time", Arc::new(Int64Array::from(vec![1_700_000_000, 1_700_000_010, 1_700_000_020, 1_700_000_030])) as ArrayRef),
+            ("icao24", Arc::new(icao24) as ArrayRef),
+            ("lat", Arc::new(Float64Array::from(vec![Some(51.5), Some(f64::NAN), None, Some(48.0)])) as ArrayRef),
+            ("lon", Arc::new(Float64Array::from(vec![-0.1, 0.0, 1.0, 2.0])) as ArrayRef),
+            ("baroaltitude", Arc::new(Float64Array::from(vec![Some(304.8), None, None, Some(0.0)])) as ArrayRef),
+            ("onground", Arc::new(BooleanArray::from(vec![false, false, false, true])) as ArrayRef),
+            ("callsign", Arc::new(StringArray::from(vec![Some("BAW1  "), None, None, Some("   ")])) as ArrayRef),
+        ])
+        .expect("batch");
+        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        assert_eq!(decoded.rejected.get(Rejection::NonFiniteCoordinate), 1);
+        assert_eq!(decoded.rejected.get(Rejection::MissingCoordinate), 1);
+        let points = PointColumns::new(&decoded.batches[0]);
+        assert_eq!(points.len(), 2);
+        assert_eq!(points.address(0), Some("4ca7b5"), "addresses are lowercased");
+        assert_eq!(points.time_ms(0), Some(1_700_000_000_000), "epoch seconds become milliseconds");
+        assert!((points.alt_ft(0).expect("altitude") - 1000.0).abs() < 1e-9, "metres become feet");
+        assert!(points.on_ground.value(1));
+        let callsign = decoded.batches[0].column_by_name("callsign").expect("callsign").as_string::<i32>();
+        assert_eq!(callsign.value(0), "BAW1");
+        assert!(callsign.is_null(1), "a blank callsign is no callsign");
+    }
+
+    #[test]
+    fn arrow_timestamps_float32_and_other_aliases() {
+        let time = TimestampMicrosecondArray::from(vec![1_700_000_000_123_456, 1_700_000_001_000_000]).with_timezone("Europe/Paris");
+        let batch = RecordBatch::try_from_iter([
+            ("timestamp", Arc::new(time) as ArrayRef),
+            ("Latitude", Arc::new(Float32Array::from(vec![10.5, 11.0])) as ArrayRef),
+            ("lng", Arc::new(Float32Array::from(vec![20.25, 21.0])) as ArrayRef),
+            ("hex", Arc::new(StringArray::from(vec!["~00ff01", "00FF01"])) as ArrayRef),
+        ])
+        .expect("batch");
+        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        let points = PointColumns::new(&decoded.batches[0]);
+        assert_eq!(points.time_ms(0), Some(1_700_000_000_123), "microseconds become milliseconds, zone ignored");
+        assert_eq!((points.lat.value(0), points.lon.value(0)), (10.5, 20.25));
+        assert_eq!(points.address(0), Some("~00ff01"));
+        assert_eq!(points.address(1), Some("00ff01"));
+    }
+
+    #[test]
+    fn milliseconds_and_text_coordinates() {
+        let batch = RecordBatch::try_from_iter([
+            ("ts", Arc::new(Float64Array::from(vec![1_700_000_000_500.0, 1_700_000_001_500.0])) as ArrayRef),
+            ("latitude", Arc::new(StringArray::from(vec!["45.25", "north"])) as ArrayRef),
+            ("longitude", Arc::new(StringArray::from(vec![" 7.5 ", "8"])) as ArrayRef),
+        ])
+        .expect("batch");
+        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        let points = PointColumns::new(&decoded.batches[0]);
+        assert_eq!(points.len(), 1);
+        assert_eq!(points.time_ms(0), Some(1_700_000_000_500));
+        assert_eq!(points.address(0), None, "no address column: points without aircraft");
+        assert_eq!(decoded.rejected.get(Rejection::NonNumericCoordinate), 1);
+    }
+
+    #[test]
+    fn a_table_without_coordinates_says_which_column_is_missing() {
+        let batch = RecordBatch::try_from_iter([("lat", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef)]).expect("batch");
+        let error = decode_parquet(parquet_of(&batch)).expect_err("no longitude");
+        assert_eq!(error.to_string(), "no longitude column (looked for lon, lng, long, longitude)");
+        let batch = RecordBatch::try_from_iter([
+            ("lat", Arc::new(BooleanArray::from(vec![true])) as ArrayRef),
+            ("lon", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef),
+        ])
+        .expect("batch");
+        let error = decode_parquet(parquet_of(&batch)).expect_err("boolean latitude");
+        assert_eq!(error.to_string(), "column \"lat\" has type Boolean, which cannot hold latitude");
     }
 }

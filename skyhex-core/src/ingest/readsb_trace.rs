@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Decoded, Format, IngestError};
 use crate::points::{Point, PointsBuilder, Rejection};
@@ -324,5 +324,79 @@ impl<'de> Visitor<'de> for DetailsVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientDetails, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(LenientDetails(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+
+    use crate::points::PointColumns;
+
+    fn decode_str(json: &str) -> Decoded {
+        decode(json.as_bytes()).expect("test trace decodes")
+    }
+
+    #[test]
+    fn reads_every_point_length_ground_and_null_altitudes() {
+        let decoded = decode_str(
+            r#"{"icao":"A1B2C3","timestamp":1700000000.5,"trace":[
+                [0.5,37.0,-122.0,"ground",3.1,180.0,0,null,null],
+                [10,37.1,-122.1,1500,120,90,2,640,{"flight":"UAL12   ","squawk":"1200"},"adsb_icao",1550,null,null,null],
+                [20,37.2,-122.2,null,null,null,1,null,null,"mlat",null,null,null,null,"rx7"],
+                [-5,37.3,-122.3,2000,130,91,0,0,null,null,null,null,null,null]
+            ]}"#,
+        );
+        assert_eq!(decoded.format, Format::ReadsbTrace);
+        let batch = &decoded.batches[0];
+        let points = PointColumns::new(batch);
+        assert_eq!(points.len(), 4);
+        assert_eq!(points.address(0), Some("a1b2c3"));
+        assert_eq!(points.time_ms(0), Some(1_700_000_001_000));
+        assert_eq!(points.time_ms(3), Some(1_699_999_995_500), "negative offsets are kept");
+        assert!(points.on_ground.value(0));
+        assert_eq!(points.alt_ft(0), None);
+        assert_eq!(points.alt_ft(1), Some(1500.0));
+        assert_eq!(points.alt_ft(2), None);
+        assert!(!points.on_ground.value(2));
+        assert_eq!(points.flags.value(1), 2);
+        let callsign = batch.column_by_name("callsign").expect("callsign column").as_string::<i32>();
+        assert!(callsign.is_null(0));
+        assert_eq!(callsign.value(1), "UAL12", "trailing padding trimmed");
+        assert_eq!(callsign.value(3), "UAL12", "callsign carries forward");
+        let source = batch.column_by_name("source").expect("source column").as_string::<i32>();
+        assert_eq!(source.value(2), "mlat");
+    }
+
+    #[test]
+    fn bad_points_are_counted_not_fatal() {
+        let decoded = decode_str(
+            r#"{"icao":"~2b1fcc","timestamp":0,"trace":[
+                [1,91.0,0.0,100],
+                [2,null,0.0,100],
+                [3,"37.0",-122.0,100],
+                {"not":"an array"},
+                42,
+                [4],
+                [5,45.0,181.0],
+                [6,45.0,7.0,{"odd":true},"fast",[],"x",null,"not details","???"]
+            ]}"#,
+        );
+        let points = PointColumns::new(&decoded.batches[0]);
+        assert_eq!(points.len(), 1);
+        assert_eq!(points.address(0), Some("~2b1fcc"), "non-ICAO marker kept");
+        assert_eq!(points.alt_ft(0), None);
+        assert_eq!(decoded.rejected.get(Rejection::CoordinateOutOfRange), 2);
+        assert_eq!(decoded.rejected.get(Rejection::MissingCoordinate), 2);
+        assert_eq!(decoded.rejected.get(Rejection::NonNumericCoordinate), 1);
+        assert_eq!(decoded.rejected.get(Rejection::MalformedPoint), 2);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_trace_is_an_error() {
+        assert!(matches!(decode(br#"{"icao":"abc"}"#), Err(IngestError::Json(_))));
+        assert!(matches!(decode(br#"{"icao":"abc","timestamp":0,"trace":[[1,2,3]"#), Err(IngestError::Json(_))));
+        assert!(matches!(decode(br#"{"icao":5,"timestamp":0,"trace":[]}"#), Err(IngestError::Json(_))));
     }
 }

@@ -1,7 +1,7 @@
 //! The offline basemap: Natural Earth land polygons from TopoJSON (world-atlas), as rings
 //! in world coordinates, each with its bounding box so drawing can skip what is off screen.
 
-use super::mercator::{world_from_lat_lon, WorldBounds, WorldPoint};
+use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon};
 
 /// One closed ring (outer boundary or hole) of a land polygon.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,8 @@ pub enum BasemapError {
 impl Basemap {
     /// Reads the polygons of the TopoJSON object `object` (such as `land`).
     pub fn from_topojson(json: &str, object: &str) -> Result<Self, BasemapError> {
-        let topojson: topojson::TopoJson = json.parse().map_err(|err: topojson::Error| BasemapError::Topology(err.to_string()))?;
+        let topojson: topojson::TopoJson =
+            json.parse().map_err(|err: topojson::Error| BasemapError::Topology(err.to_string()))?;
         let topojson::TopoJson::Topology(topology) = topojson else {
             return Err(BasemapError::Topology("top level is not a Topology".to_owned()));
         };
@@ -51,7 +52,9 @@ impl Basemap {
     fn add_geometry(&mut self, value: &geojson::Value) {
         match value {
             geojson::Value::Polygon(rings) => self.add_polygon(rings),
-            geojson::Value::MultiPolygon(polygons) => polygons.iter().for_each(|rings| self.add_polygon(rings)),
+            geojson::Value::MultiPolygon(polygons) => {
+                polygons.iter().for_each(|rings| self.add_polygon(rings));
+            }
             geojson::Value::GeometryCollection(geometries) => {
                 geometries.iter().for_each(|geometry| self.add_geometry(&geometry.value));
             }

@@ -84,7 +84,8 @@ impl Camera {
     /// Moves the map with the pointer: content follows a drag of (dx, dy) pixels.
     pub fn panned_by_px(self, dx: f64, dy: f64) -> Self {
         let scale = self.scale_px();
-        let center = WorldPoint::new(self.center.x - dx / scale, (self.center.y - dy / scale).clamp(0.0, 1.0));
+        let center =
+            WorldPoint::new(self.center.x - dx / scale, (self.center.y - dy / scale).clamp(0.0, 1.0));
         Self { center, ..self }
     }
 
@@ -93,7 +94,8 @@ impl Camera {
         let fixed = self.world_from_screen(anchor);
         let zoomed = Self { zoom: (self.zoom + delta).clamp(MIN_ZOOM, MAX_ZOOM), ..self };
         let moved = zoomed.world_from_screen(anchor);
-        let center = WorldPoint::new(zoomed.center.x + fixed.x - moved.x, zoomed.center.y + fixed.y - moved.y);
+        let center =
+            WorldPoint::new(zoomed.center.x + fixed.x - moved.x, zoomed.center.y + fixed.y - moved.y);
         Self { center, ..zoomed }
     }
 
@@ -160,7 +162,9 @@ mod tests {
         let bounds = WorldBounds { min: WorldPoint::new(0.1, 0.3), max: WorldPoint::new(0.2, 0.35) };
         let fitted = camera().fitted_to(bounds, Insets::uniform(20.0));
         let visible = fitted.visible_bounds();
-        assert!(visible.min.x <= 0.1 && visible.max.x >= 0.2 && visible.min.y <= 0.3 && visible.max.y >= 0.35);
+        assert!(
+            visible.min.x <= 0.1 && visible.max.x >= 0.2 && visible.min.y <= 0.3 && visible.max.y >= 0.35
+        );
         let top_left = fitted.screen_from_world(bounds.min);
         assert!((top_left.x - 20.0).abs() < 1e-6, "the wider side touches the padding: {top_left:?}");
     }
@@ -172,7 +176,10 @@ mod tests {
         let fitted = camera().fitted_to(bounds, insets);
         let top_left = fitted.screen_from_world(bounds.min);
         let bottom_right = fitted.screen_from_world(bounds.max);
-        assert!((top_left.x - 250.0).abs() < 1e-6 && (bottom_right.x - 750.0).abs() < 1e-6, "{top_left:?} {bottom_right:?}");
+        assert!(
+            (top_left.x - 250.0).abs() < 1e-6 && (bottom_right.x - 750.0).abs() < 1e-6,
+            "{top_left:?} {bottom_right:?}"
+        );
         assert!(top_left.y >= 10.0 - 1e-6 && bottom_right.y <= 570.0 + 1e-6);
     }
 }

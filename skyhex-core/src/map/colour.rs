@@ -3,8 +3,14 @@
 //! colour-blind-safe ramp (inferno, without its darkest end so it reads on a dark map).
 
 /// RGB colours from low to high density.
-pub const PALETTE: [[u8; 3]; 6] =
-    [[0x78, 0x1c, 0x6d], [0xa5, 0x2c, 0x60], [0xcf, 0x44, 0x46], [0xed, 0x69, 0x25], [0xfb, 0x9b, 0x06], [0xf7, 0xd1, 0x3d]];
+pub const PALETTE: [[u8; 3]; 6] = [
+    [0x78, 0x1c, 0x6d],
+    [0xa5, 0x2c, 0x60],
+    [0xcf, 0x44, 0x46],
+    [0xed, 0x69, 0x25],
+    [0xfb, 0x9b, 0x06],
+    [0xf7, 0xd1, 0x3d],
+];
 
 /// One class of the scale: the values it holds and how many cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +42,12 @@ impl QuantileScale {
                 end += 1;
             }
             if end > start {
-                classes.push(LegendClass { colour: *colour, min_value: sorted[start], max_value: sorted[end - 1], cells: end - start });
+                classes.push(LegendClass {
+                    colour: *colour,
+                    min_value: sorted[start],
+                    max_value: sorted[end - 1],
+                    cells: end - start,
+                });
                 start = end;
             }
         }
@@ -54,7 +65,9 @@ impl QuantileScale {
 
     /// The class index of a value (values beyond the data fall in the end classes).
     pub fn class_of(&self, value: u64) -> usize {
-        self.classes.partition_point(|class| class.max_value < value).min(self.classes.len().saturating_sub(1))
+        self.classes
+            .partition_point(|class| class.max_value < value)
+            .min(self.classes.len().saturating_sub(1))
     }
 
     pub fn colour_of(&self, value: u64) -> [u8; 3] {

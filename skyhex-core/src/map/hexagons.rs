@@ -3,7 +3,7 @@
 use h3o::CellIndex;
 
 use super::colour::QuantileScale;
-use super::mercator::{world_from_lat_lon, WorldBounds, WorldPoint};
+use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon};
 use crate::density::CellStats;
 
 /// One cell ready to draw: its outline and colour class.

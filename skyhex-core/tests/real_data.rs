@@ -1,0 +1,79 @@
+//! skyhex-core on the real files in tests/data/real. Expected numbers were computed by the
+//! independent oracle (tests/oracle/oracle.py, h3-py) and by the data's own README.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use skyhex_core::Resolution;
+use skyhex_core::density::aggregate;
+use skyhex_core::filter::PointFilter;
+use skyhex_core::ingest::{self, Decoded, Format};
+use skyhex_core::summary::{Summary, format_time};
+
+fn real(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/real").join(path)
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() { pending.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn decode_path(path: &Path) -> Decoded {
+    let bytes = std::fs::read(path).expect("readable file");
+    ingest::decode(Bytes::from(bytes)).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+fn summary(decoded: &[Decoded]) -> Summary {
+    let mut total = Summary::default();
+    for file in decoded {
+        total.merge(&Summary::of_batches(&file.batches, file.rejected));
+    }
+    total
+}
+
+#[test]
+fn every_real_trace_decodes_with_exact_counts() {
+    let decoded: Vec<Decoded> = files_under(&real("readsb_traces")).iter().map(|path| decode_path(path)).collect();
+    assert_eq!(decoded.len(), 1054);
+    assert!(decoded.iter().all(|file| file.format == Format::ReadsbTrace));
+    let total = summary(&decoded);
+    assert_eq!(total.points, 84_692);
+    assert_eq!(total.rejected.total(), 0);
+    assert_eq!(total.aircraft.len(), 931);
+    let non_icao = total.aircraft.iter().filter(|address| address.starts_with('~')).count();
+    assert_eq!(non_icao, 78, "non-ICAO addresses stay distinct");
+    assert_eq!(total.first_time_ms.map(format_time).as_deref(), Some("2023-08-30T00:04:26.800Z"));
+    assert_eq!(total.last_time_ms.map(format_time).as_deref(), Some("2025-06-02T23:59:59Z"));
+
+    let batches = decoded.iter().flat_map(|file| &file.batches);
+    let density = aggregate(batches, Resolution::Eight, &PointFilter::default());
+    assert_eq!(density.cells.len(), 10_284);
+    assert_eq!(density.cells.iter().map(|cell| cell.point_count).sum::<u64>(), 84_692);
+    assert_eq!(density.aircraft, 931);
+    assert!(density.cells.windows(2).all(|pair| pair[0].cell < pair[1].cell), "cells sorted by index");
+}
+
+#[test]
+fn both_real_parquet_files_decode_the_same_points() {
+    for name in ["parquet/adsb_actions_points.parquet", "parquet/adsb_actions_points_7col.parquet"] {
+        let decoded = decode_path(&real(name));
+        assert_eq!(decoded.format, Format::Parquet);
+        let total = summary(std::slice::from_ref(&decoded));
+        assert_eq!(total.points, 105_072, "{name}");
+        assert_eq!(total.aircraft.len(), 1_182, "{name}");
+        assert_eq!(total.rejected.total(), 0, "{name}");
+        assert_eq!(total.first_time_ms.map(format_time).as_deref(), Some("2023-08-29T10:00:00Z"));
+        assert_eq!(total.last_time_ms.map(format_time).as_deref(), Some("2025-12-13T23:59:43Z"));
+        let density = aggregate(&decoded.batches, Resolution::Five, &PointFilter::default());
+        assert_eq!(density.cells.len(), 468, "{name}");
+    }
+}
