@@ -9,7 +9,7 @@ PORT ?= 8080
 TRUNK_VERSION := 0.21.14
 # Must equal the wasm-bindgen crate in Cargo.lock (Trunk uses the CLI from PATH).
 WASM_BINDGEN_VERSION := 0.2.130
-CARGO_BIN := $(HOME)/.cargo/bin
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
