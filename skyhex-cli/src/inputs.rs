@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use skyhex_core::ingest::{self, Decoded, IngestError};
-use skyhex_core::summary::Summary;
 
 /// One file and what came of reading it.
 #[derive(Debug)]
@@ -73,18 +72,6 @@ impl Inputs {
             );
         }
     }
-
-    pub fn total_summary(&self) -> Summary {
-        let mut total = Summary::default();
-        for decoded in self.decoded() {
-            total.merge(&summary_of(decoded));
-        }
-        total
-    }
-}
-
-pub fn summary_of(decoded: &Decoded) -> Summary {
-    Summary::of_batches(&decoded.batches, decoded.rejected)
 }
 
 fn read_file(path: &Path) -> Result<Decoded, IngestError> {

@@ -7,7 +7,7 @@ use skyhex_core::points::RejectCounts;
 use skyhex_core::summary::{Summary, format_time};
 
 use crate::Outcome;
-use crate::inputs::{InputFile, Inputs, summary_of};
+use crate::inputs::Inputs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,15 +19,11 @@ pub struct Args {
     inputs: Vec<PathBuf>,
 }
 
-/// The `--json` report. `rejected` is the total; `rejected_by_reason` splits it.
+/// The `--json` report: the total, then each file.
 #[derive(Debug, Serialize)]
 struct Report {
-    points: u64,
-    rejected: u64,
-    rejected_by_reason: RejectCounts,
-    aircraft: usize,
-    first_time: Option<String>,
-    last_time: Option<String>,
+    #[serde(flatten)]
+    total: Counts,
     files: Vec<FileReport>,
     skipped_files: Vec<String>,
 }
@@ -36,58 +32,67 @@ struct Report {
 struct FileReport {
     name: String,
     format: Option<&'static str>,
+    #[serde(flatten)]
+    counts: Counts,
+    error: Option<String>,
+}
+
+/// What `inspect` says of a file or of all: `rejected` is the total, `rejected_by_reason` splits it.
+#[derive(Debug, Default, Serialize)]
+struct Counts {
     points: u64,
     rejected: u64,
     rejected_by_reason: RejectCounts,
     aircraft: usize,
     first_time: Option<String>,
     last_time: Option<String>,
-    error: Option<String>,
 }
 
-impl FileReport {
-    fn new(file: &InputFile) -> Self {
-        let name = file.path.display().to_string();
-        match &file.result {
-            Ok(decoded) => {
-                let summary = summary_of(decoded);
-                Self {
-                    name,
-                    format: Some(decoded.format.name()),
-                    points: summary.points,
-                    rejected: summary.rejected.total(),
-                    rejected_by_reason: summary.rejected,
-                    aircraft: summary.aircraft.len(),
-                    first_time: summary.first_time_ms.map(format_time),
-                    last_time: summary.last_time_ms.map(format_time),
-                    error: None,
-                }
-            }
-            Err(message) => Self {
-                name,
-                format: None,
-                points: 0,
-                rejected: 0,
-                rejected_by_reason: RejectCounts::default(),
-                aircraft: 0,
-                first_time: None,
-                last_time: None,
-                error: Some(message.clone()),
-            },
+impl Counts {
+    fn of(summary: &Summary) -> Self {
+        Self {
+            points: summary.points,
+            rejected: summary.rejected.total(),
+            rejected_by_reason: summary.rejected,
+            aircraft: summary.aircraft.len(),
+            first_time: summary.first_time_ms.map(format_time),
+            last_time: summary.last_time_ms.map(format_time),
         }
     }
 }
 
 impl Report {
-    fn new(inputs: &Inputs, total: &Summary) -> Self {
+    /// Summarises each file once and merges the summaries into the total.
+    fn new(inputs: &Inputs) -> Self {
+        let mut total = Summary::default();
+        let files = inputs
+            .files
+            .iter()
+            .map(|file| {
+                let name = file.path.display().to_string();
+                match &file.result {
+                    Ok(decoded) => {
+                        let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
+                        total.merge(&summary);
+                        FileReport {
+                            name,
+                            format: Some(decoded.format.name()),
+                            counts: Counts::of(&summary),
+                            error: None,
+                        }
+                    }
+                    Err(message) => FileReport {
+                        name,
+                        format: None,
+                        counts: Counts::default(),
+                        error: Some(message.clone()),
+                    },
+                }
+            })
+            .collect();
         Self {
-            points: total.points,
-            rejected: total.rejected.total(),
-            rejected_by_reason: total.rejected,
-            aircraft: total.aircraft.len(),
-            first_time: total.first_time_ms.map(format_time),
-            last_time: total.last_time_ms.map(format_time),
-            files: inputs.files.iter().map(FileReport::new).collect(),
+            total: Counts::of(&total),
+            files,
             skipped_files: inputs.skipped.iter().map(|path| path.display().to_string()).collect(),
         }
     }
@@ -109,11 +114,11 @@ impl Report {
                 None => row(
                     &file.name,
                     file.format.unwrap_or("?"),
-                    &file.points,
-                    &file.rejected,
-                    &file.aircraft,
-                    &time(&file.first_time),
-                    &time(&file.last_time),
+                    &file.counts.points,
+                    &file.counts.rejected,
+                    &file.counts.aircraft,
+                    &time(&file.counts.first_time),
+                    &time(&file.counts.last_time),
                 ),
                 Some(error) => println!("{:<60} error: {error}", file.name),
             }
@@ -122,13 +127,13 @@ impl Report {
         row(
             &total,
             "",
-            &self.points,
-            &self.rejected,
-            &self.aircraft,
-            &time(&self.first_time),
-            &time(&self.last_time),
+            &self.total.points,
+            &self.total.rejected,
+            &self.total.aircraft,
+            &time(&self.total.first_time),
+            &time(&self.total.last_time),
         );
-        for (reason, count) in self.rejected_by_reason.nonzero() {
+        for (reason, count) in self.total.rejected_by_reason.nonzero() {
             println!("rejected, {}: {count}", reason.name());
         }
         if !self.skipped_files.is_empty() {
@@ -140,7 +145,7 @@ impl Report {
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let inputs = Inputs::read(&args.inputs)?;
     inputs.report_problems();
-    let report = Report::new(&inputs, &inputs.total_summary());
+    let report = Report::new(&inputs);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|err| err.to_string())?);
     } else {

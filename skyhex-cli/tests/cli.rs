@@ -48,7 +48,14 @@ fn aggregate_writes_parquet_that_reads_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cells.parquet");
     let trace = real(ONE_TRACE);
-    let output = run(&["aggregate", "--res", "8", "--out", out.to_str().expect("path"), trace.to_str().expect("path")]);
+    let output = run(&[
+        "aggregate",
+        "--res",
+        "8",
+        "--out",
+        out.to_str().expect("path"),
+        trace.to_str().expect("path"),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(output.stdout.is_empty(), "nothing on stdout when --out is given");
     let file = std::fs::File::open(&out).expect("output exists");
@@ -76,7 +83,8 @@ fn exit_status_and_errors_name_the_input() {
     assert!(stderr.contains("trace_full_broken.json: gzip data is corrupt or truncated"), "{stderr}");
     assert!(text(&some_failed.stdout).contains("total (2 files)"));
 
-    let aggregate = skyhex(&["aggregate".as_ref(), "--res".as_ref(), "5".as_ref(), broken.as_ref(), good.as_ref()]);
+    let aggregate =
+        skyhex(&["aggregate".as_ref(), "--res".as_ref(), "5".as_ref(), broken.as_ref(), good.as_ref()]);
     assert_eq!(aggregate.status.code(), Some(1), "results of the good input are still written");
     // 25 cells at resolution 5: the oracle's count for the good trace.
     assert_eq!(text(&aggregate.stdout).lines().count(), 1 + 25);

@@ -42,7 +42,8 @@ fn summary(decoded: &[Decoded]) -> Summary {
 
 #[test]
 fn every_real_trace_decodes_with_exact_counts() {
-    let decoded: Vec<Decoded> = files_under(&real("readsb_traces")).iter().map(|path| decode_path(path)).collect();
+    let decoded: Vec<Decoded> =
+        files_under(&real("readsb_traces")).iter().map(|path| decode_path(path)).collect();
     assert_eq!(decoded.len(), 1054);
     assert!(decoded.iter().all(|file| file.format == Format::ReadsbTrace));
     let total = summary(&decoded);

@@ -373,15 +373,29 @@ mod tests {
 
     #[test]
     fn opensky_state_vectors_in_metres_and_seconds() {
-        let icao24: DictionaryArray<Int32Type> = vec![Some("4CA7B5"), Some("4ca7b5"), None, Some("abc123")].into_iter().collect();
+        let icao24: DictionaryArray<Int32Type> =
+            vec![Some("4CA7B5"), Some("4ca7b5"), None, Some("abc123")].into_iter().collect();
         let batch = RecordBatch::try_from_iter([
-            ("time", Arc::new(Int64Array::from(vec![1_700_000_000, 1_700_000_010, 1_700_000_020, 1_700_000_030])) as ArrayRef),
+            (
+                "time",
+                Arc::new(Int64Array::from(vec![1_700_000_000, 1_700_000_010, 1_700_000_020, 1_700_000_030]))
+                    as ArrayRef,
+            ),
             ("icao24", Arc::new(icao24) as ArrayRef),
-            ("lat", Arc::new(Float64Array::from(vec![Some(51.5), Some(f64::NAN), None, Some(48.0)])) as ArrayRef),
+            (
+                "lat",
+                Arc::new(Float64Array::from(vec![Some(51.5), Some(f64::NAN), None, Some(48.0)])) as ArrayRef,
+            ),
             ("lon", Arc::new(Float64Array::from(vec![-0.1, 0.0, 1.0, 2.0])) as ArrayRef),
-            ("baroaltitude", Arc::new(Float64Array::from(vec![Some(304.8), None, None, Some(0.0)])) as ArrayRef),
+            (
+                "baroaltitude",
+                Arc::new(Float64Array::from(vec![Some(304.8), None, None, Some(0.0)])) as ArrayRef,
+            ),
             ("onground", Arc::new(BooleanArray::from(vec![false, false, false, true])) as ArrayRef),
-            ("callsign", Arc::new(StringArray::from(vec![Some("BAW1  "), None, None, Some("   ")])) as ArrayRef),
+            (
+                "callsign",
+                Arc::new(StringArray::from(vec![Some("BAW1  "), None, None, Some("   ")])) as ArrayRef,
+            ),
         ])
         .expect("batch");
         let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
@@ -400,7 +414,8 @@ mod tests {
 
     #[test]
     fn arrow_timestamps_float32_and_other_aliases() {
-        let time = TimestampMicrosecondArray::from(vec![1_700_000_000_123_456, 1_700_000_001_000_000]).with_timezone("Europe/Paris");
+        let time = TimestampMicrosecondArray::from(vec![1_700_000_000_123_456, 1_700_000_001_000_000])
+            .with_timezone("Europe/Paris");
         let batch = RecordBatch::try_from_iter([
             ("timestamp", Arc::new(time) as ArrayRef),
             ("Latitude", Arc::new(Float32Array::from(vec![10.5, 11.0])) as ArrayRef),
@@ -410,7 +425,11 @@ mod tests {
         .expect("batch");
         let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
         let points = PointColumns::new(&decoded.batches[0]);
-        assert_eq!(points.time_ms(0), Some(1_700_000_000_123), "microseconds become milliseconds, zone ignored");
+        assert_eq!(
+            points.time_ms(0),
+            Some(1_700_000_000_123),
+            "microseconds become milliseconds, zone ignored"
+        );
         assert_eq!((points.lat.value(0), points.lon.value(0)), (10.5, 20.25));
         assert_eq!(points.address(0), Some("~00ff01"));
         assert_eq!(points.address(1), Some("00ff01"));
@@ -434,7 +453,9 @@ mod tests {
 
     #[test]
     fn a_table_without_coordinates_says_which_column_is_missing() {
-        let batch = RecordBatch::try_from_iter([("lat", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef)]).expect("batch");
+        let batch =
+            RecordBatch::try_from_iter([("lat", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef)])
+                .expect("batch");
         let error = decode_parquet(parquet_of(&batch)).expect_err("no longitude");
         assert_eq!(error.to_string(), "no longitude column (looked for lon, lng, long, longitude)");
         let batch = RecordBatch::try_from_iter([

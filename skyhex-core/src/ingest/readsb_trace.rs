@@ -396,7 +396,10 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_trace_is_an_error() {
         assert!(matches!(decode(br#"{"icao":"abc"}"#), Err(IngestError::Json(_))));
-        assert!(matches!(decode(br#"{"icao":"abc","timestamp":0,"trace":[[1,2,3]"#), Err(IngestError::Json(_))));
+        assert!(matches!(
+            decode(br#"{"icao":"abc","timestamp":0,"trace":[[1,2,3]"#),
+            Err(IngestError::Json(_))
+        ));
         assert!(matches!(decode(br#"{"icao":5,"timestamp":0,"trace":[]}"#), Err(IngestError::Json(_))));
     }
 }
