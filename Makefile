@@ -80,13 +80,15 @@ lint: setup
 test-native: setup
 	cargo test --locked --release -p skyhex-core -p skyhex-cli
 
-test-oracle: cli
+# The oracle and end-to-end tests use the skyhex binary that test-native builds (a separate
+# `cargo build` would rebuild Arrow with the dev-dependency-free feature set).
+test-oracle: test-native
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python -m unittest discover -s tests/oracle -v
 
 test-wasm: setup
 	cargo test --locked --release --target wasm32-unknown-unknown -p skyhex
 
-test-e2e: cli dist
+test-e2e: test-native dist
 	SKYHEX_BIN=target/release/skyhex npm run e2e
 
 # ---- benchmarks (never part of `make test`) ----------------------------------------
