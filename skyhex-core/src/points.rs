@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use arrow::array::{
     Array, ArrayBuilder, ArrayRef, BooleanArray, BooleanBuilder, Float64Array, Float64Builder, RecordBatch,
     StringArray, StringBuilder, TimestampMillisecondArray, TimestampMillisecondBuilder, UInt8Array,
-    UInt8Builder,
+    UInt8Builder, UInt16Builder, UInt32Builder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::Serialize;
@@ -29,6 +29,14 @@ pub mod column {
     pub const SOURCE: &str = "source";
     pub const CALLSIGN: &str = "callsign";
     pub const SQUAWK: &str = "squawk";
+    pub const CATEGORY: &str = "category";
+    pub const REGISTRATION: &str = "registration";
+    pub const TYPE_CODE: &str = "type_code";
+    pub const DESCRIPTION: &str = "description";
+    pub const OPERATOR: &str = "operator";
+    pub const YEAR: &str = "year";
+    pub const DB_FLAGS: &str = "db_flags";
+    pub const INTERVAL_MS: &str = "interval_ms";
 }
 
 /// The canonical points schema.
@@ -38,6 +46,12 @@ pub mod column {
 /// - `alt_ft`: barometric altitude in feet (null when unknown or on the ground).
 /// - `flags`: readsb trace flags (1 stale, 2 new leg, 4 geometric vertical rate, 8 geometric altitude).
 /// - `source`: readsb source / address type such as `adsb_icao` or `mlat`.
+/// - `callsign`, `squawk`, `category`: as last reported (readsb carries them forward).
+/// - `registration`, `type_code`, `description`, `operator`, `year`, `db_flags`: aircraft
+///   database fields (readsb `r`, `t`, `desc`, `ownOp`, `year`, `dbFlags`: 1 military,
+///   2 interesting, 4 PIA, 8 LADD).
+/// - `interval_ms`: the time the point stands for, when the source says (a heatmap record is
+///   one aircraft for one slice); null otherwise.
 pub fn schema() -> SchemaRef {
     static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
         let utc = Some(Arc::from("UTC"));
@@ -54,6 +68,14 @@ pub fn schema() -> SchemaRef {
             Field::new(column::SOURCE, DataType::Utf8, true),
             Field::new(column::CALLSIGN, DataType::Utf8, true),
             Field::new(column::SQUAWK, DataType::Utf8, true),
+            Field::new(column::CATEGORY, DataType::Utf8, true),
+            Field::new(column::REGISTRATION, DataType::Utf8, true),
+            Field::new(column::TYPE_CODE, DataType::Utf8, true),
+            Field::new(column::DESCRIPTION, DataType::Utf8, true),
+            Field::new(column::OPERATOR, DataType::Utf8, true),
+            Field::new(column::YEAR, DataType::Utf8, true),
+            Field::new(column::DB_FLAGS, DataType::UInt16, true),
+            Field::new(column::INTERVAL_MS, DataType::UInt32, true),
         ]))
     });
     SCHEMA.clone()
@@ -156,6 +178,14 @@ pub struct Point<'a> {
     pub source: Option<&'a str>,
     pub callsign: Option<&'a str>,
     pub squawk: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub registration: Option<&'a str>,
+    pub type_code: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub operator: Option<&'a str>,
+    pub year: Option<&'a str>,
+    pub db_flags: Option<u16>,
+    pub interval_ms: Option<u32>,
 }
 
 /// Builds canonical record batches row by row, validating positions and counting rejections.
@@ -173,6 +203,14 @@ pub struct PointsBuilder {
     source: StringBuilder,
     callsign: StringBuilder,
     squawk: StringBuilder,
+    category: StringBuilder,
+    registration: StringBuilder,
+    type_code: StringBuilder,
+    description: StringBuilder,
+    operator: StringBuilder,
+    year: StringBuilder,
+    db_flags: UInt16Builder,
+    interval_ms: UInt32Builder,
     rejected: RejectCounts,
 }
 
@@ -197,6 +235,14 @@ impl PointsBuilder {
             source: StringBuilder::new(),
             callsign: StringBuilder::new(),
             squawk: StringBuilder::new(),
+            category: StringBuilder::new(),
+            registration: StringBuilder::new(),
+            type_code: StringBuilder::new(),
+            description: StringBuilder::new(),
+            operator: StringBuilder::new(),
+            year: StringBuilder::new(),
+            db_flags: UInt16Builder::with_capacity(points),
+            interval_ms: UInt32Builder::with_capacity(points),
             rejected: RejectCounts::default(),
         }
     }
@@ -219,6 +265,14 @@ impl PointsBuilder {
         self.source.append_option(point.source);
         self.callsign.append_option(point.callsign);
         self.squawk.append_option(point.squawk);
+        self.category.append_option(point.category);
+        self.registration.append_option(point.registration);
+        self.type_code.append_option(point.type_code);
+        self.description.append_option(point.description);
+        self.operator.append_option(point.operator);
+        self.year.append_option(point.year);
+        self.db_flags.append_option(point.db_flags);
+        self.interval_ms.append_option(point.interval_ms);
     }
 
     pub fn reject(&mut self, reason: Rejection) {
@@ -248,6 +302,14 @@ impl PointsBuilder {
             Arc::new(self.source.finish()),
             Arc::new(self.callsign.finish()),
             Arc::new(self.squawk.finish()),
+            Arc::new(self.category.finish()),
+            Arc::new(self.registration.finish()),
+            Arc::new(self.type_code.finish()),
+            Arc::new(self.description.finish()),
+            Arc::new(self.operator.finish()),
+            Arc::new(self.year.finish()),
+            Arc::new(self.db_flags.finish()),
+            Arc::new(self.interval_ms.finish()),
         ];
         let batch = RecordBatch::try_new(schema(), columns)
             .expect("builders produce columns of the canonical schema and equal length");

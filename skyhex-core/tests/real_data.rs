@@ -78,3 +78,22 @@ fn both_real_parquet_files_decode_the_same_points() {
         assert_eq!(density.cells.len(), 468, "{name}");
     }
 }
+
+#[test]
+fn real_aircraft_snapshots_and_json_lines_decode_with_exact_counts() {
+    let snapshots: Vec<Decoded> = files_under(&real("aircraft_json"))
+        .iter()
+        .filter(|path| path.to_string_lossy().contains("sdre_aircraft"))
+        .map(|path| decode_path(path))
+        .collect();
+    assert!(snapshots.iter().all(|file| file.format == Format::ReadsbAircraft));
+    let total = summary(&snapshots);
+    assert_eq!(total.points, 376, "aircraft with a position in the five snapshots");
+    assert_eq!(total.rejected.total(), 16, "aircraft without one");
+
+    let logs: Vec<Decoded> = files_under(&real("jsonl")).iter().map(|path| decode_path(path)).collect();
+    let total = summary(&logs);
+    assert_eq!(total.points, 101_142);
+    assert_eq!(total.rejected.total(), 847 + 418, "heartbeat lines without a position");
+    assert_eq!(total.first_time_ms.map(format_time).as_deref(), Some("2023-08-29T10:00:00Z"));
+}

@@ -46,8 +46,6 @@ def _accepted(lat, lon) -> bool:
 
 
 def read_trace(raw: bytes) -> OracleFile:
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
     doc = json.loads(raw)
     address = doc["icao"].strip().lower()
     base = doc["timestamp"]
@@ -68,6 +66,59 @@ def read_trace(raw: bytes) -> OracleFile:
                 on_ground=alt == "ground",
             )
         )
+    return out
+
+
+def _json_values(text: str):
+    """JSON values separated by white space, commas or brackets; a bad one skips its line."""
+    decoder = json.JSONDecoder()
+    i = 0
+    while i < len(text):
+        while i < len(text) and text[i] in " \t\r\n,[]":
+            i += 1
+        if i >= len(text):
+            return
+        try:
+            value, i = decoder.raw_decode(text, i)
+            yield value
+        except json.JSONDecodeError:
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline + 1
+            yield None
+
+
+def read_aircraft_records(raw: bytes) -> OracleFile:
+    """readsb aircraft.json snapshots and logs of aircraft records (JSON lines)."""
+    out = OracleFile()
+
+    def add(record, now):
+        if not isinstance(record, dict):
+            out.rejected += 1
+            return
+        lat, lon = record.get("lat"), record.get("lon")
+        if not _accepted(lat, lon):
+            out.rejected += 1
+            return
+        now = record.get("now", now)
+        alt = record.get("alt_baro")
+        hex_ = record.get("hex")
+        out.points.append(
+            OraclePoint(
+                address=hex_.strip().lower() if isinstance(hex_, str) and hex_.strip() else None,
+                time_ms=None if now is None else round((now - record.get("seen_pos", 0)) * 1000.0),
+                lat=float(lat),
+                lon=float(lon),
+                alt_ft=float(alt) if isinstance(alt, (int, float)) and not isinstance(alt, bool) else None,
+                on_ground=alt == "ground",
+            )
+        )
+
+    for value in _json_values(raw.decode("utf-8", "replace")):
+        if isinstance(value, dict) and isinstance(value.get("aircraft"), list):
+            for record in value["aircraft"]:
+                add(record, value.get("now"))
+        else:
+            add(value, None)
     return out
 
 
@@ -95,7 +146,11 @@ def read_file(path: Path) -> OracleFile:
     raw = path.read_bytes()
     if raw[:4] == b"PAR1":
         return read_parquet(path)
-    return read_trace(raw)
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    if b'"trace"' in raw[:4096]:
+        return read_trace(raw)
+    return read_aircraft_records(raw)
 
 
 def list_files(inputs: list[str]) -> list[Path]:

@@ -24,6 +24,8 @@ TRACES_2023 = REAL / "readsb_traces" / "adsb_actions_2023-08-30"
 TRACES_DERIVED = REAL / "readsb_traces" / "derived_monterey_2025-06"
 PARQUET_ZSTD = REAL / "parquet" / "adsb_actions_points.parquet"
 PARQUET_SNAPPY = REAL / "parquet" / "adsb_actions_points_7col.parquet"
+AIRCRAFT_JSON = REAL / "aircraft_json"
+JSONL = REAL / "jsonl"
 
 CENTER_TOLERANCE_DEG = 1e-8
 
@@ -74,6 +76,12 @@ class AggregateEqualsOracle(unittest.TestCase):
                     cells = self.assert_same_cells([path], res)
                     self.assertEqual(sum(n for n, *_ in cells.values()), 105072)
 
+    def test_real_aircraft_snapshots_and_json_lines_at_res_5_and_8(self):
+        for res in (5, 8):
+            with self.subTest(res=res):
+                cells = self.assert_same_cells([AIRCRAFT_JSON, JSONL], res)
+                self.assertEqual(sum(n for n, *_ in cells.values()), 376 + 143 + 101142)
+
     def test_filters(self):
         flt = oracle.Filter(
             from_ms=iso_ms("2023-08-30T06:00:00Z"), to_ms=iso_ms("2023-08-30T18:00:00Z"), min_alt_ft=1000, max_alt_ft=20000
@@ -86,7 +94,7 @@ class AggregateEqualsOracle(unittest.TestCase):
 
 class InspectEqualsOracle(unittest.TestCase):
     def test_totals(self):
-        for inputs in ([TRACES_2023], [TRACES_DERIVED], [PARQUET_ZSTD], [TRACES_2023, PARQUET_SNAPPY]):
+        for inputs in ([TRACES_2023], [TRACES_DERIVED], [PARQUET_ZSTD], [TRACES_2023, PARQUET_SNAPPY], [AIRCRAFT_JSON], [JSONL]):
             with self.subTest(inputs=[p.name for p in inputs]):
                 run = skyhex("inspect", "--json", *map(str, inputs))
                 self.assertEqual(run.returncode, 0, run.stderr)

@@ -4,7 +4,10 @@
 //! gzip into files named `.json`. Decoders never open files or fetch URLs.
 
 mod compression;
+mod json;
 mod point_table;
+mod readsb_aircraft;
+mod readsb_heatmap;
 mod readsb_trace;
 
 use arrow::array::RecordBatch;
@@ -19,6 +22,10 @@ use crate::points::RejectCounts;
 pub enum Format {
     /// readsb `trace_full` / `trace_recent` JSON.
     ReadsbTrace,
+    /// readsb `heatmap/NN.bin.ttf` records.
+    ReadsbHeatmap,
+    /// readsb `aircraft.json` snapshots and logs of aircraft records (JSON lines).
+    ReadsbAircraft,
     /// An Apache Parquet table of points.
     Parquet,
 }
@@ -27,6 +34,8 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Self::ReadsbTrace => "readsb trace",
+            Self::ReadsbHeatmap => "readsb heatmap",
+            Self::ReadsbAircraft => "readsb aircraft records",
             Self::Parquet => "Parquet",
         }
     }
@@ -54,8 +63,12 @@ pub enum IngestError {
     Gzip(#[source] std::io::Error),
     #[error("zstd data is corrupt or truncated: {0}")]
     Zstd(#[source] std::io::Error),
-    #[error("not a readsb trace: {0}")]
+    #[error("not valid JSON: {0}")]
     Json(#[source] serde_json::Error),
+    #[error("not a readsb heatmap: {0}")]
+    Heatmap(String),
+    #[error("not readsb aircraft records: {0}")]
+    Records(String),
     #[error("unreadable Parquet: {0}")]
     Parquet(#[from] parquet::errors::ParquetError),
     #[error("unreadable table: {0}")]
@@ -77,11 +90,21 @@ pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
     if plain.starts_with(PARQUET_MAGIC) {
         return point_table::decode_parquet(plain);
     }
+    if readsb_heatmap::sniff(&plain) {
+        return readsb_heatmap::decode(&plain);
+    }
     match first_non_whitespace(&plain) {
-        Some(b'{') => readsb_trace::decode(&plain),
+        Some(b'{' | b'[') if is_trace(&plain) => readsb_trace::decode(&plain),
+        Some(b'{' | b'[') => readsb_aircraft::decode(&plain),
         Some(_) => Err(IngestError::UnknownFormat(preview(&plain))),
         None => Err(IngestError::Empty),
     }
+}
+
+/// readsb traces name their points `"trace"` right after a few short aircraft fields.
+fn is_trace(json: &[u8]) -> bool {
+    const HEAD_BYTES: usize = 4096;
+    json[..json.len().min(HEAD_BYTES)].windows(7).any(|window| window == b"\"trace\"")
 }
 
 fn first_non_whitespace(bytes: &[u8]) -> Option<u8> {

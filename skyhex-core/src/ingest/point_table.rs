@@ -21,71 +21,122 @@ use crate::points::{Point, PointsBuilder, RejectCounts, Rejection};
 const BATCH_ROWS: usize = 64 * 1024;
 
 const FEET_PER_METRE: f64 = 1.0 / 0.3048;
+const KNOTS_PER_METRE_PER_SECOND: f64 = 3600.0 / 1852.0;
 
-/// Column roles and the names (compared case-insensitively) that fill them, in order of preference.
-const ADDRESS_ALIASES: &[&str] = &["icao", "hex", "icao24", "address"];
-const TIME_ALIASES: &[&str] = &["ts", "timestamp", "time"];
+// Column roles and the names (compared case-insensitively) that fill them, in order of
+// preference. The canonical schema's own names come first, so skyhex's output reads back.
+const ADDRESS_ALIASES: &[&str] = &["address", "icao", "hex", "icao24"];
+const TIME_ALIASES: &[&str] = &["time", "ts", "timestamp"];
 const LAT_ALIASES: &[&str] = &["lat", "latitude"];
 const LON_ALIASES: &[&str] = &["lon", "lng", "long", "longitude"];
-/// Altitudes in feet.
-const ALT_FT_ALIASES: &[&str] = &["alt_ft", "alt_baro", "altitude", "alt", "altitude_ft"];
-/// Altitudes in metres (OpenSky state vectors).
-const ALT_M_ALIASES: &[&str] = &["baroaltitude", "geoaltitude", "alt_m", "altitude_m"];
-const ON_GROUND_ALIASES: &[&str] = &["onground", "on_ground"];
-const GS_KT_ALIASES: &[&str] = &["gs_kt", "gs", "ground_speed"];
-const TRACK_ALIASES: &[&str] = &["track_deg", "track", "true_track", "heading"];
-const CALLSIGN_ALIASES: &[&str] = &["callsign", "flight"];
-const SQUAWK_ALIASES: &[&str] = &["squawk"];
+const ON_GROUND_ALIASES: &[&str] = &["on_ground", "onground"];
+
+/// Text columns of the canonical schema (index into [`TEXT_ROLES`]).
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Callsign,
+    Squawk,
+    Category,
+    Registration,
+    TypeCode,
+    Description,
+    Operator,
+    Year,
+    Source,
+}
+
+const TEXT_ROLES: [(&str, &[&str]); 9] = [
+    ("callsign", &["callsign", "flight"]),
+    ("squawk", &["squawk"]),
+    ("category", &["category"]),
+    ("registration", &["registration", "r", "reg"]),
+    ("type code", &["type_code", "t", "typecode", "aircraft_type"]),
+    ("description", &["description", "desc"]),
+    ("operator", &["operator", "ownop"]),
+    ("year", &["year"]),
+    ("source", &["source"]),
+];
+
+/// Numeric columns of the canonical schema (index into [`NUMBER_ROLES`]).
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    AltFt,
+    GsKt,
+    TrackDeg,
+    Flags,
+    DbFlags,
+    IntervalMs,
+}
+
+/// Names with the factor that brings their values to the canonical unit.
+const NUMBER_ROLES: [(&str, &[(&str, f64)]); 6] = [
+    (
+        "altitude",
+        &[
+            ("alt_ft", 1.0),
+            ("alt_baro", 1.0),
+            ("altitude", 1.0),
+            ("alt", 1.0),
+            ("altitude_ft", 1.0),
+            // OpenSky state vectors give metres.
+            ("baroaltitude", FEET_PER_METRE),
+            ("geoaltitude", FEET_PER_METRE),
+            ("alt_m", FEET_PER_METRE),
+            ("altitude_m", FEET_PER_METRE),
+        ],
+    ),
+    (
+        "ground speed",
+        &[("gs_kt", 1.0), ("gs", 1.0), ("ground_speed", 1.0), ("velocity", KNOTS_PER_METRE_PER_SECOND)],
+    ),
+    ("track", &[("track_deg", 1.0), ("track", 1.0), ("true_track", 1.0), ("heading", 1.0)]),
+    ("flags", &[("flags", 1.0)]),
+    ("database flags", &[("db_flags", 1.0), ("dbflags", 1.0)]),
+    ("interval", &[("interval_ms", 1.0)]),
+];
 
 /// Where each canonical role lives in a source schema (column indexes).
 #[derive(Debug, Clone)]
 struct ColumnMap {
-    address: Option<usize>,
-    time: Option<usize>,
     lat: usize,
     lon: usize,
-    alt: Option<(usize, f64)>,
+    address: Option<usize>,
+    time: Option<usize>,
     on_ground: Option<usize>,
-    gs_kt: Option<usize>,
-    track_deg: Option<usize>,
-    callsign: Option<usize>,
-    squawk: Option<usize>,
+    text: [Option<usize>; TEXT_ROLES.len()],
+    /// Column and unit factor of each numeric role.
+    number: [Option<(usize, f64)>; NUMBER_ROLES.len()],
 }
 
 impl ColumnMap {
     fn resolve(schema: &Schema) -> Result<Self, IngestError> {
-        let find = |aliases: &[&str]| {
-            aliases.iter().find_map(|alias| {
-                schema.fields().iter().position(|field| field.name().eq_ignore_ascii_case(alias))
-            })
-        };
+        let position =
+            |alias: &str| schema.fields().iter().position(|field| field.name().eq_ignore_ascii_case(alias));
+        let find = |aliases: &[&str]| aliases.iter().find_map(|alias| position(alias));
         let require = |role, aliases: &[&str]| {
             find(aliases).ok_or_else(|| IngestError::MissingColumn { role, aliases: aliases.join(", ") })
         };
-        let alt = find(ALT_FT_ALIASES)
-            .map(|index| (index, 1.0))
-            .or_else(|| find(ALT_M_ALIASES).map(|index| (index, FEET_PER_METRE)));
         Ok(Self {
-            address: find(ADDRESS_ALIASES),
-            time: find(TIME_ALIASES),
             lat: require("latitude", LAT_ALIASES)?,
             lon: require("longitude", LON_ALIASES)?,
-            alt,
+            address: find(ADDRESS_ALIASES),
+            time: find(TIME_ALIASES),
             on_ground: find(ON_GROUND_ALIASES),
-            gs_kt: find(GS_KT_ALIASES),
-            track_deg: find(TRACK_ALIASES),
-            callsign: find(CALLSIGN_ALIASES),
-            squawk: find(SQUAWK_ALIASES),
+            text: TEXT_ROLES.map(|(_, aliases)| find(aliases)),
+            number: NUMBER_ROLES.map(|(_, aliases)| {
+                aliases.iter().find_map(|&(alias, factor)| Some((position(alias)?, factor)))
+            }),
         })
     }
 
     fn indices(&self) -> Vec<usize> {
-        let mut indices: Vec<usize> = [self.address, self.time, Some(self.lat), Some(self.lon)]
-            .into_iter()
-            .chain([self.alt.map(|(index, _)| index), self.on_ground, self.gs_kt, self.track_deg])
-            .chain([self.callsign, self.squawk])
-            .flatten()
-            .collect();
+        let mut indices: Vec<usize> =
+            [Some(self.lat), Some(self.lon), self.address, self.time, self.on_ground]
+                .into_iter()
+                .chain(self.text)
+                .chain(self.number.map(|number| number.map(|(index, _)| index)))
+                .flatten()
+                .collect();
         indices.sort_unstable();
         indices.dedup();
         indices
@@ -144,36 +195,41 @@ struct SourceColumns {
     lon_raw: ArrayRef,
     address: Option<StringArray>,
     time: Option<TimeColumn>,
-    alt: Option<(Float64Array, f64)>,
     on_ground: Option<BooleanArray>,
-    gs_kt: Option<Float64Array>,
-    track_deg: Option<Float64Array>,
-    callsign: Option<StringArray>,
-    squawk: Option<StringArray>,
+    text: [Option<StringArray>; TEXT_ROLES.len()],
+    /// Values already in the canonical unit.
+    number: [Option<Float64Array>; NUMBER_ROLES.len()],
 }
 
 impl SourceColumns {
     fn cast(batch: &RecordBatch, columns: &ColumnMap) -> Result<Self, IngestError> {
-        let float = |index, role| as_f64(batch, index, role);
-        let optional_float = |index: Option<usize>, role| index.map(|index| float(index, role)).transpose();
-        let optional_text =
-            |index: Option<usize>, role| index.map(|index| as_text(batch, index, role)).transpose();
+        let mut text = [const { None }; TEXT_ROLES.len()];
+        for ((slot, index), (role, _)) in text.iter_mut().zip(columns.text).zip(TEXT_ROLES) {
+            *slot = index.map(|index| as_text(batch, index, role)).transpose()?;
+        }
+        let mut number = [const { None }; NUMBER_ROLES.len()];
+        for ((slot, found), (role, _)) in number.iter_mut().zip(columns.number).zip(NUMBER_ROLES) {
+            *slot = found
+                .map(|(index, factor)| {
+                    let values = as_f64(batch, index, role)?;
+                    Ok::<_, IngestError>(if factor == 1.0 {
+                        values
+                    } else {
+                        values.unary(|value| value * factor)
+                    })
+                })
+                .transpose()?;
+        }
         Ok(Self {
-            lat: float(columns.lat, "latitude")?,
-            lon: float(columns.lon, "longitude")?,
+            lat: as_f64(batch, columns.lat, "latitude")?,
+            lon: as_f64(batch, columns.lon, "longitude")?,
             lat_raw: batch.column(columns.lat).clone(),
             lon_raw: batch.column(columns.lon).clone(),
-            address: optional_text(columns.address, "aircraft address")?,
+            address: columns.address.map(|index| as_text(batch, index, "aircraft address")).transpose()?,
             time: columns.time.map(|index| as_time(batch, index)).transpose()?,
-            alt: columns
-                .alt
-                .map(|(index, scale)| Ok::<_, IngestError>((float(index, "altitude")?, scale)))
-                .transpose()?,
             on_ground: columns.on_ground.map(|index| as_bool(batch, index)).transpose()?,
-            gs_kt: optional_float(columns.gs_kt, "ground speed")?,
-            track_deg: optional_float(columns.track_deg, "track")?,
-            callsign: optional_text(columns.callsign, "callsign")?,
-            squawk: optional_text(columns.squawk, "squawk")?,
+            text,
+            number,
         })
     }
 
@@ -187,6 +243,14 @@ impl SourceColumns {
         } else {
             None
         }
+    }
+
+    fn text(&self, role: Text, row: usize) -> Option<&str> {
+        text_at(self.text[role as usize].as_ref(), row).map(str::trim).filter(|text| !text.is_empty())
+    }
+
+    fn number(&self, role: Number, row: usize) -> Option<f64> {
+        float_at(self.number[role as usize].as_ref(), row)
     }
 }
 
@@ -218,22 +282,25 @@ impl BatchConverter {
                 time_ms: source.time.as_ref().and_then(|time| self.time_ms(time, row)),
                 lat: source.lat.value(row),
                 lon: source.lon.value(row),
-                alt_ft: source
-                    .alt
-                    .as_ref()
-                    .and_then(|(alt, scale)| float_at(Some(alt), row).map(|alt| alt * scale)),
+                alt_ft: source.number(Number::AltFt, row),
                 on_ground: source
                     .on_ground
                     .as_ref()
                     .is_some_and(|ground| ground.is_valid(row) && ground.value(row)),
-                gs_kt: float_at(source.gs_kt.as_ref(), row),
-                track_deg: float_at(source.track_deg.as_ref(), row),
-                flags: 0,
-                source: None,
-                callsign: text_at(source.callsign.as_ref(), row)
-                    .map(str::trim)
-                    .filter(|callsign| !callsign.is_empty()),
-                squawk: text_at(source.squawk.as_ref(), row),
+                gs_kt: source.number(Number::GsKt, row),
+                track_deg: source.number(Number::TrackDeg, row),
+                flags: source.number(Number::Flags, row).map_or(0, |flags| flags as u8),
+                source: source.text(Text::Source, row),
+                callsign: source.text(Text::Callsign, row),
+                squawk: source.text(Text::Squawk, row),
+                category: source.text(Text::Category, row),
+                registration: source.text(Text::Registration, row),
+                type_code: source.text(Text::TypeCode, row),
+                description: source.text(Text::Description, row),
+                operator: source.text(Text::Operator, row),
+                year: source.text(Text::Year, row),
+                db_flags: source.number(Number::DbFlags, row).map(|flags| flags as u16),
+                interval_ms: source.number(Number::IntervalMs, row).map(|ms| ms as u32),
             });
         }
         Ok(builder.finish())
@@ -449,6 +516,48 @@ mod tests {
         assert_eq!(points.time_ms(0), Some(1_700_000_000_500));
         assert_eq!(points.address(0), None, "no address column: points without aircraft");
         assert_eq!(decoded.rejected.get(Rejection::NonNumericCoordinate), 1);
+    }
+
+    #[test]
+    fn every_codec_and_small_row_groups() {
+        use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
+        use parquet::file::properties::WriterProperties;
+        let rows = 2_500;
+        let batch = RecordBatch::try_from_iter([
+            (
+                "icao",
+                Arc::new(StringArray::from_iter_values((0..rows).map(|i| format!("{:06x}", i % 7))))
+                    as ArrayRef,
+            ),
+            ("ts", Arc::new(Int64Array::from_iter_values((0..rows).map(|i| 1_700_000_000 + i64::from(i))))),
+            ("lat", Arc::new(Float64Array::from_iter_values((0..rows).map(|i| f64::from(i) / 100.0 - 12.0)))),
+            ("lon", Arc::new(Float64Array::from_iter_values((0..rows).map(|i| 100.0 - f64::from(i) / 50.0)))),
+        ])
+        .expect("batch");
+        let codecs = [
+            Compression::UNCOMPRESSED,
+            Compression::SNAPPY,
+            Compression::GZIP(GzipLevel::default()),
+            Compression::BROTLI(BrotliLevel::default()),
+            Compression::LZ4,
+            Compression::LZ4_RAW,
+            Compression::ZSTD(ZstdLevel::default()),
+        ];
+        for codec in codecs {
+            let properties = WriterProperties::builder()
+                .set_compression(codec)
+                .set_max_row_group_row_count(Some(1000))
+                .build();
+            let mut writer =
+                ArrowWriter::try_new(Vec::new(), batch.schema(), Some(properties)).expect("writer");
+            writer.write(&batch).expect("write");
+            let bytes = Bytes::from(writer.into_inner().expect("close"));
+            let decoded = decode_parquet(bytes).unwrap_or_else(|err| panic!("{codec:?}: {err}"));
+            let points: Vec<PointColumns<'_>> = decoded.batches.iter().map(PointColumns::new).collect();
+            assert_eq!(points.iter().map(PointColumns::len).sum::<usize>(), 2_500, "{codec:?}");
+            let last = points.last().expect("a batch");
+            assert_eq!(last.time_ms(last.len() - 1), Some(1_700_002_499_000), "{codec:?}");
+        }
     }
 
     #[test]

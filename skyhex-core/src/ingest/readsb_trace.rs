@@ -48,6 +48,14 @@ pub fn decode(json: &[u8]) -> Result<Decoded, IngestError> {
             source: slots.source.text(),
             callsign: carried.flight.as_deref(),
             squawk: carried.squawk.as_deref(),
+            category: carried.category.as_deref(),
+            registration: file.r.as_deref(),
+            type_code: file.t.as_deref(),
+            description: file.desc.as_deref(),
+            operator: file.own_op.as_deref(),
+            year: file.year.as_deref(),
+            db_flags: file.db_flags,
+            interval_ms: None,
         });
     }
     let (batch, rejected) = builder.finish();
@@ -64,6 +72,18 @@ struct TraceFile {
     icao: String,
     timestamp: f64,
     trace: Vec<RawPoint>,
+    #[serde(default, deserialize_with = "super::json::lenient_text")]
+    r: Option<String>,
+    #[serde(default, deserialize_with = "super::json::lenient_text")]
+    t: Option<String>,
+    #[serde(default, deserialize_with = "super::json::lenient_text")]
+    desc: Option<String>,
+    #[serde(default, rename = "ownOp", deserialize_with = "super::json::lenient_text")]
+    own_op: Option<String>,
+    #[serde(default, deserialize_with = "super::json::lenient_text")]
+    year: Option<String>,
+    #[serde(default, rename = "dbFlags", deserialize_with = "super::json::lenient_u16")]
+    db_flags: Option<u16>,
 }
 
 /// One element of `trace`: normally an array; anything else is a malformed point.
@@ -128,6 +148,7 @@ impl Slot {
 struct Details {
     flight: Option<Box<str>>,
     squawk: Option<Box<str>>,
+    category: Option<Box<str>>,
 }
 
 impl Details {
@@ -140,6 +161,9 @@ impl Details {
         }
         if update.squawk.is_some() {
             self.squawk.clone_from(&update.squawk);
+        }
+        if update.category.is_some() {
+            self.category.clone_from(&update.category);
         }
     }
 }
@@ -288,6 +312,7 @@ impl<'de> Deserialize<'de> for LenientDetails {
 enum DetailsKey {
     Flight,
     Squawk,
+    Category,
     #[serde(other)]
     Other,
 }
@@ -309,6 +334,7 @@ impl<'de> Visitor<'de> for DetailsVisitor {
             let field = match key {
                 DetailsKey::Flight => &mut details.flight,
                 DetailsKey::Squawk => &mut details.squawk,
+                DetailsKey::Category => &mut details.category,
                 DetailsKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
