@@ -125,6 +125,32 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('files dropped on the page load like picked ones', async () => {
+    const page = await open();
+    await waitReady(page);
+    const file = TRACES[2];
+    const transfer = await page.evaluateHandle(
+      ({ name, base64 }) => {
+        const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name));
+        return transfer;
+      },
+      { name: 'dropped_trace.json', base64: readFileSync(file).toString('base64') },
+    );
+    await page.dispatchEvent('.app', 'dragover', { dataTransfer: transfer });
+    await page.waitForSelector('.app.dragging', { timeout: 5_000 });
+    assert.ok(await page.locator('.drop-hint').isVisible(), 'the drop hint shows while dragging');
+    await page.dispatchEvent('.app', 'drop', { dataTransfer: transfer });
+    await waitReady(page);
+    assert.equal(await page.locator('.app.dragging').count(), 0);
+    const { report, cells } = expected([file], 5);
+    assert.equal(await stat(page, 'points'), report.points);
+    assert.equal(await stat(page, 'cells'), cells);
+    assert.match(await page.locator('.inputs').innerText(), /dropped_trace\.json/);
+    assert.deepEqual(problems, []);
+  });
+
   test('a broken file is named in errors while the good ones still show', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skyhex-e2e-'));
     const good = TRACES[0];
