@@ -12,6 +12,16 @@ pub struct InputFile {
     pub result: Result<Decoded, String>,
 }
 
+impl InputFile {
+    /// Why the file could not be read, or not to its end (the points before are kept).
+    pub fn problem(&self) -> Option<&str> {
+        match &self.result {
+            Ok(decoded) => decoded.stopped_early.as_deref(),
+            Err(message) => Some(message),
+        }
+    }
+}
+
 /// The files behind the inputs, decoded, in a stable order (as given; folders sorted by name).
 #[derive(Debug)]
 pub struct Inputs {
@@ -54,15 +64,16 @@ impl Inputs {
         self.decoded().count()
     }
 
+    /// Files that could not be read, or not to their end.
     pub fn failed_count(&self) -> usize {
-        self.files.len() - self.read_count()
+        self.files.iter().filter(|file| file.problem().is_some()).count()
     }
 
     /// Prints one line per failed file and a count of skipped ones to stderr.
     pub fn report_problems(&self) {
         for file in &self.files {
-            if let Err(message) = &file.result {
-                eprintln!("skyhex: {}: {message}", file.path.display());
+            if let Some(problem) = file.problem() {
+                eprintln!("skyhex: {}: {problem}", file.path.display());
             }
         }
         if !self.skipped.is_empty() {

@@ -99,40 +99,24 @@ impl Report {
 
     fn print_table(&self) {
         let time = |time: &Option<String>| time.clone().unwrap_or_else(|| "-".to_owned());
-        let row = |name: &str,
-                   format: &str,
-                   points: &dyn std::fmt::Display,
-                   rejected: &dyn std::fmt::Display,
-                   aircraft: &dyn std::fmt::Display,
-                   first: &str,
-                   last: &str| {
-            println!("{name:<60} {format:<13} {points:>10} {rejected:>9} {aircraft:>9}  {first:<24} {last}");
+        let row = |name: &str, format: &str, counts: &Counts| {
+            let (first, last) = (time(&counts.first_time), time(&counts.last_time));
+            let (points, rejected, aircraft) = (counts.points, counts.rejected, counts.aircraft);
+            println!("{name:<60} {format:<24} {points:>10} {rejected:>9} {aircraft:>9}  {first:<24} {last}");
         };
-        row("input", "format", &"points", &"rejected", &"aircraft", "first", "last");
+        println!(
+            "{:<60} {:<24} {:>10} {:>9} {:>9}  {:<24} last",
+            "input", "format", "points", "rejected", "aircraft", "first"
+        );
         for file in &self.files {
-            match &file.error {
-                None => row(
-                    &file.name,
-                    file.format.unwrap_or("?"),
-                    &file.counts.points,
-                    &file.counts.rejected,
-                    &file.counts.aircraft,
-                    &time(&file.counts.first_time),
-                    &time(&file.counts.last_time),
-                ),
-                Some(error) => println!("{:<60} error: {error}", file.name),
+            if let Some(format) = file.format {
+                row(&file.name, format, &file.counts);
+            }
+            if let Some(error) = &file.error {
+                println!("{:<60} error: {error}", if file.format.is_some() { "" } else { &file.name });
             }
         }
-        let total = format!("total ({} files)", self.files.len());
-        row(
-            &total,
-            "",
-            &self.total.points,
-            &self.total.rejected,
-            &self.total.aircraft,
-            &time(&self.total.first_time),
-            &time(&self.total.last_time),
-        );
+        row(&format!("total ({} files)", self.files.len()), "", &self.total);
         for (reason, count) in self.total.rejected_by_reason.nonzero() {
             println!("rejected, {}: {count}", reason.name());
         }

@@ -50,7 +50,8 @@ pub fn DataPanel() -> impl IntoView {
                             .into_iter()
                             .filter_map(|input| match input.outcome {
                                 Outcome::Failed(message) => Some((input.name, message)),
-                                Outcome::Reading | Outcome::Loaded(_) => None,
+                                Outcome::Loaded(loaded) => loaded.decoded.stopped_early.clone().map(|message| (input.name, message)),
+                                Outcome::Reading => None,
                             })
                             .map(|(name, message)| {
                                 view! {

@@ -9,6 +9,7 @@ mod point_table;
 mod readsb_aircraft;
 mod readsb_heatmap;
 mod readsb_trace;
+mod tabular;
 
 use arrow::array::RecordBatch;
 use bytes::Bytes;
@@ -28,6 +29,10 @@ pub enum Format {
     ReadsbAircraft,
     /// An Apache Parquet table of points.
     Parquet,
+    /// A CSV table of points.
+    Csv,
+    /// An Arrow IPC file or stream of points.
+    ArrowIpc,
 }
 
 impl Format {
@@ -37,6 +42,8 @@ impl Format {
             Self::ReadsbHeatmap => "readsb heatmap",
             Self::ReadsbAircraft => "readsb aircraft records",
             Self::Parquet => "Parquet",
+            Self::Csv => "CSV",
+            Self::ArrowIpc => "Arrow IPC",
         }
     }
 }
@@ -48,6 +55,19 @@ pub struct Decoded {
     /// Accepted points in the canonical schema ([`crate::points::schema`]).
     pub batches: Vec<RecordBatch>,
     pub rejected: RejectCounts,
+    /// Why reading stopped before the end, when it did; the points before it are kept.
+    pub stopped_early: Option<String>,
+}
+
+impl Decoded {
+    /// An input read to its end.
+    pub fn complete(format: Format, batches: Vec<RecordBatch>, rejected: RejectCounts) -> Self {
+        Self { format, batches, rejected, stopped_early: None }
+    }
+
+    pub fn points(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
 }
 
 /// Why an input could not be read. Messages say what is wrong; the caller adds the input's name.
@@ -73,31 +93,34 @@ pub enum IngestError {
     Parquet(#[from] parquet::errors::ParquetError),
     #[error("unreadable table: {0}")]
     Arrow(#[from] arrow::error::ArrowError),
+    #[error("unreadable CSV: {0}")]
+    Csv(#[from] csv::Error),
     #[error("no {role} column (looked for {aliases})")]
     MissingColumn { role: &'static str, aliases: String },
     #[error("column {column:?} has type {data_type}, which cannot hold {role}")]
     ColumnType { column: String, data_type: String, role: &'static str },
 }
 
-const PARQUET_MAGIC: &[u8] = b"PAR1";
-
 /// Decodes one input, whatever its supported format and compression.
 pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
     if content.is_empty() {
         return Err(IngestError::Empty);
     }
-    let plain = compression::decompress(content)?;
-    if plain.starts_with(PARQUET_MAGIC) {
-        return point_table::decode_parquet(plain);
+    if content.starts_with(tabular::PARQUET_MAGIC) {
+        return tabular::decode(Format::Parquet, content);
     }
+    let plain = compression::decompress(content)?;
     if readsb_heatmap::sniff(&plain) {
         return readsb_heatmap::decode(&plain);
     }
     match first_non_whitespace(&plain) {
         Some(b'{' | b'[') if is_trace(&plain) => readsb_trace::decode(&plain),
         Some(b'{' | b'[') => readsb_aircraft::decode(&plain),
-        Some(_) => Err(IngestError::UnknownFormat(preview(&plain))),
         None => Err(IngestError::Empty),
+        Some(_) => match tabular::sniff(&plain) {
+            Some(format) => tabular::decode(format, plain),
+            None => Err(IngestError::UnknownFormat(preview(&plain))),
+        },
     }
 }
 

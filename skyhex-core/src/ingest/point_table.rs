@@ -1,24 +1,18 @@
-//! Tables of points (Parquet now; the same column resolution serves any Arrow table):
-//! columns are found by common aliases and converted to the canonical units.
+//! Tables of points (from Parquet, CSV or Arrow IPC; see `tabular.rs`): columns are found
+//! by common aliases and converted to the canonical units.
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, RecordBatch, RecordBatchReader, StringArray,
-    TimestampMillisecondArray,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, RecordBatch, StringArray, TimestampMillisecondArray,
 };
 use arrow::datatypes::{
     DataType, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, Schema, TimeUnit,
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
     UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use bytes::Bytes;
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use arrow::error::ArrowError;
 
 use super::{Decoded, Format, IngestError};
 use crate::points::{Point, PointsBuilder, RejectCounts, Rejection};
-
-/// Rows per decoded batch: large enough to amortise per-batch work, small enough to stream.
-const BATCH_ROWS: usize = 64 * 1024;
 
 const FEET_PER_METRE: f64 = 1.0 / 0.3048;
 const KNOTS_PER_METRE_PER_SECOND: f64 = 3600.0 / 1852.0;
@@ -143,24 +137,39 @@ impl ColumnMap {
     }
 }
 
-/// Decodes a Parquet file of points, row group by row group.
-pub fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(content)?;
-    let wanted = ColumnMap::resolve(builder.schema())?.indices();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
-    let reader = builder.with_projection(mask).with_batch_size(BATCH_ROWS).build()?;
+/// Converts a table's record batches (all of `schema`) to canonical points. An error after
+/// some batches keeps the points before it and says where reading stopped.
+pub fn decode_batches(
+    format: Format,
+    schema: &Schema,
+    batches: impl IntoIterator<Item = Result<RecordBatch, ArrowError>>,
+) -> Result<Decoded, IngestError> {
     let mut converter =
-        BatchConverter { columns: ColumnMap::resolve(&reader.schema())?, time_scale: TimeScale::default() };
-    let mut batches = Vec::new();
-    let mut rejected = RejectCounts::default();
-    for batch in reader {
-        let (points, batch_rejected) = converter.convert(&batch?)?;
-        rejected.merge(&batch_rejected);
+        BatchConverter { columns: ColumnMap::resolve(schema)?, time_scale: TimeScale::default() };
+    let mut decoded = Decoded::complete(format, Vec::new(), RejectCounts::default());
+    let mut rows_read = 0;
+    for batch in batches {
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(err) if rows_read == 0 => return Err(err.into()),
+            Err(err) => {
+                decoded.stopped_early = Some(format!("stopped after {rows_read} rows: {err}"));
+                break;
+            }
+        };
+        rows_read += batch.num_rows();
+        let (points, rejected) = converter.convert(&batch)?;
+        decoded.rejected.merge(&rejected);
         if points.num_rows() > 0 {
-            batches.push(points);
+            decoded.batches.push(points);
         }
     }
-    Ok(Decoded { format: Format::Parquet, batches, rejected })
+    Ok(decoded)
+}
+
+/// The source columns that hold point data, for readers that can skip the others.
+pub fn wanted_columns(schema: &Schema) -> Result<Vec<usize>, IngestError> {
+    Ok(ColumnMap::resolve(schema)?.indices())
 }
 
 /// The multiplier from a numeric time column's values to milliseconds, guessed once from
@@ -348,9 +357,33 @@ fn as_time(batch: &RecordBatch, index: usize) -> Result<TimeColumn, IngestError>
             let array = column.as_primitive::<TimestampNanosecondType>();
             millis(-1_000_000, &|row| array.value(row))
         }
-        _ => return as_f64(batch, index, "time").map(TimeColumn::Numeric),
+        _ => match as_strings(column) {
+            // Text that is not a number is read as dates (CSV files often hold ISO 8601).
+            Some(strings)
+                if strings
+                    .iter()
+                    .flatten()
+                    .next()
+                    .is_some_and(|text| text.trim().parse::<f64>().is_err()) =>
+            {
+                strings.iter().map(|text| text.and_then(parse_datetime_ms)).collect()
+            }
+            _ => return as_f64(batch, index, "time").map(TimeColumn::Numeric),
+        },
     };
     Ok(TimeColumn::Millis(time))
+}
+
+/// RFC 3339, or ISO 8601 without a zone (read as UTC), to ms since the Unix epoch.
+fn parse_datetime_ms(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(time.timestamp_millis());
+    }
+    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f%#z"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|time| time.and_utc().timestamp_millis())
 }
 
 /// `value * scale` for a positive scale, `value / -scale` (rounded down) for a negative one.
@@ -403,6 +436,20 @@ fn as_bool(batch: &RecordBatch, index: usize) -> Result<BooleanArray, IngestErro
     let column = batch.column(index);
     match column.data_type() {
         DataType::Boolean => Ok(column.as_boolean().clone()),
+        _ if as_strings(column).is_some_and(|strings| {
+            strings.iter().flatten().any(|text| text.trim().parse::<f64>().is_err())
+        }) =>
+        {
+            let strings = as_strings(column).expect("checked above");
+            Ok(strings
+                .iter()
+                .map(|text| match text.map(|text| text.trim().to_ascii_lowercase()).as_deref() {
+                    Some("true" | "t" | "yes" | "y" | "1") => Some(true),
+                    Some("false" | "f" | "no" | "n" | "0") => Some(false),
+                    _ => None,
+                })
+                .collect())
+        }
         _ => {
             let numbers = as_f64(batch, index, "on-ground flag")?;
             Ok(numbers.iter().map(|value| value.map(|value| value != 0.0)).collect())
@@ -427,6 +474,7 @@ mod tests {
         TimestampMicrosecondArray,
     };
     use arrow::datatypes::Int32Type;
+    use bytes::Bytes;
     use parquet::arrow::ArrowWriter;
 
     use super::*;
@@ -465,7 +513,7 @@ mod tests {
             ),
         ])
         .expect("batch");
-        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        let decoded = crate::ingest::decode(parquet_of(&batch)).expect("decodes");
         assert_eq!(decoded.rejected.get(Rejection::NonFiniteCoordinate), 1);
         assert_eq!(decoded.rejected.get(Rejection::MissingCoordinate), 1);
         let points = PointColumns::new(&decoded.batches[0]);
@@ -490,7 +538,7 @@ mod tests {
             ("hex", Arc::new(StringArray::from(vec!["~00ff01", "00FF01"])) as ArrayRef),
         ])
         .expect("batch");
-        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        let decoded = crate::ingest::decode(parquet_of(&batch)).expect("decodes");
         let points = PointColumns::new(&decoded.batches[0]);
         assert_eq!(
             points.time_ms(0),
@@ -510,7 +558,7 @@ mod tests {
             ("longitude", Arc::new(StringArray::from(vec![" 7.5 ", "8"])) as ArrayRef),
         ])
         .expect("batch");
-        let decoded = decode_parquet(parquet_of(&batch)).expect("decodes");
+        let decoded = crate::ingest::decode(parquet_of(&batch)).expect("decodes");
         let points = PointColumns::new(&decoded.batches[0]);
         assert_eq!(points.len(), 1);
         assert_eq!(points.time_ms(0), Some(1_700_000_000_500));
@@ -552,7 +600,7 @@ mod tests {
                 ArrowWriter::try_new(Vec::new(), batch.schema(), Some(properties)).expect("writer");
             writer.write(&batch).expect("write");
             let bytes = Bytes::from(writer.into_inner().expect("close"));
-            let decoded = decode_parquet(bytes).unwrap_or_else(|err| panic!("{codec:?}: {err}"));
+            let decoded = crate::ingest::decode(bytes).unwrap_or_else(|err| panic!("{codec:?}: {err}"));
             let points: Vec<PointColumns<'_>> = decoded.batches.iter().map(PointColumns::new).collect();
             assert_eq!(points.iter().map(PointColumns::len).sum::<usize>(), 2_500, "{codec:?}");
             let last = points.last().expect("a batch");
@@ -565,14 +613,14 @@ mod tests {
         let batch =
             RecordBatch::try_from_iter([("lat", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef)])
                 .expect("batch");
-        let error = decode_parquet(parquet_of(&batch)).expect_err("no longitude");
+        let error = crate::ingest::decode(parquet_of(&batch)).expect_err("no longitude");
         assert_eq!(error.to_string(), "no longitude column (looked for lon, lng, long, longitude)");
         let batch = RecordBatch::try_from_iter([
             ("lat", Arc::new(BooleanArray::from(vec![true])) as ArrayRef),
             ("lon", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef),
         ])
         .expect("batch");
-        let error = decode_parquet(parquet_of(&batch)).expect_err("boolean latitude");
+        let error = crate::ingest::decode(parquet_of(&batch)).expect_err("boolean latitude");
         assert_eq!(error.to_string(), "column \"lat\" has type Boolean, which cannot hold latitude");
     }
 }

@@ -40,7 +40,7 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
             .map_or_else(|| IngestError::Records("no aircraft records".to_owned()), IngestError::Json));
     }
     let (batch, rejected) = builder.finish();
-    Ok(Decoded { format: Format::ReadsbAircraft, batches: vec![batch], rejected })
+    Ok(Decoded::complete(Format::ReadsbAircraft, vec![batch], rejected))
 }
 
 fn push_record(builder: &mut PointsBuilder, record: &Value, file_now_secs: Option<f64>) {

@@ -137,7 +137,7 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
         });
     }
     let (batch, rejected) = builder.finish();
-    Ok(Decoded { format: Format::ReadsbHeatmap, batches: vec![batch], rejected })
+    Ok(Decoded::complete(Format::ReadsbHeatmap, vec![batch], rejected))
 }
 
 #[cfg(test)]

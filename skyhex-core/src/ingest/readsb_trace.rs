@@ -59,7 +59,7 @@ pub fn decode(json: &[u8]) -> Result<Decoded, IngestError> {
         });
     }
     let (batch, rejected) = builder.finish();
-    Ok(Decoded { format: Format::ReadsbTrace, batches: vec![batch], rejected })
+    Ok(Decoded::complete(Format::ReadsbTrace, vec![batch], rejected))
 }
 
 /// readsb addresses are lowercase hex; `~` marks a non-ICAO address and stays.
