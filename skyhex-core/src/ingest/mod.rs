@@ -3,6 +3,7 @@
 //! The format is sniffed from the content, never trusted from the file name: readsb writes
 //! gzip into files named `.json`. Decoders never open files or fetch URLs.
 
+pub mod archive;
 mod compression;
 mod json;
 mod point_table;
