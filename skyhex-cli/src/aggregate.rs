@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use skyhex_core::Resolution;
-use skyhex_core::density;
+use skyhex_core::density::DensityBuilder;
 use skyhex_core::export;
 use skyhex_core::filter::PointFilter;
 use skyhex_core::summary::parse_time;
 
 use crate::Outcome;
-use crate::inputs::Inputs;
+use crate::inputs::Run;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -53,15 +53,16 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         max_alt_ft: args.max_alt_ft,
         exclude_ground: args.exclude_ground,
     };
-    let inputs = Inputs::read(&args.inputs)?;
-    inputs.report_problems();
-    let outcome = Outcome::of(inputs.read_count(), inputs.failed_count());
+    let mut builder = DensityBuilder::new(resolution, filter);
+    let run =
+        Run::read(&args.inputs, &mut |decoded| decoded.batches.iter().for_each(|batch| builder.add(batch)))?;
+    run.report_problems();
+    let outcome = Outcome::of(run.read_count(), run.failed_count());
     if outcome == Outcome::NothingRead {
         eprintln!("skyhex: no input could be read");
         return Ok(outcome);
     }
-    let density =
-        density::aggregate(inputs.decoded().flat_map(|decoded| &decoded.batches), resolution, &filter);
+    let density = builder.finish();
     let bytes = match &args.out {
         Some(path) if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet")) => {
             export::to_parquet(&density.cells).map_err(|err| format!("cannot write Parquet: {err}"))?
@@ -77,8 +78,8 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
             .map_err(|err| format!("cannot write to standard output: {err}"))?,
     }
     eprintln!(
-        "skyhex: {} files read, {} points in {} cells at resolution {}",
-        inputs.read_count(),
+        "skyhex: {} inputs read, {} points in {} cells at resolution {}",
+        run.read_count(),
         density.points,
         density.cells.len(),
         args.res

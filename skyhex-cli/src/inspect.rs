@@ -7,7 +7,7 @@ use skyhex_core::points::RejectCounts;
 use skyhex_core::summary::{Summary, format_time};
 
 use crate::Outcome;
-use crate::inputs::Inputs;
+use crate::inputs::Run;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,9 +31,12 @@ struct Report {
 #[derive(Debug, Serialize)]
 struct FileReport {
     name: String,
-    format: Option<&'static str>,
+    format: Option<String>,
     #[serde(flatten)]
     counts: Counts,
+    /// Archive members that are not data (licences, READMEs).
+    skipped_members: usize,
+    /// Every problem of the input, `; `-separated (for archives, `member: reason`).
     error: Option<String>,
 }
 
@@ -62,38 +65,26 @@ impl Counts {
 }
 
 impl Report {
-    /// Summarises each file once and merges the summaries into the total.
-    fn new(inputs: &Inputs) -> Self {
+    fn new(run: &Run) -> Self {
         let mut total = Summary::default();
-        let files = inputs
-            .files
+        let files = run
+            .reports
             .iter()
-            .map(|file| {
-                let name = file.path.display().to_string();
-                match &file.result {
-                    Ok(decoded) => {
-                        let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
-                        total.merge(&summary);
-                        FileReport {
-                            name,
-                            format: Some(decoded.format.name()),
-                            counts: Counts::of(&summary),
-                            error: None,
-                        }
-                    }
-                    Err(message) => FileReport {
-                        name,
-                        format: None,
-                        counts: Counts::default(),
-                        error: Some(message.clone()),
-                    },
+            .map(|report| {
+                total.merge(&report.summary);
+                FileReport {
+                    name: report.name.clone(),
+                    format: report.format.clone(),
+                    counts: Counts::of(&report.summary),
+                    skipped_members: report.skipped_members,
+                    error: (!report.problems.is_empty()).then(|| report.problems.join("; ")),
                 }
             })
             .collect();
         Self {
             total: Counts::of(&total),
             files,
-            skipped_files: inputs.skipped.iter().map(|path| path.display().to_string()).collect(),
+            skipped_files: run.skipped_files.iter().map(|path| path.display().to_string()).collect(),
         }
     }
 
@@ -109,7 +100,7 @@ impl Report {
             "input", "format", "points", "rejected", "aircraft", "first"
         );
         for file in &self.files {
-            if let Some(format) = file.format {
+            if let Some(format) = &file.format {
                 row(&file.name, format, &file.counts);
             }
             if let Some(error) = &file.error {
@@ -127,13 +118,13 @@ impl Report {
 }
 
 pub fn run(args: &Args) -> Result<Outcome, String> {
-    let inputs = Inputs::read(&args.inputs)?;
-    inputs.report_problems();
-    let report = Report::new(&inputs);
+    let run = Run::read(&args.inputs, &mut |_| {})?;
+    run.report_problems();
+    let report = Report::new(&run);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|err| err.to_string())?);
     } else {
         report.print_table();
     }
-    Ok(Outcome::of(inputs.read_count(), inputs.failed_count()))
+    Ok(Outcome::of(run.read_count(), run.failed_count()))
 }

@@ -136,3 +136,79 @@ fn files_in_folders_that_are_not_data_are_skipped_not_errors() {
     assert_eq!(report["skipped_files"].as_array().map(Vec::len), Some(1));
     assert!(text(&output.stderr).contains("skipped 1 files"));
 }
+
+/// The 22 real 2023 traces and a README in a tar, as (archive bytes, member paths, points per member).
+fn real_traces_archive() -> (Vec<u8>, Vec<String>, Vec<usize>) {
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut paths = Vec::new();
+    let mut points = Vec::new();
+    let mut files: Vec<PathBuf> = walk(&real(TRACES_2023));
+    files.sort();
+    for file in &files {
+        let name = format!("traces/{}", file.file_name().expect("name").to_string_lossy());
+        let bytes = std::fs::read(file).expect("real trace");
+        let decoded = skyhex_core::ingest::decode(bytes.clone().into()).expect("real trace decodes");
+        builder.append_data(&mut header(bytes.len()), &name, &bytes[..]).expect("append");
+        paths.push(name);
+        points.push(decoded.points());
+    }
+    builder.append_data(&mut header(5), "README.txt", &b"notes"[..]).expect("append");
+    (builder.into_inner().expect("finish"), paths, points)
+}
+
+fn header(size: usize) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    header
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("folder")
+        .flat_map(|entry| {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { walk(&path) } else { vec![path] }
+        })
+        .collect()
+}
+
+#[test]
+fn a_truncated_last_part_reports_the_cut_member_and_keeps_the_rest() {
+    let (archive, paths, points) = real_traces_archive();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (aa, ab) = (dir.path().join("day.tar.aa"), dir.path().join("day.tar.ab"));
+    let half = archive.len() / 2;
+    std::fs::write(&aa, &archive[..half]).expect("write");
+    // The second part lost its last third: members beyond the cut are gone.
+    let cut = half + archive.len() / 6;
+    std::fs::write(&ab, &archive[half..cut]).expect("write");
+    let whole = run(&["inspect", "--json", aa.to_str().expect("path"), ab.to_str().expect("path")]);
+    assert_eq!(whole.status.code(), Some(1), "a cut archive is an input that failed in part");
+    let stderr = text(&whole.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&whole.stdout).expect("JSON");
+    // Members whose data ends before the cut are read whole; the first one past it is named.
+    let mut header_offset = 0;
+    let mut expected_points = 0;
+    let mut cut_member = None;
+    for (path, (size, count)) in paths.iter().zip(member_sizes(&archive, &paths).into_iter().zip(&points)) {
+        if header_offset + 512 + size <= cut {
+            expected_points += count;
+        } else {
+            cut_member.get_or_insert(path.clone());
+        }
+        header_offset += 512 + size.div_ceil(512) * 512;
+    }
+    let cut_member = cut_member.expect("the cut falls inside a member");
+    assert_eq!(report["points"], expected_points);
+    assert!(stderr.contains(&format!("member {cut_member} is cut short")), "{stderr}");
+    assert!(stderr.contains("day.tar.aa + "), "the archive is named by its parts: {stderr}");
+}
+
+/// Data sizes of the archive's members, in order.
+fn member_sizes(archive: &[u8], paths: &[String]) -> Vec<usize> {
+    let mut reader = tar::Archive::new(archive);
+    let entries = reader.entries().expect("entries");
+    entries.map(|entry| entry.expect("entry").size() as usize).take(paths.len()).collect()
+}

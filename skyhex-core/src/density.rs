@@ -4,10 +4,9 @@
 //! mean of its points' coordinates. Means are summed in fixed point (nanodegrees, `i128`),
 //! so they do not depend on the order in which points arrive.
 
-use std::collections::HashMap;
-
 use arrow::array::RecordBatch;
 use h3o::{CellIndex, LatLng, Resolution};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::filter::PointFilter;
 use crate::points::PointColumns;
@@ -32,17 +31,101 @@ pub struct Density {
     pub aircraft: u64,
 }
 
-/// One kept point on its way into a cell.
-#[derive(Clone, Copy)]
-struct Entry {
-    cell: u64,
-    aircraft: u32,
-    lat_nanodeg: i64,
-    lon_nanodeg: i64,
+/// Sums of one cell while points arrive.
+#[derive(Debug, Clone, Copy, Default)]
+struct CellSums {
+    points: u64,
+    lat_nanodeg: i128,
+    lon_nanodeg: i128,
 }
 
-/// Aircraft id for points without an address: they count as points but not as aircraft.
-const NO_AIRCRAFT: u32 = u32::MAX;
+/// Aggregates points batch by batch, so inputs of any size stream through in bounded
+/// memory (one entry per occupied cell and per aircraft in a cell).
+#[derive(Debug)]
+pub struct DensityBuilder {
+    resolution: Resolution,
+    filter: PointFilter,
+    aircraft_ids: FxHashMap<Box<str>, u32>,
+    cells: FxHashMap<u64, CellSums>,
+    /// (cell, aircraft id) pairs seen.
+    cell_aircraft: FxHashSet<(u64, u32)>,
+    points: u64,
+}
+
+impl DensityBuilder {
+    pub fn new(resolution: Resolution, filter: PointFilter) -> Self {
+        Self {
+            resolution,
+            filter,
+            aircraft_ids: FxHashMap::default(),
+            cells: FxHashMap::default(),
+            cell_aircraft: FxHashSet::default(),
+            points: 0,
+        }
+    }
+
+    /// Adds the points of one batch (canonical schema) that pass the filter.
+    pub fn add(&mut self, batch: &RecordBatch) {
+        let points = PointColumns::new(batch);
+        let mut last_aircraft: Option<(&str, u32)> = None;
+        for row in 0..points.len() {
+            if !self.filter.keeps(&points, row) {
+                continue;
+            }
+            let (lat, lon) = (points.lat.value(row), points.lon.value(row));
+            let Ok(position) = LatLng::new(lat, lon) else { continue };
+            let cell = u64::from(position.to_cell(self.resolution));
+            let sums = self.cells.entry(cell).or_default();
+            sums.points += 1;
+            sums.lat_nanodeg += i128::from(nanodegrees(lat));
+            sums.lon_nanodeg += i128::from(nanodegrees(lon));
+            self.points += 1;
+            if let Some(address) = points.address(row) {
+                // Consecutive points mostly share an aircraft: skip the lookup then.
+                let id = match last_aircraft {
+                    Some((last, id)) if last == address => id,
+                    _ => {
+                        let next_id = self.aircraft_ids.len() as u32;
+                        let id = *self.aircraft_ids.entry(address.into()).or_insert(next_id);
+                        last_aircraft = Some((address, id));
+                        id
+                    }
+                };
+                self.cell_aircraft.insert((cell, id));
+            }
+        }
+    }
+
+    pub fn finish(self) -> Density {
+        let mut aircraft_per_cell: FxHashMap<u64, u64> = FxHashMap::default();
+        let mut aircraft_seen = vec![false; self.aircraft_ids.len()];
+        for &(cell, aircraft) in &self.cell_aircraft {
+            *aircraft_per_cell.entry(cell).or_default() += 1;
+            aircraft_seen[aircraft as usize] = true;
+        }
+        let mut cells: Vec<CellStats> = self
+            .cells
+            .into_iter()
+            .map(|(cell, sums)| {
+                let mean = |sum: i128| sum as f64 / sums.points as f64 / NANODEGREES_PER_DEGREE;
+                CellStats {
+                    cell: CellIndex::try_from(cell).expect("cells are made by h3o"),
+                    point_count: sums.points,
+                    aircraft_count: aircraft_per_cell.get(&cell).copied().unwrap_or(0),
+                    center_lat: mean(sums.lat_nanodeg),
+                    center_lon: mean(sums.lon_nanodeg),
+                }
+            })
+            .collect();
+        cells.sort_unstable_by_key(|cell| cell.cell);
+        let aircraft = aircraft_seen.iter().filter(|&&seen| seen).count() as u64;
+        Density { cells, points: self.points, aircraft }
+    }
+}
+
+fn nanodegrees(degrees: f64) -> i64 {
+    (degrees * NANODEGREES_PER_DEGREE).round() as i64
+}
 
 /// Aggregates the points of `batches` (canonical schema) into cells at `resolution`.
 pub fn aggregate<'a>(
@@ -50,53 +133,9 @@ pub fn aggregate<'a>(
     resolution: Resolution,
     filter: &PointFilter,
 ) -> Density {
-    let mut aircraft_ids: HashMap<&'a str, u32> = HashMap::new();
-    let mut entries = Vec::new();
+    let mut builder = DensityBuilder::new(resolution, *filter);
     for batch in batches {
-        let points = PointColumns::new(batch);
-        for row in 0..points.len() {
-            if !filter.keeps(&points, row) {
-                continue;
-            }
-            let (lat, lon) = (points.lat.value(row), points.lon.value(row));
-            let Ok(position) = LatLng::new(lat, lon) else { continue };
-            let next_id = aircraft_ids.len() as u32;
-            let aircraft = points
-                .address(row)
-                .map_or(NO_AIRCRAFT, |address| *aircraft_ids.entry(address).or_insert(next_id));
-            entries.push(Entry {
-                cell: u64::from(position.to_cell(resolution)),
-                aircraft,
-                lat_nanodeg: (lat * NANODEGREES_PER_DEGREE).round() as i64,
-                lon_nanodeg: (lon * NANODEGREES_PER_DEGREE).round() as i64,
-            });
-        }
+        builder.add(batch);
     }
-    entries.sort_unstable_by_key(|entry| (entry.cell, entry.aircraft));
-    let aircraft = {
-        let mut ids: Vec<u32> =
-            entries.iter().map(|entry| entry.aircraft).filter(|&id| id != NO_AIRCRAFT).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len() as u64
-    };
-    let cells = entries.chunk_by(|a, b| a.cell == b.cell).map(cell_stats).collect();
-    Density { cells, points: entries.len() as u64, aircraft }
-}
-
-/// Stats of one cell's entries, sorted by aircraft.
-fn cell_stats(entries: &[Entry]) -> CellStats {
-    let count = entries.len() as u64;
-    let mean = |sum: i128| sum as f64 / count as f64 / NANODEGREES_PER_DEGREE;
-    let distinct_aircraft = entries
-        .chunk_by(|a, b| a.aircraft == b.aircraft)
-        .filter(|run| run[0].aircraft != NO_AIRCRAFT)
-        .count();
-    CellStats {
-        cell: CellIndex::try_from(entries[0].cell).expect("entries hold cells made by h3o"),
-        point_count: count,
-        aircraft_count: distinct_aircraft as u64,
-        center_lat: mean(entries.iter().map(|entry| i128::from(entry.lat_nanodeg)).sum()),
-        center_lon: mean(entries.iter().map(|entry| i128::from(entry.lon_nanodeg)).sum()),
-    }
+    builder.finish()
 }

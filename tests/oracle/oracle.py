@@ -122,7 +122,7 @@ def read_aircraft_records(raw: bytes) -> OracleFile:
     return out
 
 
-def read_parquet(path: Path) -> OracleFile:
+def read_parquet(path) -> OracleFile:
     table = pq.read_table(path, columns=["icao", "ts", "lat", "lon", "alt_ft"]).to_pydict()
     out = OracleFile()
     for address, ts, lat, lon, alt in zip(table["icao"], table["ts"], table["lat"], table["lon"], table["alt_ft"]):
@@ -143,13 +143,40 @@ def read_parquet(path: Path) -> OracleFile:
 
 
 def read_file(path: Path) -> OracleFile:
-    raw = path.read_bytes()
+    return read_bytes(path.read_bytes())
+
+
+def read_tar_parts(parts: list[Path]) -> list[OracleFile]:
+    """A tar archive split into parts: the parts joined in suffix order, every member that is
+    data read (members that are not, like README.txt, are skipped)."""
+    import io
+    import tarfile
+
+    joined = b"".join(p.read_bytes() for p in sorted(parts))
+    out = []
+    with tarfile.open(fileobj=io.BytesIO(joined), mode="r:") as archive:
+        for member in archive.getmembers():
+            if not member.isfile():
+                continue
+            raw = archive.extractfile(member).read()
+            try:
+                out.append(read_bytes(raw))
+            except (ValueError, KeyError, UnicodeDecodeError):
+                continue
+    return out
+
+
+def read_bytes(raw: bytes) -> OracleFile:
     if raw[:4] == b"PAR1":
-        return read_parquet(path)
+        import io
+
+        return read_parquet(io.BytesIO(raw))
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     if b'"trace"' in raw[:4096]:
         return read_trace(raw)
+    if raw[:1] not in (b"{", b"["):
+        raise ValueError("not data")
     return read_aircraft_records(raw)
 
 

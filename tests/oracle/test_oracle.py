@@ -82,6 +82,36 @@ class AggregateEqualsOracle(unittest.TestCase):
                 cells = self.assert_same_cells([AIRCRAFT_JSON, JSONL], res)
                 self.assertEqual(sum(n for n, *_ in cells.values()), 376 + 143 + 101142)
 
+    def test_real_traces_in_a_tar_split_in_two_parts(self):
+        import tarfile
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            day = Path(tmp) / "day.tar"
+            with tarfile.open(day, "w", format=tarfile.GNU_FORMAT) as archive:
+                archive.add(TRACES_DERIVED, arcname="traces")
+                readme = Path(tmp) / "README.txt"
+                readme.write_text("not aircraft data")
+                archive.add(readme, arcname="README.txt")
+            joined = day.read_bytes()
+            cut = len(joined) // 2 + 123
+            parts = [Path(tmp) / "day.tar.aa", Path(tmp) / "day.tar.ab"]
+            parts[0].write_bytes(joined[:cut])
+            parts[1].write_bytes(joined[cut:])
+            expected = oracle.aggregate(oracle.read_tar_parts(parts), 6)
+            # Parts given out of order are put in suffix order.
+            run = skyhex("aggregate", "--res", "6", str(parts[1]), str(parts[0]))
+            self.assertEqual(run.returncode, 0, run.stderr)
+            ours = parse_cells(run.stdout)
+            self.assertEqual(sorted(ours), sorted(expected))
+            self.assertEqual(sum(n for n, *_ in ours.values()), 80762)
+            for cell, (n, a, lat, lon) in expected.items():
+                self.assertEqual(ours[cell][:2], (n, a), cell)
+                self.assertAlmostEqual(ours[cell][2], lat, delta=CENTER_TOLERANCE_DEG)
+            inspect = json.loads(skyhex("inspect", "--json", str(parts[0]), str(parts[1])).stdout)
+            self.assertEqual(inspect["files"][0]["skipped_members"], 1, "README.txt is skipped and counted")
+            self.assertEqual(inspect["points"], 80762)
+
     def test_filters(self):
         flt = oracle.Filter(
             from_ms=iso_ms("2023-08-30T06:00:00Z"), to_ms=iso_ms("2023-08-30T18:00:00Z"), min_alt_ft=1000, max_alt_ft=20000

@@ -217,7 +217,7 @@ impl TarWalker {
                 match key {
                     b"path" => self.long_name = Some(text(value).into_owned()),
                     b"size" => {
-                        self.pax_size = std::str::from_utf8(value).ok().and_then(|size| size.parse().ok())
+                        self.pax_size = std::str::from_utf8(value).ok().and_then(|size| size.parse().ok());
                     }
                     _ => {}
                 }
