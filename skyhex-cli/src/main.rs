@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, reason = "a command-line tool prints its results")]
 
 mod aggregate;
+mod convert;
 mod inputs;
 mod inspect;
 
@@ -26,6 +27,8 @@ enum Command {
     Aggregate(aggregate::Args),
     /// Report format, points, rejected points, aircraft and time span per input and in total
     Inspect(inspect::Args),
+    /// Write every input's points to one Parquet file in skyhex's canonical points schema
+    Convert(convert::Args),
 }
 
 /// How a run ended, as the exit status the contract defines.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Aggregate(args) => aggregate::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match result {
         Ok(Outcome::AllRead) => ExitCode::SUCCESS,

@@ -212,3 +212,21 @@ fn member_sizes(archive: &[u8], paths: &[String]) -> Vec<usize> {
     let entries = reader.entries().expect("entries");
     entries.map(|entry| entry.expect("entry").size() as usize).take(paths.len()).collect()
 }
+
+#[test]
+fn convert_writes_points_that_read_back_to_the_same_aggregates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("points.parquet");
+    let (traces, logs) = (real(TRACES_2023), real("jsonl"));
+    let (traces, logs) = (traces.to_str().expect("path"), logs.to_str().expect("path"));
+    let converted = run(&["convert", "--out", out.to_str().expect("path"), traces, logs]);
+    assert_eq!(converted.status.code(), Some(0), "{}", text(&converted.stderr));
+    assert!(text(&converted.stderr).contains(&format!("{} points written", 3930 + 101_142)));
+    let filters = ["--exclude-ground", "--min-alt-ft", "500", "--from", "2023-08-30T06:00:00Z"];
+    for extra in [&[][..], &filters[..]] {
+        let original = run(&[&["aggregate", "--res", "7"], extra, &[traces, logs]].concat());
+        let read_back = run(&[&["aggregate", "--res", "7"], extra, &[out.to_str().expect("path")]].concat());
+        assert_eq!(text(&read_back.stdout), text(&original.stdout), "filters {extra:?}");
+        assert!(text(&original.stdout).lines().count() > 100);
+    }
+}

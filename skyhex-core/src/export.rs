@@ -2,10 +2,11 @@
 //! (what Kepler.gl reads) or Parquet (what Spark/Sedona jobs write).
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
-use arrow::datatypes::{DataType, Field, Schema};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use h3o::CellIndex;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -64,9 +65,19 @@ pub fn to_record_batch(cells: &[CellStats]) -> RecordBatch {
 /// The aggregate table as a zstd-compressed Parquet file.
 pub fn to_parquet(cells: &[CellStats]) -> Result<Vec<u8>, ParquetError> {
     let batch = to_record_batch(cells);
-    let properties =
-        WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?)).build();
-    let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), Some(properties))?;
+    let mut writer = parquet_writer(Vec::new(), batch.schema())?;
     writer.write(&batch)?;
     writer.into_inner()
+}
+
+/// A Parquet writer of canonical points ([`crate::points::schema`]), zstd-compressed, for
+/// `skyhex convert`: any input becomes one file that any Parquet reader, and skyhex, reads.
+pub fn points_parquet_writer<W: Write + Send>(sink: W) -> Result<ArrowWriter<W>, ParquetError> {
+    parquet_writer(sink, crate::points::schema())
+}
+
+fn parquet_writer<W: Write + Send>(sink: W, schema: SchemaRef) -> Result<ArrowWriter<W>, ParquetError> {
+    let properties =
+        WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?)).build();
+    ArrowWriter::try_new(sink, schema, Some(properties))
 }
