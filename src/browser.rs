@@ -36,8 +36,36 @@ pub fn js_error_message(error: &JsValue) -> String {
 
 /// Reads a whole file the user picked or dropped.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|err| js_error_message(&err))?;
+    array_buffer_bytes(file.array_buffer()).await
+}
+
+/// Reads bytes `start..end` of a file or blob, without reading the rest.
+pub async fn read_blob_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
+    let slice =
+        blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|err| js_error_message(&err))?;
+    array_buffer_bytes(slice.array_buffer()).await
+}
+
+async fn array_buffer_bytes(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(promise).await.map_err(|err| js_error_message(&err))?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The files one after another as one blob; the browser joins them without copying.
+pub fn join_blobs(parts: &[web_sys::File]) -> Result<Blob, String> {
+    let sequence: Array = parts.iter().collect();
+    Blob::new_with_blob_sequence(&sequence).map_err(|err| js_error_message(&err))
+}
+
+/// Resolves `text` against the page and accepts only http(s) URLs: nothing else (no
+/// `javascript:`, `data:` or `file:`) is ever fetched.
+pub fn resolve_http_url(text: &str) -> Result<String, String> {
+    let base = web_sys::window().and_then(|window| window.location().href().ok()).unwrap_or_default();
+    let url = Url::new_with_base(text.trim(), &base).map_err(|_| format!("{text:?} is not a URL"))?;
+    match url.protocol().as_str() {
+        "http:" | "https:" => Ok(url.href()),
+        protocol => Err(format!("only http and https URLs can be loaded, not {protocol}")),
+    }
 }
 
 /// The last path segment of a URL, as the input's name.

@@ -4,6 +4,7 @@
 //! renderer (`render`); everything computed lives in `skyhex_core`.
 
 mod browser;
+mod loading;
 mod render;
 mod state;
 mod ui;

@@ -7,10 +7,9 @@ use leptos::prelude::*;
 use skyhex_core::Resolution;
 use skyhex_core::density::{self, Density};
 use skyhex_core::filter::PointFilter;
-use skyhex_core::ingest::{self, Decoded};
-use skyhex_core::summary::Summary;
 
 use crate::browser;
+use crate::loading::{self, Loaded, Source};
 
 /// The seed pipeline's resolution, and the default of the density layer.
 pub const DEFAULT_RESOLUTION: u8 = 5;
@@ -18,48 +17,12 @@ pub const DEFAULT_RESOLUTION: u8 = 5;
 /// The demo dataset bundled with the site (real points; see public/demo/README.md).
 pub const DEMO_URL: &str = "demo/adsb_actions_points.parquet";
 
-/// Where an input comes from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    File(web_sys::File),
-    Url(String),
-}
-
-impl Source {
-    fn name(&self) -> String {
-        match self {
-            Self::File(file) => file.name(),
-            Self::Url(url) => browser::url_file_name(url),
-        }
-    }
-
-    fn size_bytes(&self) -> Option<u64> {
-        match self {
-            Self::File(file) => Some(file.size() as u64),
-            Self::Url(_) => None,
-        }
-    }
-
-    async fn read(&self) -> Result<Vec<u8>, String> {
-        match self {
-            Self::File(file) => browser::read_file(file).await,
-            Self::Url(url) => browser::fetch_bytes(url).await,
-        }
-    }
-}
-
 /// What became of reading an input.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Reading,
     Loaded(Arc<Loaded>),
     Failed(String),
-}
-
-#[derive(Debug)]
-pub struct Loaded {
-    pub decoded: Decoded,
-    pub summary: Summary,
 }
 
 /// One input in the data panel.
@@ -73,11 +36,15 @@ pub struct Input {
 }
 
 /// Progress of the load under way.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     pub files_done: usize,
     pub files_total: usize,
+    /// Bytes read of the inputs whose size is known (files; not URLs).
     pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The input being read.
+    pub current: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +86,7 @@ impl AppState {
         let density = Memo::new(move |_| {
             let resolution = Resolution::try_from(resolution.get()).unwrap_or(Resolution::Five);
             inputs.with(|inputs| {
-                let batches = loaded(inputs).flat_map(|loaded| &loaded.decoded.batches);
+                let batches = loaded(inputs).flat_map(|loaded| &loaded.batches);
                 Arc::new(density::aggregate(batches, resolution, &PointFilter::default()))
             })
         });
@@ -170,17 +137,36 @@ impl AppState {
         self.progress.update(|progress| {
             let progress = progress.get_or_insert_with(Progress::default);
             progress.files_total += sources.len();
+            progress.bytes_total += sources.iter().filter_map(Source::size_bytes).sum::<u64>();
         });
         leptos::task::spawn_local(async move {
             let mut pending = Vec::new();
             let mut last_publish_ms = browser::now_ms();
             for (source, id) in sources.into_iter().zip(first_id..) {
-                let outcome = read_and_decode(&source).await;
+                let size_bytes = source.size_bytes().unwrap_or(0);
+                self.progress.update(|progress| {
+                    if let Some(progress) = progress {
+                        progress.current = source.name();
+                    }
+                });
+                let bytes_before =
+                    self.progress.with_untracked(|progress| progress.as_ref().map_or(0, |p| p.bytes_done));
+                let report = move |bytes_in_source: u64| {
+                    self.progress.update(|progress| {
+                        if let Some(progress) = progress {
+                            progress.bytes_done = bytes_before + bytes_in_source;
+                        }
+                    });
+                };
+                let outcome = match loading::load(&source, &report).await {
+                    Ok(loaded) => Outcome::Loaded(loaded),
+                    Err(message) => Outcome::Failed(message),
+                };
                 pending.push((id, outcome));
                 self.progress.update(|progress| {
                     if let Some(progress) = progress {
                         progress.files_done += 1;
-                        progress.bytes_done += source.size_bytes().unwrap_or(0);
+                        progress.bytes_done = bytes_before + size_bytes;
                     }
                 });
                 if browser::now_ms() - last_publish_ms > PUBLISH_EVERY_MS {
@@ -191,7 +177,7 @@ impl AppState {
             }
             self.publish(pending);
             self.progress.update(|progress| {
-                if progress.is_some_and(|progress| progress.files_done >= progress.files_total) {
+                if progress.as_ref().is_some_and(|progress| progress.files_done >= progress.files_total) {
                     *progress = None;
                 }
             });
@@ -218,18 +204,4 @@ pub fn loaded(inputs: &[Input]) -> impl Iterator<Item = &Loaded> {
         Outcome::Loaded(loaded) => Some(loaded.as_ref()),
         Outcome::Reading | Outcome::Failed(_) => None,
     })
-}
-
-async fn read_and_decode(source: &Source) -> Outcome {
-    let bytes = match source.read().await {
-        Ok(bytes) => bytes,
-        Err(message) => return Outcome::Failed(message),
-    };
-    match ingest::decode(bytes.into()) {
-        Ok(decoded) => {
-            let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
-            Outcome::Loaded(Arc::new(Loaded { decoded, summary }))
-        }
-        Err(err) => Outcome::Failed(err.to_string()),
-    }
 }

@@ -6,10 +6,9 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use bytes::Bytes;
 use rayon::prelude::*;
 use skyhex_core::ingest::archive::{self, ByteRange, Member, TarWalker, read_across_parts};
-use skyhex_core::ingest::{self, Decoded, IngestError};
+use skyhex_core::ingest::{self, Decoded, IngestError, MemberContent};
 use skyhex_core::summary::Summary;
 
 /// Files or members decoded at once: enough to keep every core busy, few enough to bound memory.
@@ -184,24 +183,27 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
     report.read = true;
     report.format = Some(format!("tar archive ({} members)", index.members.len()));
     for chunk in index.members.chunks(CHUNK) {
-        let decoded: Vec<(&Member, Result<Decoded, String>)> = chunk
+        let decoded: Vec<(&Member, MemberContent)> = chunk
             .par_iter()
             .map(|member| {
-                let bytes = parts.read(ByteRange { offset: member.offset, len: member.size });
-                (member, bytes.map_err(|err| err.to_string()).and_then(decode_member))
+                let content = match parts.read(ByteRange { offset: member.offset, len: member.size }) {
+                    Ok(bytes) => ingest::decode_member(bytes.into()),
+                    Err(err) => MemberContent::Failed(IngestError::Io(err.to_string())),
+                };
+                (member, content)
             })
             .collect();
-        for (member, result) in decoded {
-            match result {
-                Ok(decoded) => {
+        for (member, content) in decoded {
+            match content {
+                MemberContent::Points(decoded) => {
                     consume(&decoded);
                     report.summary.merge(&Summary::of_batches(&decoded.batches, decoded.rejected));
                     if let Some(stopped) = decoded.stopped_early {
                         report.problems.push(format!("{}: {stopped}", member.path));
                     }
                 }
-                Err(message) if message.is_empty() => report.skipped_members += 1,
-                Err(message) => report.problems.push(format!("{}: {message}", member.path)),
+                MemberContent::NotData => report.skipped_members += 1,
+                MemberContent::Failed(err) => report.problems.push(format!("{}: {err}", member.path)),
             }
         }
     }
@@ -209,15 +211,6 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
         report.problems.push(error.to_string());
     }
     report
-}
-
-/// A member's points; an empty error marks a member that is not data (skipped, not an error).
-fn decode_member(bytes: Vec<u8>) -> Result<Decoded, String> {
-    match ingest::decode(Bytes::from(bytes)) {
-        Ok(decoded) => Ok(decoded),
-        Err(IngestError::UnknownFormat(_) | IngestError::Empty) => Err(String::new()),
-        Err(err) => Err(err.to_string()),
-    }
 }
 
 /// The inputs behind the paths: files (folders read recursively, sorted by name), with split

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::format;
+use crate::loading::Source;
 use crate::state::{AppState, Input, Outcome};
 
 #[component]
@@ -38,8 +39,12 @@ pub fn DataPanel() -> impl IntoView {
                     />
                 </ul>
                 <Show when=move || state.inputs.with(Vec::is_empty)>
-                    <p class="empty">"Open or drop readsb traces (.json, gzip) or Parquet files."</p>
+                    <p class="empty">
+                        "Open or drop readsb traces, heatmaps or aircraft.json, adsb.lol tar archives "
+                        "(all parts at once), Parquet, CSV or Arrow files."
+                    </p>
                 </Show>
+                <UrlForm />
             </section>
             <section aria-label="Errors">
                 <ul class="errors" data-testid="errors" role="alert">
@@ -50,8 +55,10 @@ pub fn DataPanel() -> impl IntoView {
                             .into_iter()
                             .filter_map(|input| match input.outcome {
                                 Outcome::Failed(message) => Some((input.name, message)),
-                                Outcome::Loaded(loaded) => loaded.decoded.stopped_early.clone().map(|message| (input.name, message)),
-                                Outcome::Reading => None,
+                                Outcome::Loaded(loaded) if !loaded.problems.is_empty() => {
+                                    Some((input.name, loaded.problems.join("; ")))
+                                }
+                                Outcome::Loaded(_) | Outcome::Reading => None,
                             })
                             .map(|(name, message)| {
                                 view! {
@@ -67,6 +74,34 @@ pub fn DataPanel() -> impl IntoView {
                 </ul>
             </section>
         </aside>
+    }
+}
+
+/// A field to load a file from a URL.
+#[component]
+fn UrlForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let url = RwSignal::new(String::new());
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = url.get_untracked();
+        if !text.trim().is_empty() {
+            state.load(vec![Source::Url(text.trim().to_owned())], false);
+            url.set(String::new());
+        }
+    };
+    view! {
+        <form class="url-form" on:submit=on_submit>
+            <input
+                type="url"
+                data-testid="url-input"
+                placeholder="https://…/traces.parquet"
+                aria-label="URL of a file to load"
+                prop:value=move || url.get()
+                on:input=move |event| url.set(event_target_value(&event))
+            />
+            <button class="button" type="submit">"Load URL"</button>
+        </form>
     }
 }
 
@@ -100,8 +135,7 @@ fn InputRow(input: Input) -> impl IntoView {
         Outcome::Reading => "reading…".to_owned(),
         Outcome::Loaded(loaded) => {
             let rejected = loaded.summary.rejected.total();
-            let mut text =
-                format!("{} · {} points", loaded.decoded.format.name(), format::count(loaded.summary.points));
+            let mut text = format!("{} · {} points", loaded.format, format::count(loaded.summary.points));
             if rejected > 0 {
                 text.push_str(&format!(" · {} rejected", format::count(rejected)));
             }

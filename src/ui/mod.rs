@@ -9,7 +9,8 @@ mod toolbar;
 use leptos::prelude::*;
 
 use crate::browser::StartParams;
-use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Source};
+use crate::loading::Source;
+use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Progress};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,16 +52,37 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The progress bar follows bytes when the inputs' sizes are known, else inputs.
+fn progress_scale(progress: &Progress) -> u64 {
+    if progress.bytes_total > 0 { progress.bytes_total } else { progress.files_total as u64 }
+}
+
+fn progress_value(progress: &Progress) -> u64 {
+    if progress.bytes_total > 0 { progress.bytes_done } else { progress.files_done as u64 }
+}
+
 #[component]
 fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let text = move || match state.progress.get() {
-        Some(progress) => format!(
-            "Reading {} of {} files ({})",
-            (progress.files_done + 1).min(progress.files_total),
-            progress.files_total,
-            format::bytes(progress.bytes_done)
-        ),
+        Some(progress) => {
+            let mut text = format!("Reading {}", progress.current);
+            if progress.bytes_total > 0 {
+                text += &format!(
+                    " · {} of {}",
+                    format::bytes(progress.bytes_done),
+                    format::bytes(progress.bytes_total)
+                );
+            }
+            if progress.files_total > 1 {
+                text += &format!(
+                    " · input {} of {}",
+                    (progress.files_done + 1).min(progress.files_total),
+                    progress.files_total
+                );
+            }
+            text
+        }
         None => state.density.with(|density| {
             format!(
                 "{} points in {} cells at H3 resolution {}",
@@ -77,9 +99,9 @@ fn StatusBar() -> impl IntoView {
             </span>
             <Show when=move || state.progress.with(Option::is_some)>
                 <progress
-                    max=move || state.progress.get().map_or(1, |p| p.files_total)
-                    value=move || state.progress.get().map_or(0, |p| p.files_done)
-                    aria-label="Files read"
+                    max=move || state.progress.with(|p| p.as_ref().map_or(1, progress_scale).max(1))
+                    value=move || state.progress.with(|p| p.as_ref().map_or(0, progress_value))
+                    aria-label="Reading progress"
                 ></progress>
             </Show>
         </footer>

@@ -7,11 +7,12 @@ use web_sys::{FileList, HtmlInputElement};
 
 use super::format;
 use crate::browser;
-use crate::state::{AppState, Source};
+use crate::loading::Source;
+use crate::state::AppState;
 
-/// Every file of a file list, as sources.
+/// The sources of a file list: split archive parts join into one archive.
 pub fn sources_of(files: &FileList) -> Vec<Source> {
-    (0..files.length()).filter_map(|index| files.get(index)).map(Source::File).collect()
+    Source::group((0..files.length()).filter_map(|index| files.get(index)).collect())
 }
 
 #[component]

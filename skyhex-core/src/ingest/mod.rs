@@ -71,6 +71,24 @@ impl Decoded {
     }
 }
 
+/// What one archive member holds.
+#[derive(Debug)]
+pub enum MemberContent {
+    Points(Decoded),
+    /// Not a supported format (licences, READMEs, ...): skipped and counted, not an error.
+    NotData,
+    Failed(IngestError),
+}
+
+/// Decodes one archive member.
+pub fn decode_member(content: Bytes) -> MemberContent {
+    match decode(content) {
+        Ok(decoded) => MemberContent::Points(decoded),
+        Err(IngestError::UnknownFormat(_) | IngestError::Empty) => MemberContent::NotData,
+        Err(err) => MemberContent::Failed(err),
+    }
+}
+
 /// Why an input could not be read. Messages say what is wrong; the caller adds the input's name.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
