@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use bytes::Bytes;
+use skyhex_core::density::CellCount;
 use skyhex_core::ingest::archive::{ByteRange, TarWalker, split_part};
 use skyhex_core::ingest::{self, Decoded, MemberContent};
 use skyhex_core::summary::Summary;
@@ -75,6 +76,8 @@ pub struct Loaded {
     /// The format, e.g. "Parquet" or "tar archive (1,054 members)".
     pub format: String,
     pub batches: Vec<RecordBatch>,
+    /// Cells of pre-aggregated H3 tables.
+    pub cells: Vec<CellCount>,
     pub summary: Summary,
     /// Problems that did not stop the input: a member that failed, where reading stopped.
     pub problems: Vec<String>,
@@ -82,8 +85,9 @@ pub struct Loaded {
 
 impl Loaded {
     fn add(&mut self, decoded: Decoded, member: Option<&str>) {
-        self.summary.merge(&Summary::of_batches(&decoded.batches, decoded.rejected));
+        self.summary.merge(&Summary::of_decoded(&decoded));
         self.batches.extend(decoded.batches);
+        self.cells.extend(decoded.cells);
         if let Some(stopped) = decoded.stopped_early {
             self.problems.push(match member {
                 Some(member) => format!("{member}: {stopped}"),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::{self, Density};
+use skyhex_core::density::{Density, DensityBuilder};
 use skyhex_core::filter::PointFilter;
 
 use crate::browser;
@@ -86,8 +86,12 @@ impl AppState {
         let density = Memo::new(move |_| {
             let resolution = Resolution::try_from(resolution.get()).unwrap_or(Resolution::Five);
             inputs.with(|inputs| {
-                let batches = loaded(inputs).flat_map(|loaded| &loaded.batches);
-                Arc::new(density::aggregate(batches, resolution, &PointFilter::default()))
+                let mut builder = DensityBuilder::new(resolution, PointFilter::default());
+                for loaded in loaded(inputs) {
+                    loaded.batches.iter().for_each(|batch| builder.add(batch));
+                    builder.add_cells(&loaded.cells);
+                }
+                Arc::new(builder.finish())
             })
         });
         Self { inputs, resolution, progress: RwSignal::new(None), density, next_id: StoredValue::new(0) }

@@ -28,7 +28,7 @@ fn zstd_parquet_decodes_and_aggregates() {
     let decoded =
         ingest::decode(Bytes::from_static(PARQUET_ZSTD)).expect("real zstd Parquet decodes in wasm");
     assert_eq!(decoded.format, Format::Parquet);
-    let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
+    let summary = Summary::of_decoded(&decoded);
     assert_eq!(summary.points, 105_072);
     assert_eq!(summary.aircraft.len(), 1_182);
     assert_eq!(cells(&decoded, Resolution::Five), 468);
@@ -46,7 +46,7 @@ fn snappy_parquet_decodes() {
 fn gzip_trace_decodes_with_times() {
     let decoded = ingest::decode(Bytes::from_static(TRACE_GZIP)).expect("real gzip trace decodes in wasm");
     assert_eq!(decoded.format, Format::ReadsbTrace);
-    let summary = Summary::of_batches(&decoded.batches, decoded.rejected);
+    let summary = Summary::of_decoded(&decoded);
     assert_eq!(summary.points, 70);
     assert_eq!(summary.first_time_ms, Some(1_693_356_891_590));
     assert_eq!(summary.last_time_ms, Some(1_693_358_116_920));

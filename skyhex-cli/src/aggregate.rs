@@ -54,8 +54,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         exclude_ground: args.exclude_ground,
     };
     let mut builder = DensityBuilder::new(resolution, filter);
-    let run =
-        Run::read(&args.inputs, &mut |decoded| decoded.batches.iter().for_each(|batch| builder.add(batch)))?;
+    let run = Run::read(&args.inputs, &mut |decoded| builder.add_decoded(decoded))?;
     run.report_problems();
     let outcome = Outcome::of(run.read_count(), run.failed_count());
     if outcome == Outcome::NothingRead {

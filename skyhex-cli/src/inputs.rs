@@ -118,7 +118,7 @@ fn file_report(
             Report {
                 name,
                 format: Some(decoded.format.name().to_owned()),
-                summary: Summary::of_batches(&decoded.batches, decoded.rejected),
+                summary: Summary::of_decoded(&decoded),
                 problems: decoded.stopped_early.into_iter().collect(),
                 read: true,
                 skipped_members: 0,
@@ -197,7 +197,7 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
             match content {
                 MemberContent::Points(decoded) => {
                     consume(&decoded);
-                    report.summary.merge(&Summary::of_batches(&decoded.batches, decoded.rejected));
+                    report.summary.merge(&Summary::of_decoded(&decoded));
                     if let Some(stopped) = decoded.stopped_early {
                         report.problems.push(format!("{}: {stopped}", member.path));
                     }

@@ -150,7 +150,7 @@ fn real_traces_archive() -> (Vec<u8>, Vec<String>, Vec<usize>) {
         let decoded = skyhex_core::ingest::decode(bytes.clone().into()).expect("real trace decodes");
         builder.append_data(&mut header(bytes.len()), &name, &bytes[..]).expect("append");
         paths.push(name);
-        points.push(decoded.points());
+        points.push(decoded.points() as usize);
     }
     builder.append_data(&mut header(5), "README.txt", &b"notes"[..]).expect("append");
     (builder.into_inner().expect("finish"), paths, points)
@@ -229,4 +229,41 @@ fn convert_writes_points_that_read_back_to_the_same_aggregates() {
         assert_eq!(text(&read_back.stdout), text(&original.stdout), "filters {extra:?}");
         assert!(text(&original.stdout).lines().count() > 100);
     }
+}
+
+#[test]
+fn an_aggregate_reads_back_as_an_h3_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let traces = real(TRACES_2023);
+    let traces = traces.to_str().expect("path");
+    let csv = dir.path().join("cells.csv");
+    let parquet = dir.path().join("cells.parquet");
+    let at8 = run(&["aggregate", "--res", "8", traces]);
+    std::fs::write(&csv, &at8.stdout).expect("write");
+    run(&["aggregate", "--res", "8", "--out", parquet.to_str().expect("path"), traces]);
+    for table in [&csv, &parquet] {
+        let again = run(&["aggregate", "--res", "8", table.to_str().expect("path")]);
+        let first_difference = text(&again.stdout)
+            .lines()
+            .zip(text(&at8.stdout).lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("{a} != {b}"));
+        assert_eq!(first_difference, None, "same cells, counts, aircraft and centres");
+        assert_eq!(text(&again.stdout).len(), text(&at8.stdout).len());
+        let coarser = run(&["aggregate", "--res", "6", table.to_str().expect("path")]);
+        let total: u64 = text(&coarser.stdout)
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').nth(1).and_then(|count| count.parse::<u64>().ok()).expect("count"))
+            .sum();
+        assert_eq!(total, 3930, "rolled up to resolution 6, every point is still counted");
+        assert!(
+            text(&coarser.stdout).lines().skip(1).all(|line| line.starts_with("86")),
+            "resolution 6 cells"
+        );
+    }
+    let inspect = run(&["inspect", "--json", csv.to_str().expect("path")]);
+    let report: serde_json::Value = serde_json::from_slice(&inspect.stdout).expect("JSON");
+    assert_eq!(report["files"][0]["format"], "H3 aggregate table");
+    assert_eq!(report["points"], 3930);
 }

@@ -94,15 +94,18 @@ pub enum Rejection {
     CoordinateOutOfRange,
     /// The point record itself is malformed (for example not an array in a readsb trace).
     MalformedPoint,
+    /// A row of a pre-aggregated table whose H3 index or count is not valid.
+    InvalidCell,
 }
 
 impl Rejection {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::MissingCoordinate,
         Self::NonNumericCoordinate,
         Self::NonFiniteCoordinate,
         Self::CoordinateOutOfRange,
         Self::MalformedPoint,
+        Self::InvalidCell,
     ];
 
     /// Stable snake_case name, used in JSON output and the page.
@@ -113,6 +116,7 @@ impl Rejection {
             Self::NonFiniteCoordinate => "non_finite_coordinate",
             Self::CoordinateOutOfRange => "coordinate_out_of_range",
             Self::MalformedPoint => "malformed_point",
+            Self::InvalidCell => "invalid_cell",
         }
     }
 }

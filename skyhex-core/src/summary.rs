@@ -44,6 +44,13 @@ impl Summary {
         summary
     }
 
+    /// The summary of one decoded input, points of pre-aggregated cells included.
+    pub fn of_decoded(decoded: &crate::ingest::Decoded) -> Self {
+        let mut summary = Self::of_batches(&decoded.batches, decoded.rejected);
+        summary.points += decoded.cells.iter().map(|cell| cell.points).sum::<u64>();
+        summary
+    }
+
     fn include_time(&mut self, time_ms: i64) {
         self.first_time_ms = Some(self.first_time_ms.map_or(time_ms, |first| first.min(time_ms)));
         self.last_time_ms = Some(self.last_time_ms.map_or(time_ms, |last| last.max(time_ms)));

@@ -22,6 +22,12 @@ pub fn DataPanel() -> impl IntoView {
                 <Stat label="Cells" test_id="stat-cells" value=cells />
                 <Stat label="Rejected" test_id="stat-rejected" value=rejected />
             </section>
+            <Show when=move || state.density.with(|density| density.aircraft_incomplete)>
+                <p class="note">
+                    "Aircraft counts cover point inputs only: pre-aggregated H3 tables carry no "
+                    "per-aircraft detail once cells are merged or rolled up, or when filters are set."
+                </p>
+            </Show>
             <Show when=shows_demo>
                 <p class="demo-note">
                     "Demo: 105,072 real ADS-B positions around Reno and Monterey Bay, "

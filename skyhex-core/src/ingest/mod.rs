@@ -4,6 +4,7 @@
 //! gzip into files named `.json`. Decoders never open files or fetch URLs.
 
 pub mod archive;
+mod cell_table;
 mod compression;
 mod json;
 mod point_table;
@@ -17,6 +18,7 @@ use bytes::Bytes;
 
 pub use compression::{Compression, MAX_DECOMPRESSED_BYTES};
 
+use crate::density::CellCount;
 use crate::points::RejectCounts;
 
 /// The formats skyhex reads.
@@ -34,6 +36,8 @@ pub enum Format {
     Csv,
     /// An Arrow IPC file or stream of points.
     ArrowIpc,
+    /// A pre-aggregated H3 table (in Parquet, CSV or Arrow IPC).
+    H3Table,
 }
 
 impl Format {
@@ -45,6 +49,7 @@ impl Format {
             Self::Parquet => "Parquet",
             Self::Csv => "CSV",
             Self::ArrowIpc => "Arrow IPC",
+            Self::H3Table => "H3 aggregate table",
         }
     }
 }
@@ -55,6 +60,8 @@ pub struct Decoded {
     pub format: Format,
     /// Accepted points in the canonical schema ([`crate::points::schema`]).
     pub batches: Vec<RecordBatch>,
+    /// Cells of a pre-aggregated H3 table.
+    pub cells: Vec<CellCount>,
     pub rejected: RejectCounts,
     /// Why reading stopped before the end, when it did; the points before it are kept.
     pub stopped_early: Option<String>,
@@ -63,11 +70,13 @@ pub struct Decoded {
 impl Decoded {
     /// An input read to its end.
     pub fn complete(format: Format, batches: Vec<RecordBatch>, rejected: RejectCounts) -> Self {
-        Self { format, batches, rejected, stopped_early: None }
+        Self { format, batches, cells: Vec::new(), rejected, stopped_early: None }
     }
 
-    pub fn points(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
+    /// Accepted points, those of pre-aggregated cells included.
+    pub fn points(&self) -> u64 {
+        let rows: usize = self.batches.iter().map(RecordBatch::num_rows).sum();
+        rows as u64 + self.cells.iter().map(|cell| cell.points).sum::<u64>()
     }
 }
 

@@ -21,7 +21,7 @@ const KNOTS_PER_METRE_PER_SECOND: f64 = 3600.0 / 1852.0;
 // preference. The canonical schema's own names come first, so skyhex's output reads back.
 const ADDRESS_ALIASES: &[&str] = &["address", "icao", "hex", "icao24"];
 const TIME_ALIASES: &[&str] = &["time", "ts", "timestamp"];
-const LAT_ALIASES: &[&str] = &["lat", "latitude"];
+pub(super) const LAT_ALIASES: &[&str] = &["lat", "latitude"];
 const LON_ALIASES: &[&str] = &["lon", "lng", "long", "longitude"];
 const ON_GROUND_ALIASES: &[&str] = &["on_ground", "onground"];
 
@@ -392,6 +392,19 @@ fn scale_millis(value: i64, scale: i64) -> i64 {
 }
 
 /// A numeric or text column as Float64; unparseable text becomes null.
+pub(super) fn float_column(
+    batch: &RecordBatch,
+    index: usize,
+    role: &'static str,
+) -> Result<Float64Array, IngestError> {
+    as_f64(batch, index, role)
+}
+
+/// Text of any Arrow string layout, or `None` for other types.
+pub(super) fn text_column(column: &ArrayRef) -> Option<StringArray> {
+    as_strings(column)
+}
+
 fn as_f64(batch: &RecordBatch, index: usize, role: &'static str) -> Result<Float64Array, IngestError> {
     let column = batch.column(index);
     macro_rules! widen {

@@ -10,7 +10,8 @@ use bytes::Bytes;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::point_table::{decode_batches, wanted_columns};
+use super::cell_table::{CellColumns, decode_cells};
+use super::point_table::{LAT_ALIASES, decode_batches, wanted_columns};
 use super::{Decoded, Format, IngestError};
 use crate::points::Rejection;
 
@@ -44,6 +45,9 @@ pub fn decode(format: Format, content: Bytes) -> Result<Decoded, IngestError> {
 
 fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(content)?;
+    if let Some(columns) = cell_columns(builder.schema()) {
+        return decode_cells(Format::H3Table, columns, builder.with_batch_size(BATCH_ROWS).build()?);
+    }
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted_columns(builder.schema())?);
     let reader = builder.with_projection(mask).with_batch_size(BATCH_ROWS).build()?;
     let schema = arrow::array::RecordBatchReader::schema(&reader);
@@ -54,12 +58,34 @@ fn decode_arrow_ipc(content: Bytes) -> Result<Decoded, IngestError> {
     if content.starts_with(ARROW_FILE_MAGIC) {
         let reader = arrow::ipc::reader::FileReader::try_new(Cursor::new(content), None)?;
         let schema = reader.schema();
-        decode_batches(Format::ArrowIpc, &schema, reader)
+        decode_table(Format::ArrowIpc, &schema, reader)
     } else {
         let reader = arrow::ipc::reader::StreamReader::try_new(Cursor::new(content), None)?;
         let schema = reader.schema();
-        decode_batches(Format::ArrowIpc, &schema, reader)
+        decode_table(Format::ArrowIpc, &schema, reader)
     }
+}
+
+/// A table of points, or of pre-aggregated cells.
+fn decode_table(
+    format: Format,
+    schema: &Schema,
+    batches: impl IntoIterator<Item = Result<RecordBatch, arrow::error::ArrowError>>,
+) -> Result<Decoded, IngestError> {
+    match cell_columns(schema) {
+        Some(columns) => decode_cells(Format::H3Table, columns, batches),
+        None => decode_batches(format, schema, batches),
+    }
+}
+
+/// The columns of a cell table: an H3 index and a count, and no latitude (a point table
+/// that also carries a cell column is read as points).
+fn cell_columns(schema: &Schema) -> Option<CellColumns> {
+    let has_latitude = schema
+        .fields()
+        .iter()
+        .any(|field| LAT_ALIASES.iter().any(|name| field.name().eq_ignore_ascii_case(name)));
+    if has_latitude { None } else { CellColumns::resolve(schema) }
 }
 
 /// The delimiter of a CSV header line: text, with at least two columns.
@@ -116,7 +142,7 @@ fn decode_csv(content: &[u8]) -> Result<Decoded, IngestError> {
     if columns.first().is_some_and(|column| column.len() > 0) {
         batches.push(finish_text_batch(&schema, &mut columns));
     }
-    let mut decoded = decode_batches(Format::Csv, &schema, batches.into_iter().map(Ok))?;
+    let mut decoded = decode_table(Format::Csv, &schema, batches.into_iter().map(Ok))?;
     decoded.rejected.add(Rejection::MalformedPoint, malformed_rows);
     Ok(decoded)
 }
@@ -185,7 +211,7 @@ mod tests {
         }
         text.push_str("1,2,3,4\n\"unclosed,6\n5,6\n");
         let decoded = decode_text(&text);
-        assert_eq!(decoded.points(), BATCH_ROWS + 10, "the unclosed quote swallows the last line");
+        assert_eq!(decoded.points(), BATCH_ROWS as u64 + 10, "the unclosed quote swallows the last line");
         assert_eq!(decoded.rejected.get(Rejection::MalformedPoint), 2);
         assert_eq!(decoded.batches.len(), 2);
         assert!(decoded.stopped_early.is_none());
