@@ -152,10 +152,13 @@ pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
     }
 }
 
-/// readsb traces name their points `"trace"` right after a few short aircraft fields.
+/// readsb traces start with their `"icao"` key (aircraft records say `"hex"`), and name
+/// their points `"trace"` after a few short aircraft fields.
 fn is_trace(json: &[u8]) -> bool {
     const HEAD_BYTES: usize = 4096;
-    json[..json.len().min(HEAD_BYTES)].windows(7).any(|window| window == b"\"trace\"")
+    let head = &json[..json.len().min(HEAD_BYTES)];
+    head.windows(7).any(|window| window == b"\"trace\"")
+        || head.windows(6).any(|window| window == b"\"icao\"")
 }
 
 fn first_non_whitespace(bytes: &[u8]) -> Option<u8> {
