@@ -167,7 +167,15 @@ impl TarWalker {
         };
         let size = self.pax_size.take().unwrap_or(header_size);
         let data_offset = header_offset + BLOCK;
-        self.offset = data_offset + size.div_ceil(BLOCK) * BLOCK;
+        // Sizes come from the file: a hostile one must not overflow.
+        let next_header =
+            size.div_ceil(BLOCK).checked_mul(BLOCK).and_then(|padded| data_offset.checked_add(padded));
+        let Some(next_header) = next_header else {
+            return Err(
+                self.fail(ArchiveError::BadHeader { offset: header_offset, after: self.last_member.clone() })
+            );
+        };
+        self.offset = next_header;
         let kind = header.entry_type();
         let extension = match kind {
             tar::EntryType::GNULongName => Some(Extension::GnuLongName),
@@ -186,6 +194,7 @@ impl TarWalker {
         if !(kind.is_file() || kind.is_contiguous()) {
             return Ok(None);
         }
+        // No overflow: data_offset + size <= next_header.
         if data_offset + size > self.archive_len {
             let error = ArchiveError::MemberTruncated {
                 path,
