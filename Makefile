@@ -74,8 +74,8 @@ test: setup lint test-native test-oracle test-wasm dist test-e2e
 
 lint: setup
 	cargo fmt --all --check
-	cargo clippy --locked --release -p skyhex-core -p skyhex-cli --all-targets -- -D warnings
-	cargo clippy --locked --release --target wasm32-unknown-unknown -p skyhex -p skyhex-core --all-targets -- -D warnings
+	cargo clippy --locked --release -p skyhex-core -p skyhex-cli -p skyhex-bench --all-targets -- -D warnings
+	cargo clippy --locked --release --target wasm32-unknown-unknown -p skyhex -p skyhex-core -p skyhex-bench --all-targets -- -D warnings
 
 test-native: setup
 	cargo test --locked --release -p skyhex-core -p skyhex-cli

@@ -77,7 +77,39 @@ pub fn url_file_name(url: &str) -> String {
 /// Fetches a URL's bytes. A network failure (typically a host that sends no CORS header)
 /// gets a message that says so in plain words.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let response = gloo::net::http::Request::get(url).send().await.map_err(|_| {
+    let response = send(url, gloo::net::http::Request::get(url)).await?;
+    response.binary().await.map_err(|err| format!("could not download {url}: {err}"))
+}
+
+/// The size of the file at `url` from a HEAD request, when the server tells it.
+pub async fn fetch_length(url: &str) -> Result<Option<u64>, String> {
+    let head = gloo::net::http::RequestBuilder::new(url).method(gloo::net::http::Method::HEAD);
+    let response = send(url, head).await?;
+    Ok(response.headers().get("content-length").and_then(|length| length.parse().ok()))
+}
+
+/// What a Range request brought.
+#[derive(Debug)]
+pub enum Ranged {
+    Part(Vec<u8>),
+    /// The server ignored the range and sent the whole file.
+    Whole(Vec<u8>),
+}
+
+/// Bytes `range` of the file at `url`, by an HTTP Range request.
+pub async fn fetch_range(url: &str, range: std::ops::Range<u64>) -> Result<Ranged, String> {
+    let header = format!("bytes={}-{}", range.start, range.end - 1);
+    let response = send(url, gloo::net::http::Request::get(url).header("Range", &header)).await?;
+    let partial = response.status() == 206;
+    let bytes = response.binary().await.map_err(|err| format!("could not download {url}: {err}"))?;
+    Ok(if partial { Ranged::Part(bytes) } else { Ranged::Whole(bytes) })
+}
+
+async fn send(
+    url: &str,
+    request: gloo::net::http::RequestBuilder,
+) -> Result<gloo::net::http::Response, String> {
+    let response = request.send().await.map_err(|_| {
         format!(
             "could not download {url}: the network request failed. If the file is on another \
              host, that host may not allow browsers to read it (no CORS header); download the \
@@ -91,7 +123,7 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
             response.status_text()
         ));
     }
-    response.binary().await.map_err(|err| format!("could not download {url}: {err}"))
+    Ok(response)
 }
 
 /// Offers `bytes` to the user as a download named `file_name`.

@@ -8,6 +8,7 @@ use arrow::array::RecordBatch;
 use bytes::Bytes;
 use skyhex_core::density::CellCount;
 use skyhex_core::ingest::archive::{ByteRange, TarWalker, split_part};
+use skyhex_core::ingest::parquet_remote::{Footer, RemoteParquet, TAIL_BYTES};
 use skyhex_core::ingest::{self, Decoded, MemberContent};
 use skyhex_core::summary::Summary;
 use web_sys::{Blob, File};
@@ -106,15 +107,70 @@ pub async fn load(source: &Source, progress: &dyn Fn(u64)) -> Result<Arc<Loaded>
         }
         Source::File(file) => decode_whole(browser::read_file(file).await?)?,
         Source::Url(url) => {
-            let bytes = browser::fetch_bytes(&browser::resolve_http_url(url)?).await?;
-            if TarWalker::sniff(&bytes) {
-                read_archive(InMemory(Bytes::from(bytes)), progress).await?
-            } else {
-                decode_whole(bytes)?
+            let url = browser::resolve_http_url(url)?;
+            let is_parquet = url
+                .split(['?', '#'])
+                .next()
+                .is_some_and(|path| path.to_ascii_lowercase().ends_with(".parquet"));
+            match (is_parquet, browser::fetch_length(&url).await?) {
+                (true, Some(length)) => read_parquet_ranges(&url, length, progress).await?,
+                _ => decode_fetched(browser::fetch_bytes(&url).await?, progress).await?,
             }
         }
     };
     Ok(Arc::new(loaded))
+}
+
+/// Bytes fetched whole: an archive is walked in memory, anything else decoded.
+async fn decode_fetched(bytes: Vec<u8>, progress: &dyn Fn(u64)) -> Result<Loaded, String> {
+    if TarWalker::sniff(&bytes) {
+        read_archive(InMemory(Bytes::from(bytes)), progress).await
+    } else {
+        decode_whole(bytes)
+    }
+}
+
+/// Parquet at a URL, by HTTP Range requests: the footer, then the needed column chunks of
+/// each row group in turn. A server that ignores ranges sends the whole file, read as such.
+async fn read_parquet_ranges(url: &str, length: u64, progress: &dyn Fn(u64)) -> Result<Loaded, String> {
+    let mut fetched = 0;
+    let mut tail_bytes = TAIL_BYTES.min(length);
+    let remote = loop {
+        let tail = match browser::fetch_range(url, length - tail_bytes..length).await? {
+            browser::Ranged::Part(tail) => tail,
+            browser::Ranged::Whole(whole) => return decode_fetched(whole, progress).await,
+        };
+        fetched += tail.len() as u64;
+        match RemoteParquet::from_tail(length, &tail).map_err(|err| err.to_string())? {
+            Footer::Ready(remote) => break remote,
+            Footer::NeedTail(needed) if needed > tail_bytes => tail_bytes = needed,
+            Footer::NeedTail(_) => return Err("the Parquet footer could not be read".to_owned()),
+        }
+    };
+    let mut loaded = Loaded { format: "Parquet".to_owned(), ..Loaded::default() };
+    for row_group in 0..remote.row_groups() {
+        let mut chunks = Vec::new();
+        for range in remote.ranges(row_group) {
+            let bytes = match browser::fetch_range(url, range.clone()).await? {
+                browser::Ranged::Part(bytes) => bytes,
+                browser::Ranged::Whole(whole) => return decode_fetched(whole, progress).await,
+            };
+            fetched += bytes.len() as u64;
+            chunks.push((range.start, Bytes::from(bytes)));
+        }
+        let decoded = remote.decode_row_group(row_group, chunks).map_err(|err| err.to_string())?;
+        loaded.format = decoded.format.name().to_owned();
+        loaded.add(decoded, None);
+        progress(fetched);
+        browser::yield_to_browser().await;
+    }
+    loaded.format = format!(
+        "{} (read by ranges: {} of {})",
+        loaded.format,
+        crate::ui::format::bytes(fetched),
+        crate::ui::format::bytes(length)
+    );
+    Ok(loaded)
 }
 
 fn decode_whole(bytes: Vec<u8>) -> Result<Loaded, String> {

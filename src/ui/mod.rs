@@ -2,7 +2,7 @@
 //! wiring signals; state lives in `crate::state`, maths in `skyhex_core`.
 
 mod data_panel;
-mod format;
+pub mod format;
 mod map_view;
 mod toolbar;
 

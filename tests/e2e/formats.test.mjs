@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { REAL, launchBrowser, newPage, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
+import { REAL, ROOT, launchBrowser, newPage, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
 
 /** The CLI's totals and cell count at resolution 5 for `files`. */
 function cli(files) {
@@ -96,6 +96,38 @@ describe('input formats in the browser', () => {
     const report = await expectStats(page, files);
     assert.equal(report.points, 376 + 143 + 101142 + 2);
     assert.deepEqual(problems, []);
+  });
+
+  test('Parquet at a URL is read by ranges: the footer and the needed column chunks only', async () => {
+    // Many row groups and a wide column skyhex does not need.
+    const name = 'wide.parquet';
+    const python = join(ROOT, '.venv', 'bin', 'python');
+    execFileSync(python, [
+      '-c',
+      `import os, pyarrow as pa, pyarrow.parquet as pq
+n = 20000
+table = pa.table({
+  "icao": [f"{i % 97:06x}" for i in range(n)],
+  "ts": [1700000000.0 + i for i in range(n)],
+  "lat": [36.0 + (i % 1000) / 1000 for i in range(n)],
+  "lon": [-122.0 + (i % 777) / 777 for i in range(n)],
+  "payload": [os.urandom(64).hex() for i in range(n)],
+})
+pq.write_table(table, "${join(dir, name)}", row_group_size=2500, compression="snappy")`,
+    ]);
+    const wide = join(dir, name);
+    const served = await serveStatic(dir, { cors: true });
+    try {
+      const { page, problems } = await open(`?src=${encodeURIComponent(served.url + name)}`);
+      await expectStats(page, [wide]);
+      const size = readFileSync(wide).length;
+      const fetched = served.servedBytes.get(`/${name}`);
+      assert.ok(fetched < size / 4, `fetched ${fetched} of ${size} bytes`);
+      assert.match(await page.locator('.inputs').innerText(), /read by ranges/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await served.close();
+    }
   });
 
   test('the URL field loads a URL, refuses other schemes, and names a CORS failure', async () => {

@@ -23,8 +23,13 @@ const MIME = {
   '.parquet': 'application/octet-stream',
 };
 
-/** Serves `root` on a free loopback port; resolves to { url, close }. */
-export function serveStatic(root = DIST) {
+/**
+ * Serves `root` on a free loopback port, with HEAD and single byte-range requests as static
+ * hosts do; with `cors`, to pages of any origin. Resolves to { url, close, servedBytes }
+ * (bytes sent per path, for range tests).
+ */
+export function serveStatic(root = DIST, { cors = false } = {}) {
+  const servedBytes = new Map();
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     let file = normalize(join(root, path));
@@ -37,13 +42,31 @@ export function serveStatic(root = DIST) {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
+    const size = statSync(file).size;
+    const headers = {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'accept-ranges': 'bytes',
+      ...(cors ? { 'access-control-allow-origin': '*' } : {}),
+    };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] !== '' ? Math.min(Number(range[2]), size - 1) : size - 1;
+    response.writeHead(range ? 206 : 200, {
+      ...headers,
+      'content-length': String(end - start + 1),
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    servedBytes.set(path, (servedBytes.get(path) ?? 0) + end - start + 1);
+    createReadStream(file, { start, end }).pipe(response);
   });
   return new Promise((ready) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      ready({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((done) => server.close(done)) });
+      ready({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((done) => server.close(done)), servedBytes });
     });
   });
 }

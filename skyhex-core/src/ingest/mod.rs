@@ -7,6 +7,7 @@ pub mod archive;
 mod cell_table;
 mod compression;
 mod json;
+pub mod parquet_remote;
 mod point_table;
 mod readsb_aircraft;
 mod readsb_heatmap;

@@ -16,7 +16,7 @@ use super::{Decoded, Format, IngestError};
 use crate::points::Rejection;
 
 /// Rows per decoded batch: large enough to amortise per-batch work, small enough to stream.
-const BATCH_ROWS: usize = 64 * 1024;
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
 
 pub const PARQUET_MAGIC: &[u8] = b"PAR1";
 const ARROW_FILE_MAGIC: &[u8] = b"ARROW1";
@@ -45,13 +45,18 @@ pub fn decode(format: Format, content: Bytes) -> Result<Decoded, IngestError> {
 
 fn decode_parquet(content: Bytes) -> Result<Decoded, IngestError> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(content)?;
-    if let Some(columns) = cell_columns(builder.schema()) {
-        return decode_cells(Format::H3Table, columns, builder.with_batch_size(BATCH_ROWS).build()?);
-    }
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted_columns(builder.schema())?);
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted_root_columns(builder.schema())?);
     let reader = builder.with_projection(mask).with_batch_size(BATCH_ROWS).build()?;
     let schema = arrow::array::RecordBatchReader::schema(&reader);
-    decode_batches(Format::Parquet, &schema, reader)
+    decode_table(Format::Parquet, &schema, reader)
+}
+
+/// The top-level columns a reader needs: a cell table's all, a point table's point columns.
+pub(super) fn wanted_root_columns(schema: &Schema) -> Result<Vec<usize>, IngestError> {
+    match cell_columns(schema) {
+        Some(_) => Ok((0..schema.fields().len()).collect()),
+        None => wanted_columns(schema),
+    }
 }
 
 fn decode_arrow_ipc(content: Bytes) -> Result<Decoded, IngestError> {
@@ -67,7 +72,7 @@ fn decode_arrow_ipc(content: Bytes) -> Result<Decoded, IngestError> {
 }
 
 /// A table of points, or of pre-aggregated cells.
-fn decode_table(
+pub(super) fn decode_table(
     format: Format,
     schema: &Schema,
     batches: impl IntoIterator<Item = Result<RecordBatch, arrow::error::ArrowError>>,
