@@ -112,6 +112,30 @@ class AggregateEqualsOracle(unittest.TestCase):
             self.assertEqual(inspect["files"][0]["skipped_members"], 1, "README.txt is skipped and counted")
             self.assertEqual(inspect["points"], 80762)
 
+    def test_real_points_as_csv_and_arrow_ipc(self):
+        import tempfile
+
+        import pyarrow.csv as pacsv
+        import pyarrow.feather as feather
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(PARQUET_SNAPPY)
+        expected = oracle.aggregate(oracle.read_all([str(PARQUET_SNAPPY)]), 7)
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_path = Path(tmp) / "points.csv"
+            ipc_path = Path(tmp) / "points.arrow"
+            pacsv.write_csv(table, csv_path)
+            feather.write_feather(table, ipc_path, compression="uncompressed")
+            for path in (csv_path, ipc_path):
+                with self.subTest(path=path.name):
+                    run = skyhex("aggregate", "--res", "7", str(path))
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    ours = parse_cells(run.stdout)
+                    self.assertEqual(sorted(ours), sorted(expected))
+                    for cell, (n, a, lat, lon) in expected.items():
+                        self.assertEqual(ours[cell][:2], (n, a), cell)
+                        self.assertAlmostEqual(ours[cell][3], lon, delta=CENTER_TOLERANCE_DEG)
+
     def test_filters(self):
         flt = oracle.Filter(
             from_ms=iso_ms("2023-08-30T06:00:00Z"), to_ms=iso_ms("2023-08-30T18:00:00Z"), min_alt_ft=1000, max_alt_ft=20000
