@@ -6,7 +6,13 @@ use bytes::Bytes;
 
 /// Decodes one input and returns its accepted points (0 for an input that does not decode).
 pub fn decode_points(content: &[u8]) -> u64 {
-    skyhex_core::ingest::decode(Bytes::copy_from_slice(content)).map_or(0, |decoded| decoded.points())
+    decode_measured(content).0
+}
+
+/// Decodes one input and returns its accepted points and the bytes the decoded points take.
+pub fn decode_measured(content: &[u8]) -> (u64, usize) {
+    skyhex_core::ingest::decode(Bytes::copy_from_slice(content))
+        .map_or((0, 0), |decoded| (decoded.points(), decoded.retained_bytes()))
 }
 
 #[cfg(target_arch = "wasm32")]

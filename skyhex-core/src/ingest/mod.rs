@@ -74,6 +74,12 @@ impl Decoded {
         Self { format, batches, cells: Vec::new(), rejected, stopped_early: None }
     }
 
+    /// Memory the decoded points take, in bytes.
+    pub fn retained_bytes(&self) -> usize {
+        self.batches.iter().map(RecordBatch::get_array_memory_size).sum::<usize>()
+            + self.cells.len() * std::mem::size_of::<CellCount>()
+    }
+
     /// Accepted points, those of pre-aggregated cells included.
     pub fn points(&self) -> u64 {
         let rows: usize = self.batches.iter().map(RecordBatch::num_rows).sum();

@@ -29,9 +29,11 @@ fn main() {
             points = contents.iter().map(|content| skyhex_bench::decode_points(content)).sum::<u64>();
             best_secs = best_secs.min(start.elapsed().as_secs_f64());
         }
+        let retained: usize = contents.iter().map(|content| skyhex_bench::decode_measured(content).1).sum();
         println!(
-            "native  {name:<28} {points:>9} points  {:>12.0} points/s (1 core, best of {PASSES})",
-            points as f64 / best_secs
+            "native  {name:<28} {points:>9} points  {:>12.0} points/s (1 core, best of {PASSES})  {:>5.0} bytes kept per point",
+            points as f64 / best_secs,
+            retained as f64 / points as f64
         );
     }
 }
