@@ -77,7 +77,7 @@ impl Decoded {
     /// Memory the decoded points take, in bytes.
     pub fn retained_bytes(&self) -> usize {
         self.batches.iter().map(RecordBatch::get_array_memory_size).sum::<usize>()
-            + self.cells.len() * std::mem::size_of::<CellCount>()
+            + self.cells.len() * size_of::<CellCount>()
     }
 
     /// Accepted points, those of pre-aggregated cells included.
