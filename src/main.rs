@@ -9,6 +9,8 @@ mod render;
 mod state;
 mod ui;
 
+skyhex_core::use_unfused_fma!();
+
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 

@@ -12,6 +12,7 @@ use skyhex_core::summary::Summary;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
+skyhex_core::use_unfused_fma!();
 
 const PARQUET_ZSTD: &[u8] = include_bytes!("data/real/parquet/adsb_actions_points.parquet");
 const PARQUET_SNAPPY: &[u8] = include_bytes!("data/real/parquet/adsb_actions_points_7col.parquet");

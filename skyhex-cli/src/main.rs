@@ -14,6 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+skyhex_core::use_unfused_fma!();
+
 #[derive(Debug, Parser)]
 #[command(name = "skyhex", version, about = "Flight-density aggregates from ADS-B files")]
 struct Cli {

@@ -11,5 +11,6 @@ pub mod ingest;
 pub mod map;
 pub mod points;
 pub mod summary;
+pub mod unfused_fma;
 
 pub use h3o::Resolution;

@@ -146,6 +146,29 @@ class AggregateEqualsOracle(unittest.TestCase):
         self.assert_same_cells([TRACES_2023], 6, ["--exclude-ground"], oracle.Filter(exclude_ground=True))
 
 
+class H3IndexingEqualsReference(unittest.TestCase):
+    """The CLI's cells (h3o with plain multiply-add) against h3-py on ~1 M stress points."""
+
+    def test_every_resolution_on_stress_points(self):
+        import tempfile
+
+        import h3_stress
+
+        points = h3_stress.points()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "h3_stress.csv"
+            h3_stress.write_csv(points, path)
+            for res in h3_stress.RESOLUTIONS:
+                with self.subTest(res=res):
+                    run = skyhex("aggregate", "--res", str(res), str(path))
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    ours = {cell: n for cell, (n, *_) in parse_cells(run.stdout).items()}
+                    expected = h3_stress.expected_cells(points, res)
+                    differing = sorted(c for c in set(ours) | set(expected) if ours.get(c) != expected.get(c))
+                    self.assertEqual(len(differing), 0, f"{len(differing)} cells differ, first {differing[:3]}")
+                    self.assertEqual(sum(ours.values()), len(points))
+
+
 class InspectEqualsOracle(unittest.TestCase):
     def test_totals(self):
         for inputs in ([TRACES_2023], [TRACES_DERIVED], [PARQUET_ZSTD], [TRACES_2023, PARQUET_SNAPPY], [AIRCRAFT_JSON], [JSONL]):

@@ -4,6 +4,9 @@
 
 use bytes::Bytes;
 
+#[cfg(target_arch = "wasm32")]
+skyhex_core::use_unfused_fma!();
+
 /// Decodes one input and returns its accepted points (0 for an input that does not decode).
 pub fn decode_points(content: &[u8]) -> u64 {
     decode_measured(content).0

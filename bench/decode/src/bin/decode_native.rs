@@ -14,6 +14,8 @@ fn files_under(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
+skyhex_core::use_unfused_fma!();
+
 fn main() {
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/real");
     let mut traces = Vec::new();
