@@ -1,16 +1,25 @@
 //! `skyhex aggregate`: the cell table at one resolution, as CSV or Parquet.
+//!
+//! Inputs decode in parallel (see `inputs`) into compact point stores of about
+//! [`STORE_POINTS`] points each; the stores are then aggregated in parallel and merged, the
+//! way the page's workers do, so every core works and results do not depend on the split.
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::DensityBuilder;
+use skyhex_core::density::{CellCount, DensityBuilder, Metric};
+use skyhex_core::engine::{PointStore, aggregate_store};
 use skyhex_core::export;
-use skyhex_core::filter::PointFilter;
+use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::summary::parse_time;
 
 use crate::Outcome;
 use crate::inputs::Run;
+
+/// Points per store: enough to amortise a store's tables, small enough to spread over cores.
+const STORE_POINTS: usize = 1 << 20;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,6 +29,20 @@ pub struct Args {
     /// Output file; Parquet when it ends in .parquet, else CSV. Standard output when absent
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Metrics to add as columns after the contract's five: points, aircraft,
+    /// aircraft-minutes, flights, mean-altitude, max-altitude (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',', value_parser = parse_metric)]
+    metric: Vec<Metric>,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Files or folders (read recursively)
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+/// The point filters, shared by the commands that aggregate.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
     /// Keep points at or after this time (RFC 3339)
     #[arg(long, value_parser = parse_time_arg)]
     from: Option<i64>,
@@ -33,40 +56,139 @@ pub struct Args {
     #[arg(long)]
     max_alt_ft: Option<f64>,
     /// Drop points on the ground
-    #[arg(long)]
+    #[arg(long, conflicts_with = "only_ground")]
     exclude_ground: bool,
-    /// Files or folders (read recursively)
-    #[arg(required = true)]
-    inputs: Vec<PathBuf>,
+    /// Keep only points on the ground
+    #[arg(long)]
+    only_ground: bool,
+    /// Keep these source types: adsb, mlat, tisb, adsc, other (comma-separated)
+    #[arg(long, value_delimiter = ',', value_parser = parse_source)]
+    source: Vec<SourceKind>,
+    /// Aircraft address (hex) by prefix, or a pattern with * and ?
+    #[arg(long, value_parser = parse_pattern)]
+    address: Option<Pattern>,
+    /// Callsign by prefix, or a pattern with * and ?
+    #[arg(long, value_parser = parse_pattern)]
+    callsign: Option<Pattern>,
+    /// Registration by prefix, or a pattern with * and ?
+    #[arg(long, value_parser = parse_pattern)]
+    registration: Option<Pattern>,
+    /// ICAO type code by prefix, or a pattern with * and ?
+    #[arg(long = "type", value_parser = parse_pattern)]
+    type_code: Option<Pattern>,
+    /// Squawk by prefix, or a pattern with * and ?
+    #[arg(long, value_parser = parse_pattern)]
+    squawk: Option<Pattern>,
+    /// Keep aircraft with any of these dbFlags: military, interesting, pia, ladd
+    #[arg(long, value_delimiter = ',', value_parser = parse_db_flag)]
+    db_flags: Vec<u16>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> PointFilter {
+        let ground = match (self.exclude_ground, self.only_ground) {
+            (true, _) => GroundFilter::Exclude,
+            (_, true) => GroundFilter::Only,
+            _ => GroundFilter::Any,
+        };
+        PointFilter {
+            from_ms: self.from,
+            to_ms: self.to,
+            min_alt_ft: self.min_alt_ft,
+            max_alt_ft: self.max_alt_ft,
+            ground,
+            sources: (!self.source.is_empty()).then(|| self.source.clone()),
+            address: self.address.clone(),
+            callsign: self.callsign.clone(),
+            registration: self.registration.clone(),
+            type_code: self.type_code.clone(),
+            squawk: self.squawk.clone(),
+            db_flags_any: self.db_flags.iter().fold(0, |all, flag| all | flag),
+        }
+    }
 }
 
 fn parse_time_arg(text: &str) -> Result<i64, String> {
     parse_time(text).map_err(|err| format!("not an RFC 3339 time such as 2025-05-28T12:00:00Z: {err}"))
 }
 
+fn parse_metric(text: &str) -> Result<Metric, String> {
+    Metric::from_name(text).ok_or_else(|| {
+        let names: Vec<_> = Metric::ALL.iter().map(|metric| metric.name()).collect();
+        format!("not a metric; one of {}", names.join(", "))
+    })
+}
+
+fn parse_source(text: &str) -> Result<SourceKind, String> {
+    SourceKind::from_name(text).ok_or_else(|| "not a source; one of adsb, mlat, tisb, adsc, other".into())
+}
+
+fn parse_pattern(text: &str) -> Result<Pattern, String> {
+    Ok(Pattern::new(text))
+}
+
+fn parse_db_flag(text: &str) -> Result<u16, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "military" => Ok(1),
+        "interesting" => Ok(2),
+        "pia" => Ok(4),
+        "ladd" => Ok(8),
+        _ => Err("not a dbFlag; one of military, interesting, pia, ladd".into()),
+    }
+}
+
+/// Decoded inputs, as compact stores and pre-aggregated cells.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub stores: Vec<PointStore>,
+    pub cells: Vec<CellCount>,
+}
+
+impl Loaded {
+    /// Reads every input into stores of about [`STORE_POINTS`] points.
+    pub fn read(inputs: &[PathBuf]) -> Result<(Self, Run), String> {
+        let mut loaded = Self::default();
+        let run = Run::read(inputs, &mut |decoded| {
+            if loaded.stores.last().is_none_or(|store| store.len() >= STORE_POINTS) {
+                loaded.stores.push(PointStore::default());
+            }
+            if let Some(store) = loaded.stores.last_mut() {
+                store.add_input(&decoded.batches);
+            }
+            loaded.cells.extend_from_slice(&decoded.cells);
+        })?;
+        Ok((loaded, run))
+    }
+
+    /// The cells at `resolution` under `filter`: stores aggregated on every core, merged in order.
+    pub fn density(&self, resolution: Resolution, filter: &PointFilter) -> skyhex_core::density::Density {
+        let aggregates: Vec<_> =
+            self.stores.par_iter().map(|store| aggregate_store(store, resolution, filter)).collect();
+        let mut builder = DensityBuilder::new(resolution, filter.clone());
+        for (aggregate, store) in aggregates.iter().zip(&self.stores) {
+            builder.add_aggregate(aggregate, store);
+        }
+        builder.add_cells(&self.cells);
+        builder.finish()
+    }
+}
+
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let resolution = Resolution::try_from(args.res).map_err(|err| err.to_string())?;
-    let filter = PointFilter {
-        from_ms: args.from,
-        to_ms: args.to,
-        min_alt_ft: args.min_alt_ft,
-        max_alt_ft: args.max_alt_ft,
-        exclude_ground: args.exclude_ground,
-    };
-    let mut builder = DensityBuilder::new(resolution, filter);
-    let run = Run::read(&args.inputs, &mut |decoded| builder.add_decoded(decoded))?;
+    let (loaded, run) = Loaded::read(&args.inputs)?;
     run.report_problems();
     let outcome = Outcome::of(run.read_count(), run.failed_count());
     if outcome == Outcome::NothingRead {
         eprintln!("skyhex: no input could be read");
         return Ok(outcome);
     }
-    let density = builder.finish();
+    let density = loaded.density(resolution, &args.filter.filter());
     let bytes = match &args.out {
         Some(path) if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet")) => {
-            export::to_parquet(&density.cells).map_err(|err| format!("cannot write Parquet: {err}"))?
+            export::to_parquet(&density.cells, &args.metric)
+                .map_err(|err| format!("cannot write Parquet: {err}"))?
         }
-        _ => export::to_csv(&density.cells).into_bytes(),
+        _ => export::to_csv(&density.cells, &args.metric).into_bytes(),
     };
     match &args.out {
         Some(path) => {

@@ -26,7 +26,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Count points into H3 cells: h3_index,point_count,aircraft_count,center_lat,center_lon
-    Aggregate(aggregate::Args),
+    Aggregate(Box<aggregate::Args>),
     /// Report format, points, rejected points, aircraft and time span per input and in total
     Inspect(inspect::Args),
     /// Write every input's points to one Parquet file in skyhex's canonical points schema

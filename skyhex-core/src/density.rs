@@ -1,22 +1,93 @@
-//! Density: accepted points counted into H3 cells.
+//! Density: the cells of one resolution with every metric, merged from the stores'
+//! aggregates ([`crate::engine`]) and pre-aggregated cells.
 //!
-//! Each cell gets its point count, its exact number of distinct aircraft addresses and the
-//! mean of its points' coordinates. Means are summed in fixed point (nanodegrees, `i128`),
-//! so they do not depend on the order in which points arrive.
+//! Each cell gets its point count, exact distinct aircraft addresses, aircraft-minutes,
+//! distinct flight legs, mean and highest altitude, and the mean of its points'
+//! coordinates. Sums are kept in fixed point, so results do not depend on the order in
+//! which stores or points arrive, nor on how points are split between stores (workers).
 //!
 //! Pre-aggregated cells ([`CellCount`], from H3 tables) add their counts and centres at
 //! their own resolution or rolled up to a coarser one; a cell finer than the target stays
 //! as it is. Distinct aircraft do not add up, so a table's aircraft count is used only where
-//! its cell is the target cell itself and nothing else fell into it.
+//! its cell is the target cell itself and nothing else fell into it. Tables carry no time
+//! or altitude, so the other metrics come from points only.
 
-use arrow::array::RecordBatch;
 use h3o::{CellIndex, LatLng, Resolution};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::engine::query::nanodegrees;
+use crate::engine::{PointStore, StoreAggregate, aggregate_store};
 use crate::filter::PointFilter;
-use crate::points::PointColumns;
 
 const NANODEGREES_PER_DEGREE: f64 = 1e9;
+
+/// What a cell's colour (and an extra export column) shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Accepted points (the seed pipeline's count).
+    #[default]
+    Points,
+    /// Distinct aircraft addresses.
+    Aircraft,
+    /// Time aircraft spent in the cell: each point weighs the time to its aircraft's next
+    /// point, capped ([`crate::engine::store::MAX_POINT_WEIGHT_MS`]); a heatmap record its interval.
+    AircraftMinutes,
+    /// Distinct flight legs (split on readsb's new-leg flag and on gaps over 30 minutes).
+    Flights,
+    MeanAltitude,
+    MaxAltitude,
+}
+
+impl Metric {
+    pub const ALL: [Self; 6] = [
+        Self::Points,
+        Self::Aircraft,
+        Self::AircraftMinutes,
+        Self::Flights,
+        Self::MeanAltitude,
+        Self::MaxAltitude,
+    ];
+
+    /// The name used by `skyhex aggregate --metric` and the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Points => "points",
+            Self::Aircraft => "aircraft",
+            Self::AircraftMinutes => "aircraft-minutes",
+            Self::Flights => "flights",
+            Self::MeanAltitude => "mean-altitude",
+            Self::MaxAltitude => "max-altitude",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|metric| metric.name() == name.trim())
+    }
+
+    /// Its column in exported tables.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Points => "point_count",
+            Self::Aircraft => "aircraft_count",
+            Self::AircraftMinutes => "aircraft_minutes",
+            Self::Flights => "flight_count",
+            Self::MeanAltitude => "mean_alt_ft",
+            Self::MaxAltitude => "max_alt_ft",
+        }
+    }
+
+    /// What the legend says it counts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Points => "points",
+            Self::Aircraft => "aircraft",
+            Self::AircraftMinutes => "aircraft-minutes",
+            Self::Flights => "flights",
+            Self::MeanAltitude => "mean altitude (ft)",
+            Self::MaxAltitude => "max altitude (ft)",
+        }
+    }
+}
 
 /// The aggregate of one occupied cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,8 +95,27 @@ pub struct CellStats {
     pub cell: CellIndex,
     pub point_count: u64,
     pub aircraft_count: u64,
+    pub aircraft_minutes: f64,
+    pub flight_count: u64,
+    /// Over the cell's points with an altitude (none on the ground).
+    pub mean_alt_ft: Option<f64>,
+    pub max_alt_ft: Option<f64>,
     pub center_lat: f64,
     pub center_lon: f64,
+}
+
+impl CellStats {
+    /// The cell's value of `metric` (`None`: no altitude reported in the cell).
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::Points => Some(self.point_count as f64),
+            Metric::Aircraft => Some(self.aircraft_count as f64),
+            Metric::AircraftMinutes => Some(self.aircraft_minutes),
+            Metric::Flights => Some(self.flight_count as f64),
+            Metric::MeanAltitude => self.mean_alt_ft,
+            Metric::MaxAltitude => self.max_alt_ft,
+        }
+    }
 }
 
 /// Cells sorted by index, with the totals over the points that passed the filter.
@@ -50,12 +140,17 @@ pub struct CellCount {
     pub center: Option<(f64, f64)>,
 }
 
-/// Sums of one cell while points arrive.
-#[derive(Debug, Clone, Copy, Default)]
+/// Sums of one cell while stores and tables arrive.
+#[derive(Debug, Clone, Copy)]
 struct CellSums {
     points: u64,
     lat_nanodeg: i128,
     lon_nanodeg: i128,
+    weight_ms: u64,
+    flights: u64,
+    alt_points: u64,
+    alt_milli_ft: i128,
+    alt_max_ft: f32,
     /// Table cells that fell into this cell, and the aircraft count and centre of the first
     /// (used as they are when it is the only one, so a table reads back unchanged).
     table_cells: u32,
@@ -65,8 +160,27 @@ struct CellSums {
     rolled_up: bool,
 }
 
-/// Aggregates points batch by batch, so inputs of any size stream through in bounded
-/// memory (one entry per occupied cell and per aircraft in a cell).
+impl Default for CellSums {
+    fn default() -> Self {
+        Self {
+            points: 0,
+            lat_nanodeg: 0,
+            lon_nanodeg: 0,
+            weight_ms: 0,
+            flights: 0,
+            alt_points: 0,
+            alt_milli_ft: 0,
+            alt_max_ft: f32::NEG_INFINITY,
+            table_cells: 0,
+            table_aircraft: None,
+            table_center: None,
+            rolled_up: false,
+        }
+    }
+}
+
+/// Merges store aggregates and pre-aggregated cells into the cells of one resolution
+/// (one entry per occupied cell and per aircraft in a cell).
 #[derive(Debug)]
 pub struct DensityBuilder {
     resolution: Resolution,
@@ -93,46 +207,39 @@ impl DensityBuilder {
         }
     }
 
-    /// Adds the points of one batch (canonical schema) that pass the filter.
-    pub fn add(&mut self, batch: &RecordBatch) {
-        let points = PointColumns::new(batch);
-        let mut last_aircraft: Option<(&str, u32)> = None;
-        for row in 0..points.len() {
-            if !self.filter.keeps(&points, row) {
+    /// Adds the points of `store` that pass the filter.
+    pub fn add_store(&mut self, store: &PointStore) {
+        let aggregate = aggregate_store(store, self.resolution, &self.filter);
+        self.add_aggregate(&aggregate, store);
+    }
+
+    /// Adds what [`aggregate_store`] made of `store` (at this builder's resolution and filter).
+    pub fn add_aggregate(&mut self, aggregate: &StoreAggregate, store: &PointStore) {
+        for ((&cell, sums), &legs) in aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs) {
+            if sums.points == 0 {
                 continue;
             }
-            let (lat, lon) = (points.lat.value(row), points.lon.value(row));
-            let Ok(position) = LatLng::new(lat, lon) else { continue };
-            let cell = u64::from(position.to_cell(self.resolution));
-            let sums = self.cells.entry(cell).or_default();
-            sums.points += 1;
-            sums.lat_nanodeg += i128::from(nanodegrees(lat));
-            sums.lon_nanodeg += i128::from(nanodegrees(lon));
-            self.points += 1;
-            if let Some(address) = points.address(row) {
-                // Consecutive points mostly share an aircraft: skip the lookup then.
-                let id = match last_aircraft {
-                    Some((last, id)) if last == address => id,
-                    _ => {
-                        let next_id = self.aircraft_ids.len() as u32;
-                        let id = *self.aircraft_ids.entry(address.into()).or_insert(next_id);
-                        last_aircraft = Some((address, id));
-                        id
-                    }
-                };
-                self.cell_aircraft.insert((cell, id));
-            }
+            let target = self.cells.entry(cell).or_default();
+            target.points += sums.points;
+            target.lat_nanodeg += sums.lat_nanodeg;
+            target.lon_nanodeg += sums.lon_nanodeg;
+            target.weight_ms += sums.weight_ms;
+            target.flights += legs;
+            target.alt_points += sums.alt_points;
+            target.alt_milli_ft += i128::from(sums.alt_milli_ft);
+            target.alt_max_ft = target.alt_max_ft.max(sums.alt_max_ft);
+            self.points += sums.points;
+        }
+        for &(slot, aircraft) in &aggregate.aircraft {
+            let Some(address) = store.aircraft()[aircraft as usize].address.as_deref() else { continue };
+            let next_id = self.aircraft_ids.len() as u32;
+            let id = *self.aircraft_ids.entry(address.into()).or_insert(next_id);
+            self.cell_aircraft.insert((aggregate.cells[slot as usize], id));
         }
     }
 
-    /// Adds everything one input decoded to: points and pre-aggregated cells.
-    pub fn add_decoded(&mut self, decoded: &crate::ingest::Decoded) {
-        decoded.batches.iter().for_each(|batch| self.add(batch));
-        self.add_cells(&decoded.cells);
-    }
-
-    /// Adds pre-aggregated cells. Filters select points by time and altitude, which tables
-    /// cannot answer, so with any filter set the cells are left out.
+    /// Adds pre-aggregated cells. Filters select points by what tables cannot answer, so
+    /// with any filter set the cells are left out.
     pub fn add_cells(&mut self, cells: &[CellCount]) {
         if !self.filter.is_empty() {
             self.tables_left_out |= !cells.is_empty();
@@ -169,21 +276,11 @@ impl DensityBuilder {
             .into_iter()
             .filter(|(_, sums)| sums.points > 0)
             .map(|(cell, sums)| {
-                let mean = |sum: i128| sum as f64 / sums.points as f64 / NANODEGREES_PER_DEGREE;
                 let from_points = aircraft_per_cell.get(&cell).copied().unwrap_or(0);
                 let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
                 aircraft_incomplete |= sums.table_cells > 0 && !table_only;
-                let (center_lat, center_lon) = match sums.table_center {
-                    Some(center) if table_only => center,
-                    _ => (mean(sums.lat_nanodeg), mean(sums.lon_nanodeg)),
-                };
-                CellStats {
-                    cell: CellIndex::try_from(cell).expect("cells are made by h3o"),
-                    point_count: sums.points,
-                    aircraft_count: if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points },
-                    center_lat,
-                    center_lon,
-                }
+                let aircraft_count = if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points };
+                cell_stats(cell, &sums, aircraft_count, table_only)
             })
             .collect();
         cells.sort_unstable_by_key(|cell| cell.cell);
@@ -192,20 +289,37 @@ impl DensityBuilder {
     }
 }
 
-fn nanodegrees(degrees: f64) -> i64 {
-    (degrees * NANODEGREES_PER_DEGREE).round() as i64
+fn cell_stats(cell: u64, sums: &CellSums, aircraft_count: u64, table_only: bool) -> CellStats {
+    let mean = |sum: i128| sum as f64 / sums.points as f64 / NANODEGREES_PER_DEGREE;
+    let (center_lat, center_lon) = match sums.table_center {
+        Some(center) if table_only => center,
+        _ => (mean(sums.lat_nanodeg), mean(sums.lon_nanodeg)),
+    };
+    let has_alt = sums.alt_points > 0;
+    CellStats {
+        cell: CellIndex::try_from(cell).expect("cells are made by h3o"),
+        point_count: sums.points,
+        aircraft_count,
+        aircraft_minutes: sums.weight_ms as f64 / 60_000.0,
+        flight_count: sums.flights,
+        mean_alt_ft: has_alt.then(|| sums.alt_milli_ft as f64 / 1000.0 / sums.alt_points as f64),
+        max_alt_ft: has_alt.then_some(f64::from(sums.alt_max_ft)),
+        center_lat,
+        center_lon,
+    }
 }
 
-/// Aggregates the points of `batches` (canonical schema) into cells at `resolution`.
+/// Aggregates the points of `batches` (canonical schema, one input) into cells at `resolution`.
 pub fn aggregate<'a>(
-    batches: impl IntoIterator<Item = &'a RecordBatch>,
+    batches: impl IntoIterator<Item = &'a arrow::array::RecordBatch>,
     resolution: Resolution,
     filter: &PointFilter,
 ) -> Density {
-    let mut builder = DensityBuilder::new(resolution, *filter);
-    for batch in batches {
-        builder.add(batch);
-    }
+    let batches: Vec<_> = batches.into_iter().cloned().collect();
+    let mut store = PointStore::default();
+    store.add_input(&batches);
+    let mut builder = DensityBuilder::new(resolution, filter.clone());
+    builder.add_store(&store);
     builder.finish()
 }
 
@@ -260,7 +374,7 @@ mod tests {
 
         let mut filtered = DensityBuilder::new(
             Resolution::Seven,
-            PointFilter { exclude_ground: true, ..PointFilter::default() },
+            PointFilter { ground: crate::filter::GroundFilter::Exclude, ..PointFilter::default() },
         );
         filtered.add_cells(&cells);
         let filtered = filtered.finish();

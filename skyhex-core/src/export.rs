@@ -1,5 +1,6 @@
-//! The aggregate table: `h3_index,point_count,aircraft_count,center_lat,center_lon`, as CSV
-//! (what Kepler.gl reads) or Parquet (what Spark/Sedona jobs write).
+//! The aggregate table: `h3_index,point_count,aircraft_count,center_lat,center_lon`, then a
+//! column per further metric asked for, as CSV (what Kepler.gl reads) or Parquet (what
+//! Spark/Sedona jobs write).
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -13,7 +14,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 
-use crate::density::CellStats;
+use crate::density::{CellStats, Metric};
 
 pub const CSV_HEADER: &str = "h3_index,point_count,aircraft_count,center_lat,center_lon";
 
@@ -25,12 +26,26 @@ pub fn h3_index(cell: CellIndex) -> String {
     format!("{:x}", u64::from(cell))
 }
 
-pub fn to_csv(cells: &[CellStats]) -> String {
+/// The metrics that get a column besides the contract's (points and aircraft have theirs).
+fn extra_columns(metrics: &[Metric]) -> Vec<Metric> {
+    let mut extra: Vec<Metric> = Vec::new();
+    for &metric in metrics {
+        if !matches!(metric, Metric::Points | Metric::Aircraft) && !extra.contains(&metric) {
+            extra.push(metric);
+        }
+    }
+    extra
+}
+
+/// The cell table as CSV; `metrics` adds their columns (empty for a cell without altitude).
+pub fn to_csv(cells: &[CellStats], metrics: &[Metric]) -> String {
+    let extra = extra_columns(metrics);
     let mut csv = String::with_capacity(64 * (cells.len() + 1));
     csv.push_str(CSV_HEADER);
+    extra.iter().for_each(|metric| _ = write!(csv, ",{}", metric.column()));
     csv.push('\n');
     for cell in cells {
-        let _ = writeln!(
+        let _ = write!(
             csv,
             "{},{},{},{:.prec$},{:.prec$}",
             h3_index(cell.cell),
@@ -40,31 +55,43 @@ pub fn to_csv(cells: &[CellStats]) -> String {
             cell.center_lon,
             prec = CENTER_DECIMALS
         );
+        for &metric in &extra {
+            let _ = match cell.value(metric) {
+                Some(value) => write!(csv, ",{value}"),
+                None => write!(csv, ","),
+            };
+        }
+        csv.push('\n');
     }
     csv
 }
 
-pub fn to_record_batch(cells: &[CellStats]) -> RecordBatch {
-    let schema = Schema::new(vec![
+pub fn to_record_batch(cells: &[CellStats], metrics: &[Metric]) -> RecordBatch {
+    let extra = extra_columns(metrics);
+    let mut fields = vec![
         Field::new("h3_index", DataType::Utf8, false),
         Field::new("point_count", DataType::UInt64, false),
         Field::new("aircraft_count", DataType::UInt64, false),
         Field::new("center_lat", DataType::Float64, false),
         Field::new("center_lon", DataType::Float64, false),
-    ]);
-    let columns: Vec<ArrayRef> = vec![
+    ];
+    fields.extend(extra.iter().map(|metric| Field::new(metric.column(), DataType::Float64, true)));
+    let mut columns: Vec<ArrayRef> = vec![
         Arc::new(cells.iter().map(|cell| Some(h3_index(cell.cell))).collect::<StringArray>()),
         Arc::new(cells.iter().map(|cell| cell.point_count).collect::<UInt64Array>()),
         Arc::new(cells.iter().map(|cell| cell.aircraft_count).collect::<UInt64Array>()),
         Arc::new(cells.iter().map(|cell| cell.center_lat).collect::<Float64Array>()),
         Arc::new(cells.iter().map(|cell| cell.center_lon).collect::<Float64Array>()),
     ];
-    RecordBatch::try_new(Arc::new(schema), columns).expect("columns match the aggregate schema")
+    columns.extend(extra.iter().map(|&metric| {
+        Arc::new(cells.iter().map(|cell| cell.value(metric)).collect::<Float64Array>()) as ArrayRef
+    }));
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("columns match the aggregate schema")
 }
 
 /// The aggregate table as a zstd-compressed Parquet file.
-pub fn to_parquet(cells: &[CellStats]) -> Result<Vec<u8>, ParquetError> {
-    let batch = to_record_batch(cells);
+pub fn to_parquet(cells: &[CellStats], metrics: &[Metric]) -> Result<Vec<u8>, ParquetError> {
+    let batch = to_record_batch(cells, metrics);
     let mut writer = parquet_writer(Vec::new(), batch.schema())?;
     writer.write(&batch)?;
     writer.into_inner()

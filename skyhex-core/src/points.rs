@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use arrow::array::{
     Array, ArrayBuilder, ArrayRef, BooleanArray, BooleanBuilder, Float64Array, Float64Builder, RecordBatch,
     StringArray, StringBuilder, TimestampMillisecondArray, TimestampMillisecondBuilder, UInt8Array,
-    UInt8Builder, UInt16Builder, UInt32Builder,
+    UInt8Builder, UInt16Array, UInt16Builder, UInt32Array, UInt32Builder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::Serialize;
@@ -331,6 +331,13 @@ pub struct PointColumns<'a> {
     pub alt_ft: &'a Float64Array,
     pub on_ground: &'a BooleanArray,
     pub flags: &'a UInt8Array,
+    pub source: &'a StringArray,
+    pub callsign: &'a StringArray,
+    pub squawk: &'a StringArray,
+    pub registration: &'a StringArray,
+    pub type_code: &'a StringArray,
+    pub db_flags: &'a UInt16Array,
+    pub interval_ms: &'a UInt32Array,
 }
 
 impl<'a> PointColumns<'a> {
@@ -351,6 +358,13 @@ impl<'a> PointColumns<'a> {
             alt_ft: col(batch, column::ALT_FT),
             on_ground: col(batch, column::ON_GROUND),
             flags: col(batch, column::FLAGS),
+            source: col(batch, column::SOURCE),
+            callsign: col(batch, column::CALLSIGN),
+            squawk: col(batch, column::SQUAWK),
+            registration: col(batch, column::REGISTRATION),
+            type_code: col(batch, column::TYPE_CODE),
+            db_flags: col(batch, column::DB_FLAGS),
+            interval_ms: col(batch, column::INTERVAL_MS),
         }
     }
 
@@ -363,7 +377,35 @@ impl<'a> PointColumns<'a> {
     }
 
     pub fn address(&self, row: usize) -> Option<&'a str> {
-        self.address.is_valid(row).then(|| self.address.value(row))
+        text(self.address, row)
+    }
+
+    pub fn source(&self, row: usize) -> Option<&'a str> {
+        text(self.source, row)
+    }
+
+    pub fn callsign(&self, row: usize) -> Option<&'a str> {
+        text(self.callsign, row)
+    }
+
+    pub fn squawk(&self, row: usize) -> Option<&'a str> {
+        text(self.squawk, row)
+    }
+
+    pub fn registration(&self, row: usize) -> Option<&'a str> {
+        text(self.registration, row)
+    }
+
+    pub fn type_code(&self, row: usize) -> Option<&'a str> {
+        text(self.type_code, row)
+    }
+
+    pub fn db_flags(&self, row: usize) -> Option<u16> {
+        self.db_flags.is_valid(row).then(|| self.db_flags.value(row))
+    }
+
+    pub fn interval_ms(&self, row: usize) -> Option<u32> {
+        self.interval_ms.is_valid(row).then(|| self.interval_ms.value(row))
     }
 
     pub fn time_ms(&self, row: usize) -> Option<i64> {
@@ -373,6 +415,10 @@ impl<'a> PointColumns<'a> {
     pub fn alt_ft(&self, row: usize) -> Option<f64> {
         self.alt_ft.is_valid(row).then(|| self.alt_ft.value(row))
     }
+}
+
+fn text(array: &StringArray, row: usize) -> Option<&str> {
+    array.is_valid(row).then(|| array.value(row))
 }
 
 #[cfg(test)]

@@ -1,0 +1,18 @@
+//! The density engine: parse once, then answer every resolution, filter and metric from a
+//! compact in-memory store.
+//!
+//! - [`store`]: [`PointStore`], 24 bytes per point, with per-input legs and point weights.
+//! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
+//!
+//! Why the store keeps positions rather than one fine H3 cell per point: a coarse cell
+//! derived from a fine one (`parent`) is not the cell `latlng_to_cell` gives at the coarse
+//! resolution for about 6.5 % of points at every resolution, because H3 children do not
+//! tile their parent. Exact cells at any resolution need the position, so the store keeps
+//! positions (1e-7 degree) and computes one cell column per resolution asked, cached until
+//! the next; filters and metrics at that resolution then only re-count.
+
+pub mod query;
+pub mod store;
+
+pub use query::{Histograms, PointSums, StoreAggregate, aggregate_store};
+pub use store::{BYTES_PER_POINT, PointStore};

@@ -1,0 +1,217 @@
+//! Queries over a [`PointStore`]: per-cell sums of the points a filter keeps, and the
+//! histograms the page's brushes draw. Each store is queried on its own (one per input, or
+//! per worker) and the results merge exactly ([`crate::density::DensityBuilder`]).
+
+use h3o::Resolution;
+
+use super::store::{Aircraft, PointStore};
+use crate::filter::PointFilter;
+
+/// Sums over one cell's points in one store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointSums {
+    pub points: u64,
+    /// Coordinates summed in nanodegrees (fixed point, so sums do not depend on order).
+    pub lat_nanodeg: i128,
+    pub lon_nanodeg: i128,
+    /// Time the points stand for ([`PointStore::weight_ms`]).
+    pub weight_ms: u64,
+    /// Points with an altitude (off the ground), their sum in thousandths of a foot (fixed
+    /// point, so sums do not depend on order) and the highest.
+    pub alt_points: u64,
+    pub alt_milli_ft: i64,
+    pub alt_max_ft: f32,
+}
+
+impl Default for PointSums {
+    fn default() -> Self {
+        Self {
+            points: 0,
+            lat_nanodeg: 0,
+            lon_nanodeg: 0,
+            weight_ms: 0,
+            alt_points: 0,
+            alt_milli_ft: 0,
+            alt_max_ft: f32::NEG_INFINITY,
+        }
+    }
+}
+
+/// What one store contributes to the cells of one resolution.
+#[derive(Debug, Default)]
+pub struct StoreAggregate {
+    /// Cell index of each slot.
+    pub cells: Vec<u64>,
+    pub sums: Vec<PointSums>,
+    /// Distinct (slot, aircraft) pairs, aircraft as indexes into the store's table.
+    pub aircraft: Vec<(u32, u32)>,
+    /// Distinct flight legs per slot (legs never span stores, so these add up).
+    pub legs: Vec<u64>,
+}
+
+/// Which aircraft and states of a store a filter keeps, decided once per query.
+struct Kept {
+    aircraft: Vec<bool>,
+    states: Vec<bool>,
+}
+
+impl Kept {
+    fn of(store: &PointStore, filter: &PointFilter) -> Self {
+        let aircraft = store
+            .aircraft()
+            .iter()
+            .map(|a: &Aircraft| {
+                filter.keeps_aircraft(
+                    a.address.as_deref(),
+                    a.registration.as_deref(),
+                    a.type_code.as_deref(),
+                    a.db_flags,
+                )
+            })
+            .collect();
+        let states = store
+            .states()
+            .iter()
+            .map(|s| filter.keeps_state(s.callsign.as_deref(), s.squawk.as_deref(), s.source, s.on_ground))
+            .collect();
+        Self { aircraft, states }
+    }
+
+    fn keeps(&self, store: &PointStore, point: usize) -> bool {
+        self.states[store.state_of(point) as usize]
+            && self.aircraft[store.legs()[store.leg_of(point) as usize].aircraft as usize]
+    }
+}
+
+/// Whether the point passes the per-point filters (time window and altitude band).
+fn keeps_point(store: &PointStore, filter: &PointFilter, point: usize) -> bool {
+    let on_ground = store.states()[store.state_of(point) as usize].on_ground;
+    filter.keeps_time(store.time_ms(point)) && filter.keeps_alt(store.alt_ft(point).map(f64::from), on_ground)
+}
+
+/// Sums the points of `store` that `filter` keeps into cells at `resolution`.
+pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &PointFilter) -> StoreAggregate {
+    let column = store.cell_column(resolution);
+    let kept = Kept::of(store, filter);
+    let slots = column.cells.len();
+    let mut sums = vec![PointSums::default(); slots];
+    let mut last_aircraft = vec![u32::MAX; slots];
+    let mut last_leg = vec![u32::MAX; slots];
+    let mut aircraft_pairs = Vec::new();
+    let mut leg_pairs = Vec::new();
+    for point in 0..store.len() {
+        if !kept.keeps(store, point) || !keeps_point(store, filter, point) {
+            continue;
+        }
+        let slot = column.slot[point];
+        let cell = &mut sums[slot as usize];
+        cell.points += 1;
+        let (lat, lon) = store.lat_lon(point);
+        cell.lat_nanodeg += i128::from(nanodegrees(lat));
+        cell.lon_nanodeg += i128::from(nanodegrees(lon));
+        cell.weight_ms += u64::from(store.weight_ms(point));
+        if let Some(alt) = store.alt_ft(point) {
+            cell.alt_points += 1;
+            cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i64;
+            cell.alt_max_ft = cell.alt_max_ft.max(alt);
+        }
+        // Points come grouped by leg, so a pair repeats mostly back to back: note it only
+        // when it changes, and deduplicate the few revisits at the end.
+        let leg = store.leg_of(point);
+        if last_leg[slot as usize] != leg {
+            last_leg[slot as usize] = leg;
+            leg_pairs.push((slot, leg));
+            let aircraft = store.legs()[leg as usize].aircraft;
+            if last_aircraft[slot as usize] != aircraft
+                && store.aircraft()[aircraft as usize].address.is_some()
+            {
+                last_aircraft[slot as usize] = aircraft;
+                aircraft_pairs.push((slot, aircraft));
+            }
+        }
+    }
+    aircraft_pairs.sort_unstable();
+    aircraft_pairs.dedup();
+    leg_pairs.sort_unstable();
+    leg_pairs.dedup();
+    let mut legs = vec![0; slots];
+    for (slot, _) in leg_pairs {
+        legs[slot as usize] += 1;
+    }
+    StoreAggregate { cells: column.cells.clone(), sums, aircraft: aircraft_pairs, legs }
+}
+
+pub fn nanodegrees(degrees: f64) -> i64 {
+    (degrees * 1e9).round() as i64
+}
+
+/// Points per time bin and per altitude band, for the page's brushes. Each histogram
+/// applies every filter but its own dimension's, so a brush shows what it can select.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Histograms {
+    /// Points per `time_bin_ms` from `time_start_ms`; points outside the bins are not counted.
+    pub time_start_ms: i64,
+    pub time_bin_ms: i64,
+    pub time: Vec<u64>,
+    /// Points per `alt_band_ft` from 0 ft (band 0 also holds altitudes below 0; the last band
+    /// everything above); points on the ground or without altitude are in `alt_unknown`.
+    pub alt_band_ft: u32,
+    pub alt: Vec<u64>,
+    pub alt_unknown: u64,
+}
+
+impl Histograms {
+    pub fn new(
+        time_start_ms: i64,
+        time_bin_ms: i64,
+        time_bins: usize,
+        alt_band_ft: u32,
+        alt_bands: usize,
+    ) -> Self {
+        Self {
+            time_start_ms,
+            time_bin_ms: time_bin_ms.max(1),
+            time: vec![0; time_bins],
+            alt_band_ft: alt_band_ft.max(1),
+            alt: vec![0; alt_bands.max(1)],
+            alt_unknown: 0,
+        }
+    }
+
+    /// Adds the points of `store` under `filter`.
+    pub fn add(&mut self, store: &PointStore, filter: &PointFilter) {
+        let kept = Kept::of(store, filter);
+        let no_time = PointFilter { from_ms: None, to_ms: None, ..filter.clone() };
+        let no_alt = PointFilter { min_alt_ft: None, max_alt_ft: None, ..filter.clone() };
+        for point in 0..store.len() {
+            if !kept.keeps(store, point) {
+                continue;
+            }
+            if keeps_point(store, &no_time, point) {
+                self.add_time(store.time_ms(point));
+            }
+            if keeps_point(store, &no_alt, point) {
+                let on_ground = store.states()[store.state_of(point) as usize].on_ground;
+                self.add_alt(store.alt_ft(point).filter(|_| !on_ground));
+            }
+        }
+    }
+
+    fn add_time(&mut self, time_ms: Option<i64>) {
+        let Some(time) = time_ms.filter(|&time| time >= self.time_start_ms) else { return };
+        if let Some(bin) = self.time.get_mut(((time - self.time_start_ms) / self.time_bin_ms) as usize) {
+            *bin += 1;
+        }
+    }
+
+    fn add_alt(&mut self, alt_ft: Option<f32>) {
+        match alt_ft {
+            Some(alt) => {
+                let band = (alt.max(0.0) / self.alt_band_ft as f32) as usize;
+                let last = self.alt.len() - 1;
+                self.alt[band.min(last)] += 1;
+            }
+            None => self.alt_unknown += 1,
+        }
+    }
+}

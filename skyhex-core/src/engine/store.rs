@@ -1,0 +1,432 @@
+//! The compact point store: what stays in memory of every accepted point once an input is
+//! decoded, 24 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
+//! plus one entry per distinct aircraft, flight leg and reported state.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use arrow::array::RecordBatch;
+use h3o::{LatLng, Resolution};
+use rustc_hash::FxHashMap;
+
+use crate::filter::SourceKind;
+use crate::points::PointColumns;
+
+/// Bytes each retained point takes: latitude and longitude (i32 each, in 1e-7 degree),
+/// time within its leg (u32), altitude (f32), leg (u32) and state (u32). A store whose
+/// positions do not all fit 1e-7 degree exactly keeps them as f64: 8 bytes more.
+pub const BYTES_PER_POINT: usize = 24;
+
+/// Units of stored positions: 1e-7 degree (about 1 cm).
+const UNITS_PER_DEGREE: f64 = 1e7;
+
+/// readsb's trace flag for the first point of a new leg.
+const NEW_LEG_FLAG: u8 = 2;
+
+/// A point weighs the time to its aircraft's next point, at most this: longer gaps are
+/// holes in coverage, not time spent where the point is (99 % of real trace gaps are
+/// shorter than 94 s).
+pub const MAX_POINT_WEIGHT_MS: u32 = 120_000;
+
+/// A gap longer than this between an aircraft's points starts a new flight leg.
+pub const LEG_GAP_MS: i64 = 30 * 60 * 1000;
+
+/// Marks a point without a time.
+const NO_TIME: u32 = u32::MAX;
+
+/// An aircraft as its address identifies it, with what the inputs tell of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aircraft {
+    /// `None` for points without an address (never counted as an aircraft).
+    pub address: Option<Box<str>>,
+    pub registration: Option<Box<str>>,
+    pub type_code: Option<Box<str>>,
+    pub db_flags: u16,
+}
+
+/// What a point reports besides position, time and altitude. Consecutive points mostly
+/// share one, so each distinct state is kept once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PointState {
+    pub callsign: Option<Box<str>>,
+    pub squawk: Option<Box<str>>,
+    pub source: SourceKind,
+    pub on_ground: bool,
+    /// The time the point stands for when its source says (a heatmap record).
+    pub interval_ms: Option<u32>,
+}
+
+impl PointState {
+    fn of(points: &PointColumns<'_>, row: usize) -> Self {
+        Self {
+            callsign: points.callsign(row).map(Box::from),
+            squawk: points.squawk(row).map(Box::from),
+            source: SourceKind::from_readsb(points.source(row)),
+            on_ground: points.on_ground.value(row),
+            interval_ms: points.interval_ms(row),
+        }
+    }
+
+    /// Whether the row reports this state (compared in place, without allocating).
+    fn is_of(&self, points: &PointColumns<'_>, row: usize) -> bool {
+        self.callsign.as_deref() == points.callsign(row)
+            && self.squawk.as_deref() == points.squawk(row)
+            && self.source == SourceKind::from_readsb(points.source(row))
+            && self.on_ground == points.on_ground.value(row)
+            && self.interval_ms == points.interval_ms(row)
+    }
+}
+
+/// A run of one aircraft's points, split on readsb's new-leg flag and on long gaps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leg {
+    pub aircraft: u32,
+    /// Time of the leg's first point (ms since the Unix epoch); its points store offsets.
+    pub start_ms: i64,
+}
+
+/// The H3 cell of every point at one resolution, as an index into `cells` (so the query
+/// loop counts into arrays, not a hash map).
+#[derive(Debug)]
+pub struct CellColumn {
+    pub resolution: Resolution,
+    pub slot: Vec<u32>,
+    pub cells: Vec<u64>,
+}
+
+/// The points of one or more inputs, columnar and compact.
+#[derive(Debug, Default)]
+pub struct PointStore {
+    positions: Positions,
+    offset_ms: Vec<u32>,
+    /// NaN when unknown (on the ground, or not reported).
+    alt_ft: Vec<f32>,
+    leg: Vec<u32>,
+    state: Vec<u32>,
+    legs: Vec<Leg>,
+    aircraft: Vec<Aircraft>,
+    aircraft_ids: FxHashMap<Box<str>, u32>,
+    /// The aircraft entry of points without an address, once there is one.
+    no_address: Option<u32>,
+    states: Vec<PointState>,
+    state_ids: FxHashMap<PointState, u32>,
+    /// The cells of the resolution asked last.
+    cell_column: Mutex<Option<Arc<CellColumn>>>,
+}
+
+/// One accepted point on its way into the store.
+struct Row {
+    aircraft: u32,
+    time_ms: Option<i64>,
+    batch: u32,
+    row: u32,
+}
+
+impl PointStore {
+    pub fn len(&self) -> usize {
+        self.leg.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.leg.is_empty()
+    }
+
+    /// Memory the store holds, in bytes (columns, tables and the cached cell column).
+    pub fn retained_bytes(&self) -> usize {
+        let columns = self.leg.capacity() * (BYTES_PER_POINT - 8) + self.positions.retained_bytes();
+        let tables = self.legs.capacity() * size_of::<Leg>()
+            + self.aircraft.capacity() * (size_of::<Aircraft>() + 16)
+            + self.states.capacity() * (size_of::<PointState>() + 16);
+        let cells = self
+            .cell_column
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map_or(0, |c| c.slot.capacity() * size_of::<u32>() + c.cells.capacity() * size_of::<u64>());
+        columns + tables + cells
+    }
+
+    /// Adds the points of one input (or archive member). Legs and point weights are worked
+    /// out within it: its points are ordered by aircraft and time first.
+    pub fn add_input(&mut self, batches: &[RecordBatch]) {
+        let columns: Vec<PointColumns<'_>> = batches.iter().map(PointColumns::new).collect();
+        let mut rows = Vec::with_capacity(columns.iter().map(PointColumns::len).sum());
+        let mut last: Option<(Option<&str>, u32)> = None;
+        for (batch, points) in columns.iter().enumerate() {
+            for row in 0..points.len() {
+                // Consecutive points mostly share an aircraft: skip the lookup then.
+                let address = points.address(row);
+                let aircraft = match last {
+                    Some((last_address, id)) if last_address == address => id,
+                    _ => self.aircraft_id(address),
+                };
+                last = Some((address, aircraft));
+                self.describe_aircraft(aircraft, points, row);
+                rows.push(Row {
+                    aircraft,
+                    time_ms: points.time_ms(row),
+                    batch: batch as u32,
+                    row: row as u32,
+                });
+            }
+        }
+        // Stable: points with equal times keep their input order. Points without a time
+        // come last in their aircraft.
+        rows.sort_by_key(|row| (row.aircraft, row.time_ms.is_none(), row.time_ms));
+        self.reserve(rows.len());
+        let mut current: Option<(u32, i64)> = None;
+        let mut last_time: Option<i64> = None;
+        let mut last_state: Option<u32> = None;
+        for row in rows {
+            let points = &columns[row.batch as usize];
+            let index = row.row as usize;
+            let new_leg = match (current, row.time_ms) {
+                (Some((leg, start)), time) => {
+                    self.legs[leg as usize].aircraft != row.aircraft
+                        || points.flags.value(index) & NEW_LEG_FLAG != 0
+                        || match (time, last_time) {
+                            (Some(time), Some(last)) => {
+                                time - last > LEG_GAP_MS || time - start >= i64::from(NO_TIME)
+                            }
+                            (None, None) => false,
+                            _ => true,
+                        }
+                }
+                (None, _) => true,
+            };
+            if new_leg {
+                let leg = self.legs.len() as u32;
+                self.legs.push(Leg { aircraft: row.aircraft, start_ms: row.time_ms.unwrap_or(0) });
+                current = Some((leg, row.time_ms.unwrap_or(0)));
+            }
+            let (leg, start) = current.expect("a leg was started");
+            last_time = row.time_ms;
+            let state = match last_state {
+                Some(id) if self.states[id as usize].is_of(points, index) => id,
+                _ => self.state_id(points, index),
+            };
+            last_state = Some(state);
+            let offset_ms = row.time_ms.map_or(NO_TIME, |time| (time - start) as u32);
+            self.push_point(points, index, leg, state, offset_ms);
+        }
+        *self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.positions.reserve(additional);
+        self.offset_ms.reserve(additional);
+        self.alt_ft.reserve(additional);
+        self.leg.reserve(additional);
+        self.state.reserve(additional);
+    }
+
+    fn state_id(&mut self, points: &PointColumns<'_>, row: usize) -> u32 {
+        let state = PointState::of(points, row);
+        if let Some(&id) = self.state_ids.get(&state) {
+            return id;
+        }
+        let id = self.states.len() as u32;
+        self.states.push(state.clone());
+        self.state_ids.insert(state, id);
+        id
+    }
+
+    fn push_point(&mut self, points: &PointColumns<'_>, row: usize, leg: u32, state: u32, offset_ms: u32) {
+        self.positions.push(points.lat.value(row), points.lon.value(row));
+        self.offset_ms.push(offset_ms);
+        self.alt_ft.push(points.alt_ft(row).map_or(f32::NAN, |alt| alt as f32));
+        self.leg.push(leg);
+        self.state.push(state);
+    }
+
+    fn aircraft_id(&mut self, address: Option<&str>) -> u32 {
+        let known = match address {
+            Some(address) => self.aircraft_ids.get(address).copied(),
+            None => self.no_address,
+        };
+        known.unwrap_or_else(|| {
+            let id = self.aircraft.len() as u32;
+            self.aircraft.push(Aircraft { address: address.map(Box::from), ..Aircraft::default() });
+            match address {
+                Some(address) => _ = self.aircraft_ids.insert(address.into(), id),
+                None => self.no_address = Some(id),
+            }
+            id
+        })
+    }
+
+    /// Records what the row tells of its aircraft (the first registration and type given,
+    /// every dbFlags bit).
+    fn describe_aircraft(&mut self, id: u32, points: &PointColumns<'_>, row: usize) {
+        let aircraft = &mut self.aircraft[id as usize];
+        if aircraft.registration.is_none() {
+            aircraft.registration = points.registration(row).map(Box::from);
+        }
+        if aircraft.type_code.is_none() {
+            aircraft.type_code = points.type_code(row).map(Box::from);
+        }
+        aircraft.db_flags |= points.db_flags(row).unwrap_or(0);
+    }
+
+    pub fn aircraft(&self) -> &[Aircraft] {
+        &self.aircraft
+    }
+
+    pub fn states(&self) -> &[PointState] {
+        &self.states
+    }
+
+    pub fn legs(&self) -> &[Leg] {
+        &self.legs
+    }
+
+    pub fn leg_of(&self, point: usize) -> u32 {
+        self.leg[point]
+    }
+
+    pub fn state_of(&self, point: usize) -> u32 {
+        self.state[point]
+    }
+
+    /// The point's position in degrees, exactly as decoded.
+    pub fn lat_lon(&self, point: usize) -> (f64, f64) {
+        self.positions.get(point)
+    }
+
+    pub fn time_ms(&self, point: usize) -> Option<i64> {
+        let offset = self.offset_ms[point];
+        (offset != NO_TIME).then(|| self.legs[self.leg[point] as usize].start_ms + i64::from(offset))
+    }
+
+    pub fn alt_ft(&self, point: usize) -> Option<f32> {
+        let alt = self.alt_ft[point];
+        (!alt.is_nan()).then_some(alt)
+    }
+
+    /// The time the point stands for: its heatmap interval, or the time to the next point
+    /// of its leg capped at [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
+    pub fn weight_ms(&self, point: usize) -> u32 {
+        if let Some(interval) = self.states[self.state[point] as usize].interval_ms {
+            return interval;
+        }
+        let next = point + 1;
+        if next >= self.len() || self.leg[next] != self.leg[point] {
+            return 0;
+        }
+        match (self.offset_ms[point], self.offset_ms[next]) {
+            (NO_TIME, _) | (_, NO_TIME) => 0,
+            (this, next) => (next - this).min(MAX_POINT_WEIGHT_MS),
+        }
+    }
+
+    /// The cell of every point at `resolution`, computed once per resolution asked.
+    pub fn cell_column(&self, resolution: Resolution) -> Arc<CellColumn> {
+        let mut cached = self.cell_column.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(column) = cached.as_ref().filter(|column| column.resolution == resolution) {
+            return Arc::clone(column);
+        }
+        let column = Arc::new(self.compute_cells(resolution));
+        *cached = Some(Arc::clone(&column));
+        column
+    }
+
+    fn compute_cells(&self, resolution: Resolution) -> CellColumn {
+        let mut slots: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut cells = Vec::new();
+        let slot = (0..self.len())
+            .map(|point| {
+                let cell = u64::from(self.position(point).to_cell(resolution));
+                *slots.entry(cell).or_insert_with(|| {
+                    cells.push(cell);
+                    cells.len() as u32 - 1
+                })
+            })
+            .collect();
+        CellColumn { resolution, slot, cells }
+    }
+
+    fn position(&self, point: usize) -> LatLng {
+        let (lat, lon) = self.positions.get(point);
+        LatLng::new(lat, lon).expect("accepted points have valid coordinates")
+    }
+}
+
+/// Point positions, exactly as decoded: in 1e-7 degree units while every value is a whole
+/// number of them (readsb writes 6 decimals; the division back is correctly rounded, so
+/// such a value returns as the very `f64` it was parsed to), else as `f64`.
+#[derive(Debug)]
+enum Positions {
+    Units { lat: Vec<i32>, lon: Vec<i32> },
+    Degrees { lat: Vec<f64>, lon: Vec<f64> },
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Self::Units { lat: Vec::new(), lon: Vec::new() }
+    }
+}
+
+impl Positions {
+    fn push(&mut self, lat: f64, lon: f64) {
+        if let Self::Units { lat: lats, lon: lons } = self {
+            match (to_units(lat), to_units(lon)) {
+                (Some(lat), Some(lon)) => {
+                    lats.push(lat);
+                    lons.push(lon);
+                    return;
+                }
+                _ => self.widen(),
+            }
+        }
+        if let Self::Degrees { lat: lats, lon: lons } = self {
+            lats.push(lat);
+            lons.push(lon);
+        }
+    }
+
+    /// Switches to `f64` storage for a value that units cannot hold exactly.
+    fn widen(&mut self) {
+        if let Self::Units { lat, lon } = self {
+            let lat = lat.iter().map(|&units| from_units(units)).collect();
+            let lon = lon.iter().map(|&units| from_units(units)).collect();
+            *self = Self::Degrees { lat, lon };
+        }
+    }
+
+    fn get(&self, point: usize) -> (f64, f64) {
+        match self {
+            Self::Units { lat, lon } => (from_units(lat[point]), from_units(lon[point])),
+            Self::Degrees { lat, lon } => (lat[point], lon[point]),
+        }
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        match self {
+            Self::Units { lat, lon } => {
+                lat.reserve(additional);
+                lon.reserve(additional);
+            }
+            Self::Degrees { lat, lon } => {
+                lat.reserve(additional);
+                lon.reserve(additional);
+            }
+        }
+    }
+
+    fn retained_bytes(&self) -> usize {
+        match self {
+            Self::Units { lat, lon } => (lat.capacity() + lon.capacity()) * size_of::<i32>(),
+            Self::Degrees { lat, lon } => (lat.capacity() + lon.capacity()) * size_of::<f64>(),
+        }
+    }
+}
+
+/// The value in 1e-7 degree units, when that is exact.
+fn to_units(degrees: f64) -> Option<i32> {
+    let units = (degrees * UNITS_PER_DEGREE).round();
+    let fits = units.abs() <= f64::from(i32::MAX) && from_units(units as i32) == degrees;
+    fits.then_some(units as i32)
+}
+
+fn from_units(units: i32) -> f64 {
+    f64::from(units) / UNITS_PER_DEGREE
+}
