@@ -13,6 +13,8 @@ pub struct StartParams {
     pub sources: Vec<String>,
     /// `res=`: H3 resolution of the density layer.
     pub resolution: Option<u8>,
+    /// `metric=`: what colours the cells (`points`, `aircraft-minutes`...).
+    pub metric: Option<skyhex_core::density::Metric>,
 }
 
 impl StartParams {
@@ -21,7 +23,8 @@ impl StartParams {
         let Ok(params) = UrlSearchParams::new_with_str(&search) else { return Self::default() };
         let sources = params.get_all("src").iter().filter_map(|value| value.as_string()).collect();
         let resolution = params.get("res").and_then(|res| res.parse::<u8>().ok()).filter(|res| *res <= 15);
-        Self { sources, resolution }
+        let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
+        Self { sources, resolution, metric }
     }
 }
 

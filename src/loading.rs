@@ -7,6 +7,7 @@ use std::sync::Arc;
 use arrow::array::RecordBatch;
 use bytes::Bytes;
 use skyhex_core::density::CellCount;
+use skyhex_core::engine::PointStore;
 use skyhex_core::ingest::archive::{ByteRange, TarWalker, split_part};
 use skyhex_core::ingest::parquet_remote::{Footer, RemoteParquet, TAIL_BYTES};
 use skyhex_core::ingest::{self, Decoded, MemberContent};
@@ -76,7 +77,10 @@ impl Source {
 pub struct Loaded {
     /// The format, e.g. "Parquet" or "tar archive (1,054 members)".
     pub format: String,
-    pub batches: Vec<RecordBatch>,
+    /// The points, compact; decoded batches only wait in `pending` until their file (or
+    /// archive member) is complete, since legs are worked out within one.
+    pub store: PointStore,
+    pending: Vec<RecordBatch>,
     /// Cells of pre-aggregated H3 tables.
     pub cells: Vec<CellCount>,
     pub summary: Summary,
@@ -85,9 +89,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Moves the points of a complete file or member into the store.
+    fn end_file(&mut self) {
+        self.store.add_input(&self.pending);
+        self.pending.clear();
+    }
+
     fn add(&mut self, decoded: Decoded, member: Option<&str>) {
         self.summary.merge(&Summary::of_decoded(&decoded));
-        self.batches.extend(decoded.batches);
+        self.pending.extend(decoded.batches);
         self.cells.extend(decoded.cells);
         if let Some(stopped) = decoded.stopped_early {
             self.problems.push(match member {
@@ -164,6 +174,7 @@ async fn read_parquet_ranges(url: &str, length: u64, progress: &dyn Fn(u64)) -> 
         progress(fetched);
         browser::yield_to_browser().await;
     }
+    loaded.end_file();
     loaded.format = format!(
         "{} (read by ranges: {} of {})",
         loaded.format,
@@ -177,6 +188,7 @@ fn decode_whole(bytes: Vec<u8>) -> Result<Loaded, String> {
     let decoded = ingest::decode(bytes.into()).map_err(|err| err.to_string())?;
     let mut loaded = Loaded { format: decoded.format.name().to_owned(), ..Loaded::default() };
     loaded.add(decoded, None);
+    loaded.end_file();
     Ok(loaded)
 }
 
@@ -257,7 +269,10 @@ async fn read_archive(mut bytes: impl ArchiveBytes, progress: &dyn Fn(u64)) -> R
         members += 1;
         let content = bytes.read(ByteRange { offset: member.offset, len: member.size }).await?;
         match ingest::decode_member(content.into()) {
-            MemberContent::Points(decoded) => loaded.add(decoded, Some(&member.path)),
+            MemberContent::Points(decoded) => {
+                loaded.add(decoded, Some(&member.path));
+                loaded.end_file();
+            }
             MemberContent::NotData => skipped += 1,
             MemberContent::Failed(err) => loaded.problems.push(format!("{}: {err}", member.path)),
         }

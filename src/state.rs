@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::{Density, DensityBuilder};
+use skyhex_core::density::{Density, DensityBuilder, Metric};
 use skyhex_core::filter::PointFilter;
 
 use crate::browser;
@@ -69,6 +69,8 @@ impl Status {
 pub struct AppState {
     pub inputs: RwSignal<Vec<Input>>,
     pub resolution: RwSignal<u8>,
+    /// What colours the cells and joins the exported columns.
+    pub metric: RwSignal<Metric>,
     /// `Some` while inputs are being read.
     pub progress: RwSignal<Option<Progress>>,
     /// The density of the current view, recomputed when inputs, resolution or filter change.
@@ -80,7 +82,7 @@ pub struct AppState {
 const PUBLISH_EVERY_MS: f64 = 250.0;
 
 impl AppState {
-    pub fn new(resolution: u8) -> Self {
+    pub fn new(resolution: u8, metric: Metric) -> Self {
         let inputs = RwSignal::new(Vec::<Input>::new());
         let resolution = RwSignal::new(resolution);
         let density = Memo::new(move |_| {
@@ -88,13 +90,20 @@ impl AppState {
             inputs.with(|inputs| {
                 let mut builder = DensityBuilder::new(resolution, PointFilter::default());
                 for loaded in loaded(inputs) {
-                    loaded.batches.iter().for_each(|batch| builder.add(batch));
+                    builder.add_store(&loaded.store);
                     builder.add_cells(&loaded.cells);
                 }
                 Arc::new(builder.finish())
             })
         });
-        Self { inputs, resolution, progress: RwSignal::new(None), density, next_id: StoredValue::new(0) }
+        Self {
+            inputs,
+            resolution,
+            metric: RwSignal::new(metric),
+            progress: RwSignal::new(None),
+            density,
+            next_id: StoredValue::new(0),
+        }
     }
 
     pub fn status(&self) -> Status {

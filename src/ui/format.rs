@@ -13,6 +13,16 @@ pub fn count(value: u64) -> String {
     out
 }
 
+/// A metric's value to one decimal, shown only when not zero: `1,234.5`, `42`.
+pub fn value(value: f64) -> String {
+    let sign = if value < 0.0 { "-" } else { "" };
+    let tenths = (value.abs() * 10.0).round() as u64;
+    match tenths % 10 {
+        0 => format!("{sign}{}", count(tenths / 10)),
+        decimal => format!("{sign}{}.{decimal}", count(tenths / 10)),
+    }
+}
+
 /// `1 cell`, `12 cells`.
 pub fn cells(count_of_cells: usize) -> String {
     let noun = if count_of_cells == 1 { "cell" } else { "cells" };
@@ -52,6 +62,13 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(105_072), "105,072");
         assert_eq!(count(80_000_000), "80,000,000");
+    }
+
+    #[wasm_bindgen_test]
+    fn metric_values() {
+        assert_eq!(value(42.0), "42");
+        assert_eq!(value(1234.54), "1,234.5");
+        assert_eq!(value(-3.25), "-3.3");
     }
 
     #[wasm_bindgen_test]

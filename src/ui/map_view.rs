@@ -43,7 +43,9 @@ pub fn MapView() -> impl IntoView {
     let detailed_land = RwSignal::new(None::<Arc<Basemap>>);
     load_basemap(COARSE_LAND_URL, coarse_land);
     load_basemap(DETAILED_LAND_URL, detailed_land);
-    let hexagons = Memo::new(move |_| Arc::new(state.density.with(|density| HexLayer::new(&density.cells))));
+    let hexagons = Memo::new(move |_| {
+        Arc::new(state.density.with(|density| HexLayer::new(&density.cells, state.metric.get())))
+    });
 
     // Fit the camera to the data whenever a load finishes with data that has a new extent.
     let fitted_bounds = StoredValue::new(None);
@@ -195,9 +197,9 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
                 .map(|class| {
                     let [r, g, b] = class.colour;
                     let range = if class.min_value == class.max_value {
-                        format::count(class.min_value)
+                        format::value(class.min_value)
                     } else {
-                        format!("{} – {}", format::count(class.min_value), format::count(class.max_value))
+                        format!("{} – {}", format::value(class.min_value), format::value(class.max_value))
                     };
                     view! {
                         <li>
@@ -214,12 +216,23 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
         <Show when=move || hexagons.with(|layer| !layer.cells.is_empty())>
             <figure class="legend" aria-label="Legend">
                 <figcaption>
-                    {move || format!("Points per cell · H3 res {} · quantiles", state.resolution.get())}
+                    {move || {
+                        format!(
+                            "{} per cell · H3 res {} · quantiles",
+                            capitalised(state.metric.get().label()),
+                            state.resolution.get()
+                        )
+                    }}
                 </figcaption>
                 <ul>{rows}</ul>
             </figure>
         </Show>
     }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn load_basemap(url: &'static str, target: RwSignal<Option<Arc<Basemap>>>) {

@@ -15,7 +15,8 @@ use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Progress};
 #[component]
 pub fn App() -> impl IntoView {
     let params = StartParams::from_location();
-    let state = AppState::new(params.resolution.unwrap_or(DEFAULT_RESOLUTION));
+    let state =
+        AppState::new(params.resolution.unwrap_or(DEFAULT_RESOLUTION), params.metric.unwrap_or_default());
     provide_context(state);
     if params.sources.is_empty() {
         state.load(vec![Source::Url(DEMO_URL.to_owned())], true);

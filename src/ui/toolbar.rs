@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
+use skyhex_core::density::Metric;
 use skyhex_core::export;
 use web_sys::{FileList, HtmlInputElement};
 
@@ -37,7 +38,8 @@ pub fn Toolbar() -> impl IntoView {
             .unwrap_or_default()
     };
     let export_csv = move |_| {
-        let csv = state.density.with_untracked(|density| export::to_csv(&density.cells));
+        let metric = state.metric.get_untracked();
+        let csv = state.density.with_untracked(|density| export::to_csv(&density.cells, &[metric]));
         let name = format!("skyhex-h3-res{}.csv", state.resolution.get_untracked());
         if let Err(message) = browser::download(csv.as_bytes(), "text/csv", &name) {
             leptos::logging::error!("export failed: {message}");
@@ -73,12 +75,34 @@ pub fn Toolbar() -> impl IntoView {
                 <output>{move || state.resolution.get()}</output>
                 <span class="hint">{move || format!("≈ {} per cell", cell_area())}</span>
             </label>
+            <label class="metric">
+                <span>"Metric"</span>
+                <select
+                    data-testid="metric"
+                    on:change=move |event| {
+                        if let Some(metric) = Metric::from_name(&event_target_value(&event)) {
+                            state.metric.set(metric);
+                        }
+                    }
+                >
+                    {Metric::ALL
+                        .into_iter()
+                        .map(|metric| {
+                            view! {
+                                <option value=metric.name() selected=move || state.metric.get() == metric>
+                                    {metric.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <button
                 class="button"
                 data-testid="export-csv"
                 on:click=export_csv
                 disabled=move || state.density.with(|density| density.cells.is_empty())
-                title="Download the cells as CSV (h3_index, point_count, aircraft_count, center_lat, center_lon)"
+                title="Download the cells as CSV (h3_index, point_count, aircraft_count, center_lat, center_lon, and the metric shown)"
             >
                 "Export CSV"
             </button>

@@ -4,7 +4,7 @@ use h3o::CellIndex;
 
 use super::colour::QuantileScale;
 use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon};
-use crate::density::CellStats;
+use crate::density::{CellStats, Metric};
 
 /// One cell ready to draw: its outline and colour class.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +14,8 @@ pub struct HexCell {
     pub bounds: WorldBounds,
 }
 
-/// The density layer: cells coloured by a quantile scale of their point counts.
+/// The density layer: cells coloured by a quantile scale of one metric (cells without a
+/// value, such as cells of ground points only for an altitude metric, are not drawn).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HexLayer {
     pub cells: Vec<HexCell>,
@@ -24,14 +25,15 @@ pub struct HexLayer {
 }
 
 impl HexLayer {
-    pub fn new(cells: &[CellStats]) -> Self {
-        let scale = QuantileScale::new(cells.iter().map(|cell| cell.point_count));
+    pub fn new(cells: &[CellStats], metric: Metric) -> Self {
+        let scale = QuantileScale::new(cells.iter().filter_map(|cell| cell.value(metric)));
         let cells: Vec<HexCell> = cells
             .iter()
             .filter_map(|cell| {
+                let value = cell.value(metric)?;
                 let ring = cell_ring(cell.cell);
                 let bounds = WorldBounds::around(ring.iter().copied())?;
-                Some(HexCell { class: scale.class_of(cell.point_count), ring, bounds })
+                Some(HexCell { class: scale.class_of(value), ring, bounds })
             })
             .collect();
         let bounds = cells.iter().map(|cell| cell.bounds).reduce(WorldBounds::union);
