@@ -430,3 +430,67 @@ fn to_units(degrees: f64) -> Option<i32> {
 fn from_units(units: i32) -> f64 {
     f64::from(units) / UNITS_PER_DEGREE
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::points::{Point, PointsBuilder};
+
+    fn store_of(points: &[Point<'_>]) -> PointStore {
+        let mut builder = PointsBuilder::default();
+        points.iter().for_each(|point| builder.push(point));
+        let mut store = PointStore::default();
+        store.add_input(&[builder.finish().0]);
+        store
+    }
+
+    fn at(address: &'static str, time_ms: i64) -> Point<'static> {
+        Point { address: Some(address), time_ms: Some(time_ms), lat: 47.5, lon: 8.5, ..Point::default() }
+    }
+
+    #[test]
+    fn legs_split_on_the_new_leg_flag_and_long_gaps_and_points_are_ordered() {
+        let store = store_of(&[
+            at("b", 5_000),
+            at("a", 10_000),
+            at("a", 0),
+            Point { flags: NEW_LEG_FLAG, ..at("a", 20_000) },
+            at("a", 20_000 + LEG_GAP_MS + 1),
+            Point { time_ms: None, ..at("a", 0) },
+        ]);
+        let legs: Vec<u32> = (0..store.len()).map(|point| store.leg_of(point)).collect();
+        // Aircraft in order of first appearance, each by time:
+        // b@5s | a@0, a@10s | a@20s (flag) | a after the gap | a without time
+        assert_eq!(legs, [0, 1, 1, 2, 3, 4]);
+        let times: Vec<Option<i64>> = (0..store.len()).map(|point| store.time_ms(point)).collect();
+        assert_eq!(times[..4], [Some(5_000), Some(0), Some(10_000), Some(20_000)]);
+        assert_eq!(times[5], None);
+        let weights: Vec<u32> = (0..store.len()).map(|point| store.weight_ms(point)).collect();
+        assert_eq!(weights, [0, 10_000, 0, 0, 0, 0], "to the next point of the leg; 0 at a leg's end");
+    }
+
+    #[test]
+    fn weights_are_capped_and_heatmap_records_weigh_their_interval() {
+        let store = store_of(&[
+            at("a", 0),
+            at("a", 600_000),
+            at("a", 600_500),
+            Point { interval_ms: Some(30_000), ..at("h", 0) },
+        ]);
+        let weights: Vec<u32> = (0..store.len()).map(|point| store.weight_ms(point)).collect();
+        assert_eq!(weights, [MAX_POINT_WEIGHT_MS, 500, 0, 30_000]);
+    }
+
+    #[test]
+    fn positions_come_back_exactly() {
+        let six_decimals = store_of(&[Point { lat: 37.002838, lon: -121.817003, ..at("a", 0) }]);
+        assert_eq!(six_decimals.lat_lon(0), (37.002838, -121.817003));
+        let many = [
+            Point { lat: 37.5, lon: 8.25, ..at("a", 0) },
+            Point { lat: 0.1 + 0.2, lon: -180.0, ..at("a", 1) },
+        ];
+        let widened = store_of(&many);
+        assert_eq!(widened.lat_lon(0), (37.5, 8.25));
+        assert_eq!(widened.lat_lon(1), (0.1 + 0.2, -180.0), "a value finer than 1e-7 degree keeps its f64");
+    }
+}

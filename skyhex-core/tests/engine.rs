@@ -1,0 +1,173 @@
+//! The density engine on the real traces: results do not depend on how inputs are split
+//! between stores (the page's workers, the CLI's cores), and filters and metrics agree
+//! with each other. Cell-for-cell values against h3-py are in tests/oracle.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use skyhex_core::Resolution;
+use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
+use skyhex_core::engine::{Histograms, PointStore};
+use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
+use skyhex_core::ingest::{self, Decoded};
+
+fn traces() -> Vec<Decoded> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/real/readsb_traces");
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { pending.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .map(|path| ingest::decode(Bytes::from(std::fs::read(path).expect("readable"))).expect("decodes"))
+        .collect()
+}
+
+/// The inputs dealt round-robin into `store_count` stores, as a pool of workers would.
+fn stores(inputs: &[Decoded], store_count: usize) -> Vec<PointStore> {
+    let mut stores: Vec<PointStore> = (0..store_count).map(|_| PointStore::default()).collect();
+    for (index, input) in inputs.iter().enumerate() {
+        stores[index % store_count].add_input(&input.batches);
+    }
+    stores
+}
+
+fn density(stores: &[PointStore], resolution: Resolution, filter: &PointFilter) -> Density {
+    let mut builder = DensityBuilder::new(resolution, filter.clone());
+    stores.iter().for_each(|store| builder.add_store(store));
+    builder.finish()
+}
+
+fn filters() -> Vec<PointFilter> {
+    vec![
+        PointFilter::default(),
+        PointFilter { min_alt_ft: Some(2_000.0), max_alt_ft: Some(30_000.0), ..PointFilter::default() },
+        PointFilter { ground: GroundFilter::Only, ..PointFilter::default() },
+        PointFilter { sources: Some(vec![SourceKind::Mlat, SourceKind::Other]), ..PointFilter::default() },
+        PointFilter {
+            callsign: Some(Pattern::new("UAL")),
+            from_ms: Some(1_685_000_000_000),
+            ..PointFilter::default()
+        },
+    ]
+}
+
+#[test]
+fn one_store_or_many_give_identical_results() {
+    let inputs = traces();
+    let one = stores(&inputs, 1);
+    for store_count in [2, 4, 7] {
+        let many = stores(&inputs, store_count);
+        for resolution in [Resolution::Four, Resolution::Nine] {
+            for filter in filters() {
+                let expected = density(&one, resolution, &filter);
+                assert!(expected.points > 0, "{filter:?} keeps points");
+                assert_eq!(density(&many, resolution, &filter), expected, "{store_count} stores, {filter:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn filters_partition_the_points_and_metrics_hold_together() {
+    let store = stores(&traces(), 1);
+    let all = density(&store, Resolution::Six, &PointFilter::default());
+    let ground = |ground| PointFilter { ground, ..PointFilter::default() };
+    let on = density(&store, Resolution::Six, &ground(GroundFilter::Only));
+    let off = density(&store, Resolution::Six, &ground(GroundFilter::Exclude));
+    assert!(on.points > 0 && off.points > 0);
+    assert_eq!(on.points + off.points, all.points, "on and off the ground partition the points");
+    let by_source: u64 = SourceKind::ALL
+        .iter()
+        .map(|&source| {
+            density(
+                &store,
+                Resolution::Six,
+                &PointFilter { sources: Some(vec![source]), ..PointFilter::default() },
+            )
+            .points
+        })
+        .sum();
+    assert_eq!(by_source, all.points, "source types partition the points");
+    for cell in &all.cells {
+        assert!(
+            cell.flight_count >= cell.aircraft_count,
+            "an aircraft flies at least one leg in {:?}",
+            cell.cell
+        );
+        assert!(cell.aircraft_count <= cell.point_count);
+        assert!(cell.aircraft_minutes <= cell.point_count as f64 * 2.0, "weights are capped at 2 minutes");
+        if let (Some(mean), Some(max)) = (cell.value(Metric::MeanAltitude), cell.value(Metric::MaxAltitude)) {
+            assert!(mean <= max);
+        }
+    }
+    let minutes: f64 = all.cells.iter().map(|cell| cell.aircraft_minutes).sum();
+    assert!(minutes > 0.0);
+}
+
+#[test]
+fn histograms_count_what_the_other_filters_keep() {
+    let store = stores(&traces(), 1);
+    let band =
+        PointFilter { min_alt_ft: Some(10_000.0), max_alt_ft: Some(20_000.0), ..PointFilter::default() };
+    let mut histograms = Histograms::new(1_693_353_600_000, 3_600_000, 24, 1_000, 50);
+    histograms.add(&store[0], &band);
+    // The time histogram applies the altitude band, the altitude histogram does not.
+    let in_band = density(&store, Resolution::Two, &band).points;
+    let day =
+        PointFilter { from_ms: Some(1_693_353_600_000), to_ms: Some(1_693_440_000_000), ..band.clone() };
+    assert_eq!(histograms.time.iter().sum::<u64>(), density(&store, Resolution::Two, &day).points);
+    assert!(in_band > histograms.time.iter().sum::<u64>(), "other days are outside the bins");
+    let all = density(&store, Resolution::Two, &PointFilter::default()).points;
+    assert_eq!(histograms.alt.iter().sum::<u64>() + histograms.alt_unknown, all);
+    // Bands are [10,000, 11,000) ... [19,000, 20,000); the filter's band includes 20,000.
+    assert_eq!(histograms.alt[10..20].iter().sum::<u64>(), in_band - exactly_at(&store, 20_000.0));
+}
+
+fn exactly_at(stores: &[PointStore], alt_ft: f64) -> u64 {
+    let filter = PointFilter { min_alt_ft: Some(alt_ft), max_alt_ft: Some(alt_ft), ..PointFilter::default() };
+    density(stores, Resolution::Two, &filter).points
+}
+
+/// Deterministic pseudo-random numbers (splitmix64) for the roll-up property.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[test]
+fn rolled_up_counts_are_the_sums_of_their_children() {
+    let mut seed = 42;
+    for _ in 0..20 {
+        let fine = Resolution::try_from((splitmix(&mut seed) % 6 + 6) as u8).expect("resolution");
+        let coarse = Resolution::try_from((splitmix(&mut seed) % 6) as u8).expect("resolution");
+        let lat = (splitmix(&mut seed) % 170_000) as f64 / 1000.0 - 85.0;
+        let lon = (splitmix(&mut seed) % 360_000) as f64 / 1000.0 - 180.0;
+        let parent = h3o::LatLng::new(lat, lon).expect("valid").to_cell(coarse);
+        let cells: Vec<CellCount> = parent
+            .children(fine)
+            .step_by(3)
+            .take(200)
+            .map(|cell| CellCount {
+                cell,
+                points: splitmix(&mut seed) % 1000 + 1,
+                aircraft: None,
+                center: None,
+            })
+            .collect();
+        let mut builder = DensityBuilder::new(coarse, PointFilter::default());
+        builder.add_cells(&cells);
+        let rolled = builder.finish();
+        assert_eq!(rolled.cells.len(), 1, "all children of one parent");
+        assert_eq!(rolled.cells[0].cell, parent);
+        assert_eq!(rolled.cells[0].point_count, cells.iter().map(|cell| cell.points).sum::<u64>());
+    }
+}
