@@ -1,0 +1,100 @@
+// The density engine in the page: every metric equals the CLI's, and H3 cells in wasm
+// (h3o with plain multiply-add) equal h3-py's on stress points at every resolution checked.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady,
+} from './harness.mjs';
+
+const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30');
+const TRACES = readdirSync(TRACE_DIR, { recursive: true })
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => join(TRACE_DIR, name))
+  .sort();
+const STRESS_RESOLUTIONS = [0, 5, 10, 15];
+
+async function waitForCells(page, cells) {
+  await page.waitForFunction(
+    (count) => document.querySelector('[data-testid=stat-cells]')?.dataset.value === String(count),
+    cells,
+    { timeout: 60_000 },
+  );
+}
+
+describe('the density engine in the browser', () => {
+  let server;
+  let browser;
+  let problems;
+
+  before(async () => {
+    server = await serveStatic();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(query = '') {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(server.url + query);
+    await waitReady(page);
+    return page;
+  }
+
+  test('each metric colours the map and exports the same column as skyhex aggregate --metric', async () => {
+    const page = await open('?res=7');
+    await page.getByTestId('file-input').setInputFiles(TRACES);
+    await waitReady(page);
+    for (const metric of ['aircraft-minutes', 'flights', 'mean-altitude', 'max-altitude', 'aircraft']) {
+      await page.getByTestId('metric').selectOption(metric);
+      const cli = skyhex('aggregate', '--res', '7', '--metric', metric, ...TRACES);
+      assert.equal(cli.status, 0, cli.stderr);
+      const csv = await exportCsv(page);
+      assert.equal(csv.text, cli.stdout, `${metric}: the page's export equals the CLI's`);
+      const label = await page.locator('.legend figcaption').innerText();
+      assert.match(label.toLowerCase(), new RegExp(metric.replace('-', '.')));
+    }
+    await screenshot(page, 'metric-aircraft');
+    assert.deepEqual(problems, []);
+  });
+
+  test('?metric= picks the metric at start', async () => {
+    const page = await open('?metric=flights');
+    assert.equal(await page.getByTestId('metric').inputValue(), 'flights');
+    assert.match(await page.locator('.legend figcaption').innerText(), /Flights per cell/);
+  });
+
+  test('cells in wasm equal h3-py on stress points (pentagons, vertices, antimeridian)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyhex-h3-stress-'));
+    const python = spawnSync(
+      join(ROOT, '.venv', 'bin', 'python'),
+      [join(ROOT, 'tests', 'oracle', 'h3_stress.py'), dir, '10000', ...STRESS_RESOLUTIONS.map(String)],
+      { encoding: 'utf8' },
+    );
+    assert.equal(python.status, 0, python.stderr);
+    const expected = readFileSync(join(dir, 'h3_stress_cells.jsonl'), 'utf8').trim().split('\n').map(JSON.parse);
+    const page = await open('?res=0');
+    await page.getByTestId('file-input').setInputFiles(join(dir, 'h3_stress.csv'));
+    await waitReady(page);
+    for (const { res, cells } of expected) {
+      // One change straight to the resolution (stepping would aggregate every one between).
+      await page.getByTestId('resolution').evaluate((slider, value) => {
+        slider.value = value;
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+      }, String(res));
+      await waitForCells(page, Object.keys(cells).length);
+      const rows = (await exportCsv(page)).text.trim().split('\n').slice(1);
+      const ours = Object.fromEntries(rows.map((row) => row.split(',')).map(([cell, points]) => [cell, Number(points)]));
+      const differing = Object.keys({ ...ours, ...cells }).filter((cell) => ours[cell] !== cells[cell]);
+      assert.equal(differing.length, 0, `res ${res}: ${differing.length} cells differ, first ${differing.slice(0, 3)}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+});
