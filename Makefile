@@ -95,6 +95,7 @@ test-e2e: test-native dist
 
 bench: cli
 	cargo run --locked --release -p skyhex-bench --bin decode_native
+	cargo run --locked --release -p skyhex-bench --bin engine_native
 	cargo build --locked --release --target wasm32-unknown-unknown -p skyhex-bench --lib
 	wasm-bindgen --target web --out-dir bench/browser/pkg target/wasm32-unknown-unknown/release/skyhex_bench.wasm
 	node bench/browser/run.mjs

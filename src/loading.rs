@@ -110,7 +110,7 @@ impl Loaded {
 
 /// Reads and decodes one source; `progress(bytes)` reports how far into it reading is.
 pub async fn load(source: &Source, progress: &dyn Fn(u64)) -> Result<Arc<Loaded>, String> {
-    let loaded = match source {
+    let mut loaded = match source {
         Source::Archive(parts) => read_archive(BlobWindow::joining(parts)?, progress).await?,
         Source::File(file) if is_tar(file).await => {
             read_archive(BlobWindow::joining(std::slice::from_ref(file))?, progress).await?
@@ -128,6 +128,7 @@ pub async fn load(source: &Source, progress: &dyn Fn(u64)) -> Result<Arc<Loaded>
             }
         }
     };
+    loaded.store.shrink_to_fit();
     Ok(Arc::new(loaded))
 }
 

@@ -1,8 +1,11 @@
-// Decode throughput in the browser: skyhex-core in wasm against the JavaScript stack a web
-// developer would reach for (DecompressionStream + JSON.parse for readsb traces, hyparquet
-// for Parquet), on the same bytes, in the same page. Both keep each point's time, position
-// and altitude in columns, and count the accepted points.
-import init, { decodePoints } from './pkg/skyhex_bench.js';
+// Benchmarks in the browser, skyhex-core in wasm against the JavaScript stack a web
+// developer would reach for, on the same bytes, in the same page:
+// - decode: DecompressionStream + JSON.parse for readsb traces, hyparquet for Parquet; both
+//   keep each point's time, position and altitude in columns and count accepted points;
+// - ingest to cells: the same plus each point's H3 cell (h3-js) counted in a Map;
+// - engine: queries over ~10 M stored points (real traces replicated), as a user's clicks cause.
+import init, { EngineBench, decodePoints, ingestToCells } from './pkg/skyhex_bench.js';
+import { latLngToCell } from 'h3-js';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
@@ -33,8 +36,7 @@ class Columns {
   }
 }
 
-async function tracesInJs(contents) {
-  const columns = new Columns();
+async function tracesInto(contents, columns) {
   for (const bytes of contents) {
     const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
     const doc = JSON.parse(text);
@@ -44,17 +46,20 @@ async function tracesInJs(contents) {
       }
     }
   }
-  return columns.lat.length;
 }
 
-async function parquetInJs(contents) {
-  const columns = new Columns();
+async function parquetInto(contents, columns) {
   for (const bytes of contents) {
     const rows = await parquetReadObjects({ file: bytes.buffer, compressors, columns: ['ts', 'lat', 'lon', 'alt_ft'] });
     for (const row of rows) {
       if (accepted(row.lat, row.lon)) columns.push(row.ts, row.lat, row.lon, row.alt_ft);
     }
   }
+}
+
+async function decodeInJs(contents, kind) {
+  const columns = new Columns();
+  await (kind === 'trace' ? tracesInto : parquetInto)(contents, columns);
   return columns.lat.length;
 }
 
@@ -62,6 +67,25 @@ function inWasm(contents) {
   let points = 0;
   for (const bytes of contents) points += decodePoints(bytes);
   return points;
+}
+
+function ingestInWasm(contents, res) {
+  let points = 0;
+  for (const bytes of contents) points += ingestToCells(bytes, res);
+  return points;
+}
+
+/** The JavaScript stack's ingest: decode as above, then one H3 cell per point into a Map. */
+async function ingestInJs(contents, kind, res) {
+  const columns = new Columns();
+  const decode = kind === 'trace' ? tracesInto : parquetInto;
+  await decode(contents, columns);
+  const counts = new Map();
+  for (let i = 0; i < columns.lat.length; i += 1) {
+    const cell = latLngToCell(columns.lat[i], columns.lon[i], res);
+    counts.set(cell, (counts.get(cell) ?? 0) + 1);
+  }
+  return columns.lat.length;
 }
 
 async function best(work) {
@@ -81,9 +105,46 @@ window.runBench = async (cases) => {
   for (const { name, urls, kind } of cases) {
     const contents = await fetchAll(urls);
     const wasm = await best(() => inWasm(contents));
-    const js = await best(() => (kind === 'trace' ? tracesInJs(contents) : parquetInJs(contents)));
-    results.push({ name, wasm, js });
+    const js = await best(() => decodeInJs(contents, kind));
+    const ingestWasm = await best(() => ingestInWasm(contents, 5));
+    const ingestJs = await best(() => ingestInJs(contents, kind, 5));
+    results.push({ name, wasm, js, ingestWasm, ingestJs });
   }
   return results;
+};
+
+function timedMs(work) {
+  const start = performance.now();
+  const result = work();
+  return { result, ms: performance.now() - start };
+}
+
+window.runEngineBench = async (urls, copies) => {
+  await init();
+  const contents = await fetchAll(urls);
+  const joined = new Uint8Array(contents.reduce((sum, bytes) => sum + bytes.length, 0));
+  let offset = 0;
+  for (const bytes of contents) {
+    joined.set(bytes, offset);
+    offset += bytes.length;
+  }
+  const lengths = new Uint32Array(contents.map((bytes) => bytes.length));
+  const build = timedMs(() => new EngineBench(joined, lengths, copies));
+  const bench = build.result;
+  const first = timedMs(() => bench.query(5, false));
+  const resolution = timedMs(() => bench.query(6, false));
+  const filter = timedMs(() => bench.query(6, true));
+  const baseline = timedMs(() => bench.queryFromBatches(6));
+  const figures = {
+    points: bench.points(),
+    bytesPerPoint: bench.bytesPerPoint(),
+    buildMs: build.ms,
+    first: { cells: first.result, ms: first.ms },
+    resolution: { cells: resolution.result, ms: resolution.ms },
+    filter: { cells: filter.result, ms: filter.ms },
+    baseline: { cells: baseline.result, ms: baseline.ms },
+  };
+  bench.free();
+  return figures;
 };
 window.benchReady = true;

@@ -1,4 +1,4 @@
-// Runs the browser decode benchmark in Debian's Chromium and prints its figures.
+// Runs the browser benchmarks in Debian's Chromium and prints their figures.
 // Usage (from the repository root, after the bench wasm is built): node bench/browser/run.mjs
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,6 +18,9 @@ const cases = [
   { name: 'Parquet (zstd)', kind: 'parquet', urls: [url(join(REAL, 'parquet', 'adsb_actions_points.parquet'))] },
 ];
 
+/** Copies of the real trace points in the engine benchmark: about 10 M points. */
+const ENGINE_COPIES = 118;
+
 const server = await serveStatic(ROOT);
 const browser = await launchBrowser();
 try {
@@ -26,13 +29,32 @@ try {
   await page.goto(`${server.url}bench/browser/index.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const results = await page.evaluate((benchCases) => window.runBench(benchCases), cases);
-  for (const { name, wasm, js } of results) {
-    const rate = ({ points, seconds }) => Math.round(points / seconds);
+  const rate = ({ points, seconds }) => Math.round(points / seconds);
+  const line = (what, name, wasm, js) =>
     console.log(
-      `chromium ${name.padEnd(28)} ${String(wasm.points).padStart(9)} points  skyhex wasm ${rate(wasm).toLocaleString('en').padStart(11)} points/s` +
+      `chromium ${what.padEnd(15)} ${name.padEnd(26)} ${String(wasm.points).padStart(9)} points  skyhex wasm ${rate(wasm).toLocaleString('en').padStart(11)} points/s` +
         `  JavaScript ${rate(js).toLocaleString('en').padStart(11)} points/s (${js.points} points)  ratio ${(rate(wasm) / rate(js)).toFixed(1)}x`,
     );
+  for (const { name, wasm, js, ingestWasm, ingestJs } of results) {
+    line('decode', name, wasm, js);
+    line('ingest to cells', name, ingestWasm, ingestJs);
   }
+  const engine = await page.evaluate(
+    ({ urls, copies }) => window.runEngineBench(urls, copies),
+    { urls: cases[0].urls, copies: ENGINE_COPIES },
+  );
+  const ms = (value) => `${Math.round(value).toLocaleString('en')} ms`;
+  console.log(
+    `chromium engine: ${engine.points.toLocaleString('en')} points stored in ${ms(engine.buildMs)}, ` +
+      `${engine.bytesPerPoint.toFixed(1)} bytes/point retained (with the cell column of one resolution)`,
+  );
+  console.log(
+    `chromium engine: first aggregate (res 5, ${engine.first.cells} cells) ${ms(engine.first.ms)}; ` +
+      `resolution change to 6 (${engine.resolution.cells} cells) ${ms(engine.resolution.ms)}; ` +
+      `filter change (altitude band, ${engine.filter.cells} cells) ${ms(engine.filter.ms)}; ` +
+      `baseline (H3 from coordinates every query) ${ms(engine.baseline.ms)}; ` +
+      `filter change ${(engine.baseline.ms / engine.filter.ms).toFixed(1)}x faster than the baseline`,
+  );
 } finally {
   await browser.close();
   await server.close();

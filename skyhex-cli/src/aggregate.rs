@@ -157,6 +157,7 @@ impl Loaded {
             }
             loaded.cells.extend_from_slice(&decoded.cells);
         })?;
+        loaded.stores.iter_mut().for_each(PointStore::shrink_to_fit);
         Ok((loaded, run))
     }
 

@@ -15,7 +15,7 @@
 use h3o::{CellIndex, LatLng, Resolution};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::engine::query::nanodegrees;
+use crate::engine::store::nanodegrees;
 use crate::engine::{PointStore, StoreAggregate, aggregate_store};
 use crate::filter::PointFilter;
 

@@ -6,7 +6,12 @@ It shares no code with skyhex; it restates the rules of the contract:
 - a cell's center is the mean of its points' coordinates;
 - aircraft are distinct addresses (`~abc123` differs from `abc123`);
 - filters: time in [from, to); min <= altitude <= max with ground and unknown altitudes
-  dropped only when an altitude filter is given; --exclude-ground drops ground points.
+  dropped only when an altitude filter is given; --exclude-ground drops ground points,
+  --only-ground keeps only them; source type, address, callsign, registration, type,
+  squawk and dbFlags filters (see `Filter`); all filters AND-ed, applied before
+  aggregation;
+- metrics: aircraft-minutes (point weights, see `legs_and_weights`), flights (distinct
+  legs), mean and max barometric altitude (see `metrics`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +35,13 @@ class OraclePoint:
     lon: float
     alt_ft: float | None
     on_ground: bool
+    flags: int = 0
+    source: str | None = None
+    callsign: str | None = None
+    squawk: str | None = None
+    registration: str | None = None
+    type_code: str | None = None
+    db_flags: int | None = None
 
 
 @dataclass
@@ -45,25 +58,58 @@ def _accepted(lat, lon) -> bool:
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 
 
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value) -> str | None:
+    """A string trimmed of blanks; None for blank text and anything that is not a string."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _db_flags(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 0xFFFF else None
+
+
 def read_trace(raw: bytes) -> OracleFile:
+    """A readsb trace: point = [dt, lat, lon, alt|"ground", gs, track, flags, rate, details,
+    source, ...], at round((timestamp + dt) * 1000) ms. The details object (element 8) carries its "flight" (callsign, trimmed;
+    blank clears it) and "squawk" forward to the following points, rejected ones included.
+    Top-level "r" (registration), "t" (type) and "dbFlags" describe every point."""
     doc = json.loads(raw)
     address = doc["icao"].strip().lower()
     base = doc["timestamp"]
+    registration, type_code, db_flags = _text(doc.get("r")), _text(doc.get("t")), _db_flags(doc.get("dbFlags"))
+    callsign = squawk = None
     out = OracleFile()
     for point in doc["trace"]:
+        details = point[8] if len(point) > 8 else None
+        if isinstance(details, dict):
+            if isinstance(details.get("flight"), str):
+                callsign = _text(details["flight"])
+            if isinstance(details.get("squawk"), str):
+                squawk = details["squawk"]
         lat, lon = point[1], point[2]
         if not _accepted(lat, lon):
             out.rejected += 1
             continue
         alt = point[3]
+        source = point[9] if len(point) > 9 else None
         out.points.append(
             OraclePoint(
                 address=address,
                 time_ms=round((base * 1000.0) + point[0] * 1000.0),
                 lat=float(lat),
                 lon=float(lon),
-                alt_ft=float(alt) if isinstance(alt, (int, float)) else None,
+                alt_ft=_number(alt),
                 on_ground=alt == "ground",
+                flags=int(_number(point[6]) or 0) if len(point) > 6 else 0,
+                source=source if isinstance(source, str) else None,
+                callsign=callsign,
+                squawk=squawk,
+                registration=registration,
+                type_code=type_code,
+                db_flags=db_flags,
             )
         )
     return out
@@ -88,8 +134,14 @@ def _json_values(text: str):
 
 
 def read_aircraft_records(raw: bytes) -> OracleFile:
-    """readsb aircraft.json snapshots and logs of aircraft records (JSON lines)."""
+    """readsb aircraft.json snapshots and logs of aircraft records (JSON lines). Callsign
+    ("flight"), squawk and source ("type") come from the record, else from its "flightdict"
+    (adsb.lol logs); registration "r", type "t" and "dbFlags" from the record."""
     out = OracleFile()
+
+    def detail(record, key):
+        details = record.get("flightdict")
+        return _text(record.get(key)) or (_text(details.get(key)) if isinstance(details, dict) else None)
 
     def add(record, now):
         if not isinstance(record, dict):
@@ -108,8 +160,14 @@ def read_aircraft_records(raw: bytes) -> OracleFile:
                 time_ms=None if now is None else round((now - record.get("seen_pos", 0)) * 1000.0),
                 lat=float(lat),
                 lon=float(lon),
-                alt_ft=float(alt) if isinstance(alt, (int, float)) and not isinstance(alt, bool) else None,
+                alt_ft=_number(alt),
                 on_ground=alt == "ground",
+                source=detail(record, "type"),
+                callsign=detail(record, "flight"),
+                squawk=detail(record, "squawk"),
+                registration=_text(record.get("r")),
+                type_code=_text(record.get("t")),
+                db_flags=_db_flags(record.get("dbFlags")),
             )
         )
 
@@ -195,16 +253,80 @@ def read_all(inputs: list[str]) -> list[OracleFile]:
     return [read_file(path) for path in list_files(inputs)]
 
 
+DB_FLAG_BITS = {"military": 1, "interesting": 2, "pia": 4, "ladd": 8}
+
+
+def source_kind(source: str | None) -> str:
+    """readsb's source type as analysts group it: starting with "adsb" or "adsr" (ADS-R) is
+    adsb, "mlat" is mlat, starting with "tisb" is tisb, "adsc" is adsc; else (or absent) other."""
+    source = source or ""
+    if source.startswith(("adsb", "adsr")):
+        return "adsb"
+    if source.startswith("tisb"):
+        return "tisb"
+    if source in ("mlat", "adsc"):
+        return source
+    return "other"
+
+
+def text_matches(pattern: str, value: str | None) -> bool:
+    """Case-insensitive, blanks around both ignored: a pattern with `*` (any run) or `?` (one
+    character) must match the whole value, any other is a prefix. An absent value never matches."""
+    if value is None:
+        return False
+    pattern, value = pattern.strip().lower(), value.strip().lower()
+    if "*" not in pattern and "?" not in pattern:
+        return value.startswith(pattern)
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+@dataclass
+class Aircraft:
+    registration: str | None = None
+    type_code: str | None = None
+    db_flags: int = 0
+
+
+def describe_aircraft(files: list[OracleFile]) -> dict[str | None, Aircraft]:
+    """Per address (None: the points without one), over all inputs in order: the first
+    registration and the first type given, and its points' dbFlags OR-ed."""
+    out: dict[str | None, Aircraft] = {}
+    for f in files:
+        for p in f.points:
+            aircraft = out.setdefault(p.address, Aircraft())
+            aircraft.registration = aircraft.registration or p.registration
+            aircraft.type_code = aircraft.type_code or p.type_code
+            aircraft.db_flags |= p.db_flags or 0
+    return out
+
+
 @dataclass
 class Filter:
+    """Which points count; every filter given must keep the point. Time and altitude as in
+    the module's docstring; `sources` names source kinds (`source_kind`); `address`,
+    `callsign` and `squawk` patterns (`text_matches`) test the point, `registration` and
+    `type_code` its aircraft (`describe_aircraft`); `db_flags` names bits of which the
+    aircraft must have any (`DB_FLAG_BITS`)."""
+
     from_ms: int | None = None
     to_ms: int | None = None
     min_alt_ft: float | None = None
     max_alt_ft: float | None = None
     exclude_ground: bool = False
+    only_ground: bool = False
+    sources: tuple[str, ...] | None = None
+    address: str | None = None
+    callsign: str | None = None
+    registration: str | None = None
+    type_code: str | None = None
+    squawk: str | None = None
+    db_flags: tuple[str, ...] = ()
 
-    def keeps(self, p: OraclePoint) -> bool:
+    def keeps(self, p: OraclePoint, aircraft: Aircraft) -> bool:
         if self.exclude_ground and p.on_ground:
+            return False
+        if self.only_ground and not p.on_ground:
             return False
         if self.from_ms is not None or self.to_ms is not None:
             if p.time_ms is None:
@@ -220,25 +342,109 @@ class Filter:
                 return False
             if self.max_alt_ft is not None and p.alt_ft > self.max_alt_ft:
                 return False
+        if self.sources is not None and source_kind(p.source) not in self.sources:
+            return False
+        patterns = (
+            (self.address, p.address),
+            (self.callsign, p.callsign),
+            (self.squawk, p.squawk),
+            (self.registration, aircraft.registration),
+            (self.type_code, aircraft.type_code),
+        )
+        if any(pattern is not None and not text_matches(pattern, value) for pattern, value in patterns):
+            return False
+        if self.db_flags and not any(aircraft.db_flags & DB_FLAG_BITS[name] for name in self.db_flags):
+            return False
         return True
+
+
+NEW_LEG_FLAG = 2
+LEG_GAP_MS = 30 * 60 * 1000
+MAX_WEIGHT_MS = 2 * 60 * 1000
+
+
+def _starts_leg(previous: OraclePoint, p: OraclePoint) -> bool:
+    """p, next after `previous` in a unit's order, starts a leg: another aircraft, readsb's
+    "new leg" trace flag, more than 30 min after `previous`, or the first point without a time."""
+    if p.address != previous.address or p.flags & NEW_LEG_FLAG:
+        return True
+    if previous.time_ms is None:
+        return False
+    return p.time_ms is None or p.time_ms - previous.time_ms > LEG_GAP_MS
+
+
+def legs_and_weights(points: list[OraclePoint]) -> tuple[list[int], list[int]]:
+    """The leg number and the weight (ms) of each point of one unit (an input file or a tar
+    member). The unit's order: points grouped by address (the points without one are a
+    group), each group by time, stable, points without a time after the timed ones. Legs
+    start as `_starts_leg` says. A point weighs min(next time - its time, 2 min) when the
+    next point in that order is of its leg and both have times, else 0. Weights are taken
+    on all accepted points, before any filter. (A readsb heatmap point would weigh its
+    record interval; the oracle reads no heatmaps.)"""
+
+    def place(i):
+        p = points[i]
+        return (p.address is None, p.address or "", p.time_ms is None, p.time_ms or 0)
+
+    order = sorted(range(len(points)), key=place)
+    legs, weights = [0] * len(points), [0] * len(points)
+    leg, previous = -1, None
+    for i in order:
+        p = points[i]
+        if previous is None or _starts_leg(points[previous], p):
+            leg += 1
+        elif p.time_ms is not None and points[previous].time_ms is not None:
+            weights[previous] = min(p.time_ms - points[previous].time_ms, MAX_WEIGHT_MS)
+        legs[i] = leg
+        previous = i
+    return legs, weights
+
+
+def _kept(files: list[OracleFile], res: int, flt: Filter | None):
+    """(h3_index, point, leg, weight_ms) of each point the filter keeps; a leg is
+    (unit number, leg number), so legs of different units always differ."""
+    flt = flt or Filter()
+    aircraft = describe_aircraft(files)
+    for unit, f in enumerate(files):
+        legs, weights = legs_and_weights(f.points)
+        for p, leg, weight in zip(f.points, legs, weights):
+            if flt.keeps(p, aircraft[p.address]):
+                yield h3.latlng_to_cell(p.lat, p.lon, res), p, (unit, leg), weight
 
 
 def aggregate(files: list[OracleFile], res: int, flt: Filter | None = None) -> dict[str, tuple[int, int, float, float]]:
     """h3_index -> (point_count, aircraft_count, center_lat, center_lon)."""
-    flt = flt or Filter()
     cells: dict[str, list] = {}
-    for f in files:
-        for p in f.points:
-            if not flt.keeps(p):
-                continue
-            cell = h3.latlng_to_cell(p.lat, p.lon, res)
-            acc = cells.setdefault(cell, [0, set(), 0.0, 0.0])
-            acc[0] += 1
-            if p.address is not None:
-                acc[1].add(p.address)
-            acc[2] += p.lat
-            acc[3] += p.lon
+    for cell, p, _, _ in _kept(files, res, flt):
+        acc = cells.setdefault(cell, [0, set(), 0.0, 0.0])
+        acc[0] += 1
+        if p.address is not None:
+            acc[1].add(p.address)
+        acc[2] += p.lat
+        acc[3] += p.lon
     return {c: (n, len(a), slat / n, slon / n) for c, (n, a, slat, slon) in cells.items()}
+
+
+def metrics(files: list[OracleFile], res: int, flt: Filter | None = None) -> dict[str, dict[str, float | int | None]]:
+    """h3_index -> the metric columns: aircraft_minutes, the kept points' weights summed, in
+    minutes; flight_count, the distinct legs with a kept point in the cell; mean_alt_ft and
+    max_alt_ft over the kept points with a barometric altitude (None when there is none)."""
+    cells: dict[str, list] = {}
+    for cell, p, leg, weight in _kept(files, res, flt):
+        acc = cells.setdefault(cell, [0, set(), []])
+        acc[0] += weight
+        acc[1].add(leg)
+        if p.alt_ft is not None:
+            acc[2].append(p.alt_ft)
+    return {
+        c: {
+            "aircraft_minutes": weight_ms / 60000,
+            "flight_count": len(legs),
+            "mean_alt_ft": sum(alts) / len(alts) if alts else None,
+            "max_alt_ft": max(alts, default=None),
+        }
+        for c, (weight_ms, legs, alts) in cells.items()
+    }
 
 
 def inspect(files: list[OracleFile]) -> dict:

@@ -26,6 +26,7 @@ pub fn replicated_store(inputs: &[Decoded], copies: usize) -> PointStore {
             store.add_input(&batches);
         }
     }
+    store.shrink_to_fit();
     store
 }
 

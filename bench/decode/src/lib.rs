@@ -45,6 +45,7 @@ mod wasm {
 
     /// A store of replicated real points, for timing queries from JavaScript.
     #[wasm_bindgen]
+    #[derive(Debug)]
     pub struct EngineBench {
         inputs: Vec<skyhex_core::ingest::Decoded>,
         copies: usize,

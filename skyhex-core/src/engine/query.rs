@@ -49,15 +49,23 @@ pub struct StoreAggregate {
     pub legs: Vec<u64>,
 }
 
-/// Which aircraft and states of a store a filter keeps, decided once per query.
+/// What a query needs of each state and leg of a store, decided once per query so the
+/// loop over points does two lookups.
 struct Kept {
-    aircraft: Vec<bool>,
-    states: Vec<bool>,
+    states: Vec<StateKept>,
+    legs: Vec<bool>,
+}
+
+#[derive(Clone, Copy)]
+struct StateKept {
+    kept: bool,
+    on_ground: bool,
+    interval_ms: Option<u32>,
 }
 
 impl Kept {
     fn of(store: &PointStore, filter: &PointFilter) -> Self {
-        let aircraft = store
+        let aircraft: Vec<bool> = store
             .aircraft()
             .iter()
             .map(|a: &Aircraft| {
@@ -72,21 +80,25 @@ impl Kept {
         let states = store
             .states()
             .iter()
-            .map(|s| filter.keeps_state(s.callsign.as_deref(), s.squawk.as_deref(), s.source, s.on_ground))
+            .map(|s| StateKept {
+                kept: filter.keeps_state(s.callsign.as_deref(), s.squawk.as_deref(), s.source, s.on_ground),
+                on_ground: s.on_ground,
+                interval_ms: s.interval_ms,
+            })
             .collect();
-        Self { aircraft, states }
+        let legs = store.legs().iter().map(|leg| aircraft[leg.aircraft as usize]).collect();
+        Self { states, legs }
     }
 
-    fn keeps(&self, store: &PointStore, point: usize) -> bool {
-        self.states[store.state_of(point) as usize]
-            && self.aircraft[store.legs()[store.leg_of(point) as usize].aircraft as usize]
+    /// The point's state when the filter keeps the point (its time and altitude included).
+    fn keeps(&self, store: &PointStore, filter: &PointFilter, point: usize) -> Option<StateKept> {
+        let state = self.states[store.state_of(point) as usize];
+        let kept = state.kept
+            && self.legs[store.leg_of(point) as usize]
+            && filter.keeps_time(store.time_ms(point))
+            && filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground);
+        kept.then_some(state)
     }
-}
-
-/// Whether the point passes the per-point filters (time window and altitude band).
-fn keeps_point(store: &PointStore, filter: &PointFilter, point: usize) -> bool {
-    let on_ground = store.states()[store.state_of(point) as usize].on_ground;
-    filter.keeps_time(store.time_ms(point)) && filter.keeps_alt(store.alt_ft(point).map(f64::from), on_ground)
 }
 
 /// Sums the points of `store` that `filter` keeps into cells at `resolution`.
@@ -100,16 +112,14 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
     let mut aircraft_pairs = Vec::new();
     let mut leg_pairs = Vec::new();
     for point in 0..store.len() {
-        if !kept.keeps(store, point) || !keeps_point(store, filter, point) {
-            continue;
-        }
+        let Some(state) = kept.keeps(store, filter, point) else { continue };
         let slot = column.slot[point];
         let cell = &mut sums[slot as usize];
         cell.points += 1;
-        let (lat, lon) = store.lat_lon(point);
-        cell.lat_nanodeg += i128::from(nanodegrees(lat));
-        cell.lon_nanodeg += i128::from(nanodegrees(lon));
-        cell.weight_ms += u64::from(store.weight_ms(point));
+        let (lat, lon) = store.nanodegrees(point);
+        cell.lat_nanodeg += i128::from(lat);
+        cell.lon_nanodeg += i128::from(lon);
+        cell.weight_ms += u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point)));
         if let Some(alt) = store.alt_ft(point) {
             cell.alt_points += 1;
             cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i64;
@@ -139,10 +149,6 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
         legs[slot as usize] += 1;
     }
     StoreAggregate { cells: column.cells.clone(), sums, aircraft: aircraft_pairs, legs }
-}
-
-pub fn nanodegrees(degrees: f64) -> i64 {
-    (degrees * 1e9).round() as i64
 }
 
 /// Points per time bin and per altitude band, for the page's brushes. Each histogram
@@ -184,15 +190,11 @@ impl Histograms {
         let no_time = PointFilter { from_ms: None, to_ms: None, ..filter.clone() };
         let no_alt = PointFilter { min_alt_ft: None, max_alt_ft: None, ..filter.clone() };
         for point in 0..store.len() {
-            if !kept.keeps(store, point) {
-                continue;
-            }
-            if keeps_point(store, &no_time, point) {
+            if kept.keeps(store, &no_time, point).is_some() {
                 self.add_time(store.time_ms(point));
             }
-            if keeps_point(store, &no_alt, point) {
-                let on_ground = store.states()[store.state_of(point) as usize].on_ground;
-                self.add_alt(store.alt_ft(point).filter(|_| !on_ground));
+            if let Some(state) = kept.keeps(store, &no_alt, point) {
+                self.add_alt(store.alt_ft(point).filter(|_| !state.on_ground));
             }
         }
     }

@@ -292,6 +292,21 @@ impl PointStore {
         self.positions.get(point)
     }
 
+    /// The point's position in nanodegrees (integers, for order-independent sums).
+    pub fn nanodegrees(&self, point: usize) -> (i64, i64) {
+        self.positions.nanodegrees(point)
+    }
+
+    /// Frees the room kept for points to come (once an input is complete).
+    pub fn shrink_to_fit(&mut self) {
+        self.positions.shrink_to_fit();
+        self.offset_ms.shrink_to_fit();
+        self.alt_ft.shrink_to_fit();
+        self.leg.shrink_to_fit();
+        self.state.shrink_to_fit();
+        self.legs.shrink_to_fit();
+    }
+
     pub fn time_ms(&self, point: usize) -> Option<i64> {
         let offset = self.offset_ms[point];
         (offset != NO_TIME).then(|| self.legs[self.leg[point] as usize].start_ms + i64::from(offset))
@@ -305,9 +320,12 @@ impl PointStore {
     /// The time the point stands for: its heatmap interval, or the time to the next point
     /// of its leg capped at [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
     pub fn weight_ms(&self, point: usize) -> u32 {
-        if let Some(interval) = self.states[self.state[point] as usize].interval_ms {
-            return interval;
-        }
+        self.states[self.state[point] as usize].interval_ms.unwrap_or_else(|| self.gap_to_next_ms(point))
+    }
+
+    /// The time to the next point of the point's leg, capped at [`MAX_POINT_WEIGHT_MS`]
+    /// (0 for a leg's last point).
+    pub fn gap_to_next_ms(&self, point: usize) -> u32 {
         let next = point + 1;
         if next >= self.len() || self.leg[next] != self.leg[point] {
             return 0;
@@ -399,6 +417,28 @@ impl Positions {
         }
     }
 
+    fn nanodegrees(&self, point: usize) -> (i64, i64) {
+        match self {
+            Self::Units { lat, lon } => {
+                (i64::from(lat[point]) * NANODEGREES_PER_UNIT, i64::from(lon[point]) * NANODEGREES_PER_UNIT)
+            }
+            Self::Degrees { lat, lon } => (nanodegrees(lat[point]), nanodegrees(lon[point])),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Self::Units { lat, lon } => {
+                lat.shrink_to_fit();
+                lon.shrink_to_fit();
+            }
+            Self::Degrees { lat, lon } => {
+                lat.shrink_to_fit();
+                lon.shrink_to_fit();
+            }
+        }
+    }
+
     fn reserve(&mut self, additional: usize) {
         match self {
             Self::Units { lat, lon } => {
@@ -429,6 +469,14 @@ fn to_units(degrees: f64) -> Option<i32> {
 
 fn from_units(units: i32) -> f64 {
     f64::from(units) / UNITS_PER_DEGREE
+}
+
+/// Nanodegrees in one stored unit.
+const NANODEGREES_PER_UNIT: i64 = 100;
+
+/// Degrees as whole nanodegrees (1e-9 degree is well below a millimetre).
+pub fn nanodegrees(degrees: f64) -> i64 {
+    (degrees * 1e9).round() as i64
 }
 
 #[cfg(test)]
