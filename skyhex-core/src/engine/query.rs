@@ -54,6 +54,9 @@ pub struct StoreAggregate {
 struct Kept {
     states: Vec<StateKept>,
     legs: Vec<bool>,
+    /// Whether points must be tested one by one (a time window or an altitude band is set).
+    by_time: bool,
+    by_alt: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -87,7 +90,9 @@ impl Kept {
             })
             .collect();
         let legs = store.legs().iter().map(|leg| aircraft[leg.aircraft as usize]).collect();
-        Self { states, legs }
+        let by_time = filter.from_ms.is_some() || filter.to_ms.is_some();
+        let by_alt = filter.min_alt_ft.is_some() || filter.max_alt_ft.is_some();
+        Self { states, legs, by_time, by_alt }
     }
 
     /// The point's state when the filter keeps the point (its time and altitude included).
@@ -95,8 +100,8 @@ impl Kept {
         let state = self.states[store.state_of(point) as usize];
         let kept = state.kept
             && self.legs[store.leg_of(point) as usize]
-            && filter.keeps_time(store.time_ms(point))
-            && filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground);
+            && (!self.by_time || filter.keeps_time(store.time_ms(point)))
+            && (!self.by_alt || filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground));
         kept.then_some(state)
     }
 }
