@@ -117,6 +117,11 @@ impl AppState {
         })
     }
 
+    /// Memory the loaded inputs' points take (stores and cached cell columns).
+    pub fn retained_bytes(&self) -> u64 {
+        self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.store.retained_bytes() as u64).sum())
+    }
+
     /// Rejected points over all loaded inputs.
     pub fn rejected_total(&self) -> u64 {
         self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.summary.rejected.total()).sum())

@@ -86,10 +86,11 @@ fn StatusBar() -> impl IntoView {
         }
         None => state.density.with(|density| {
             format!(
-                "{} points in {} cells at H3 resolution {}",
+                "{} points in {} cells at H3 resolution {} · {} of points in memory",
                 format::count(density.points),
                 format::count(density.cells.len() as u64),
-                state.resolution.get()
+                state.resolution.get(),
+                format::bytes(state.retained_bytes())
             )
         }),
     };
