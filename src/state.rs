@@ -1,7 +1,12 @@
 //! App state: the inputs and what they decoded to, the view settings, load progress.
 //! A small `Copy` struct of signals, provided by context.
 
+use std::pin::pin;
 use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::channel::oneshot;
+use futures::future::{Either, select};
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
@@ -76,7 +81,12 @@ pub struct AppState {
     /// The density of the current view, recomputed when inputs, resolution or filter change.
     pub density: Memo<Arc<Density>>,
     next_id: StoredValue<u64>,
+    /// One sender per load under way (by its first input's id); `cancel` fires them all.
+    cancels: StoredValue<Vec<(u64, oneshot::Sender<()>)>>,
 }
+
+/// What a cancelled input says in the errors list.
+const CANCELLED: &str = "not read: loading was cancelled";
 
 /// How long decoding runs before results are published and the page repaints.
 const PUBLISH_EVERY_MS: f64 = 250.0;
@@ -103,6 +113,7 @@ impl AppState {
             progress: RwSignal::new(None),
             density,
             next_id: StoredValue::new(0),
+            cancels: StoredValue::new(Vec::new()),
         }
     }
 
@@ -125,6 +136,16 @@ impl AppState {
     /// Rejected points over all loaded inputs.
     pub fn rejected_total(&self) -> u64 {
         self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.summary.rejected.total()).sum())
+    }
+
+    /// Stops every load under way: the input being read and those after it are marked as
+    /// not read; inputs already read stay.
+    pub fn cancel(&self) {
+        self.cancels.update_value(|cancels| {
+            for (_, sender) in cancels.drain(..) {
+                let _ = sender.send(());
+            }
+        });
     }
 
     pub fn remove(&self, id: u64) {
@@ -157,8 +178,19 @@ impl AppState {
             progress.files_total += sources.len();
             progress.bytes_total += sources.iter().filter_map(Source::size_bytes).sum::<u64>();
         });
+        let (cancel, cancelled) = oneshot::channel::<()>();
+        self.cancels.update_value(|cancels| cancels.push((first_id, cancel)));
+        // Resolves only when cancel fires (a dropped sender means the load ended).
+        let cancelled = async move {
+            if cancelled.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        .boxed_local()
+        .shared();
         leptos::task::spawn_local(async move {
             let mut pending = Vec::new();
+            let mut was_cancelled = false;
             let mut last_publish_ms = browser::now_ms();
             for (source, id) in sources.into_iter().zip(first_id..) {
                 let size_bytes = source.size_bytes().unwrap_or(0);
@@ -176,9 +208,17 @@ impl AppState {
                         }
                     });
                 };
-                let outcome = match loading::load(&source, &report).await {
-                    Ok(loaded) => Outcome::Loaded(loaded),
-                    Err(message) => Outcome::Failed(message),
+                let outcome = if was_cancelled {
+                    Outcome::Failed(CANCELLED.to_owned())
+                } else {
+                    match select(pin!(loading::load(&source, &report)), cancelled.clone()).await {
+                        Either::Left((Ok(loaded), _)) => Outcome::Loaded(loaded),
+                        Either::Left((Err(message), _)) => Outcome::Failed(message),
+                        Either::Right(((), _)) => {
+                            was_cancelled = true;
+                            Outcome::Failed(CANCELLED.to_owned())
+                        }
+                    }
                 };
                 pending.push((id, outcome));
                 self.progress.update(|progress| {
@@ -194,6 +234,7 @@ impl AppState {
                 }
             }
             self.publish(pending);
+            self.cancels.update_value(|cancels| cancels.retain(|(id, _)| *id != first_id));
             self.progress.update(|progress| {
                 if progress.as_ref().is_some_and(|progress| progress.files_done >= progress.files_total) {
                     *progress = None;

@@ -100,6 +100,9 @@ fn StatusBar() -> impl IntoView {
                 {text}
             </span>
             <Show when=move || state.progress.with(Option::is_some)>
+                <button class="button small" data-testid="cancel" on:click=move |_| state.cancel()>
+                    "Cancel"
+                </button>
                 <progress
                     max=move || state.progress.with(|p| p.as_ref().map_or(1, progress_scale).max(1))
                     value=move || state.progress.with(|p| p.as_ref().map_or(0, progress_value))

@@ -153,4 +153,32 @@ pq.write_table(table, "${join(dir, name)}", row_group_size=2500, compression="sn
     assert.match(await page.getByTestId('errors').innerText(), /no CORS header/);
     assert.equal(await stat(page, 'points'), 105072, 'failures leave loaded data alone');
   });
+
+  test('Cancel stops a load that hangs; what was read stays and the page keeps working', async () => {
+    const { page } = await open();
+    const parquet = join(REAL, 'parquet', 'adsb_actions_points_7col.parquet');
+    await page.getByTestId('file-input').setInputFiles(parquet);
+    await waitReady(page);
+    // A server that answers HEAD (with CORS) and never answers GET.
+    const stalled = createServer((request, response) => {
+      if (request.method === 'HEAD') response.writeHead(200, { 'access-control-allow-origin': '*' }).end();
+    });
+    await new Promise((ready) => stalled.listen(0, '127.0.0.1', ready));
+    try {
+      await page.getByTestId('url-input').fill(`http://127.0.0.1:${stalled.address().port}/hangs.json`);
+      await page.getByRole('button', { name: 'Load URL' }).click();
+      await waitReady(page, 'loading');
+      await page.getByTestId('cancel').click();
+      await waitReady(page);
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+    assert.match(await page.getByTestId('errors').innerText(), /hangs\.json: not read: loading was cancelled/);
+    assert.equal(await stat(page, 'points'), 105072, 'the file read before stays');
+    assert.equal(await page.locator('[data-testid=cancel]').count(), 0, 'no Cancel once nothing loads');
+    await page.getByTestId('file-input').setInputFiles(parquet);
+    await waitReady(page);
+    assert.equal(await stat(page, 'points'), 2 * 105072, 'loading works again');
+  });
 });
