@@ -16,7 +16,7 @@ use h3o::{CellIndex, LatLng, Resolution};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::engine::store::nanodegrees;
-use crate::engine::{PointStore, StoreAggregate, aggregate_store};
+use crate::engine::{PointStore, PointSums, StoreAggregate, aggregate_store};
 use crate::filter::PointFilter;
 
 const NANODEGREES_PER_DEGREE: f64 = 1e9;
@@ -141,16 +141,11 @@ pub struct CellCount {
 }
 
 /// Sums of one cell while stores and tables arrive.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct CellSums {
-    points: u64,
-    lat_nanodeg: i128,
-    lon_nanodeg: i128,
-    weight_ms: u64,
+    /// Points of stores, and of table cells (whose points and centres add here too).
+    points: PointSums,
     flights: u64,
-    alt_points: u64,
-    alt_milli_ft: i128,
-    alt_max_ft: f32,
     /// Table cells that fell into this cell, and the aircraft count and centre of the first
     /// (used as they are when it is the only one, so a table reads back unchanged).
     table_cells: u32,
@@ -158,25 +153,6 @@ struct CellSums {
     table_center: Option<(f64, f64)>,
     /// Whether a table cell was rolled up into this (coarser) cell.
     rolled_up: bool,
-}
-
-impl Default for CellSums {
-    fn default() -> Self {
-        Self {
-            points: 0,
-            lat_nanodeg: 0,
-            lon_nanodeg: 0,
-            weight_ms: 0,
-            flights: 0,
-            alt_points: 0,
-            alt_milli_ft: 0,
-            alt_max_ft: f32::NEG_INFINITY,
-            table_cells: 0,
-            table_aircraft: None,
-            table_center: None,
-            rolled_up: false,
-        }
-    }
 }
 
 /// Merges store aggregates and pre-aggregated cells into the cells of one resolution
@@ -220,14 +196,8 @@ impl DensityBuilder {
                 continue;
             }
             let target = self.cells.entry(cell).or_default();
-            target.points += sums.points;
-            target.lat_nanodeg += sums.lat_nanodeg;
-            target.lon_nanodeg += sums.lon_nanodeg;
-            target.weight_ms += sums.weight_ms;
+            target.points.merge(sums);
             target.flights += legs;
-            target.alt_points += sums.alt_points;
-            target.alt_milli_ft += i128::from(sums.alt_milli_ft);
-            target.alt_max_ft = target.alt_max_ft.max(sums.alt_max_ft);
             self.points += sums.points;
         }
         for &(slot, aircraft) in &aggregate.aircraft {
@@ -252,9 +222,9 @@ impl DensityBuilder {
                 (center.lat(), center.lng())
             });
             let sums = self.cells.entry(u64::from(target)).or_default();
-            sums.points += count.points;
-            sums.lat_nanodeg += i128::from(nanodegrees(lat)) * i128::from(count.points);
-            sums.lon_nanodeg += i128::from(nanodegrees(lon)) * i128::from(count.points);
+            sums.points.points += count.points;
+            sums.points.lat_nanodeg += i128::from(nanodegrees(lat)) * i128::from(count.points);
+            sums.points.lon_nanodeg += i128::from(nanodegrees(lon)) * i128::from(count.points);
             sums.table_cells += 1;
             sums.table_aircraft = sums.table_aircraft.or(count.aircraft);
             sums.table_center = sums.table_center.or(Some((lat, lon)));
@@ -274,7 +244,7 @@ impl DensityBuilder {
         let mut cells: Vec<CellStats> = self
             .cells
             .into_iter()
-            .filter(|(_, sums)| sums.points > 0)
+            .filter(|(_, sums)| sums.points.points > 0)
             .map(|(cell, sums)| {
                 let from_points = aircraft_per_cell.get(&cell).copied().unwrap_or(0);
                 let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
@@ -289,9 +259,10 @@ impl DensityBuilder {
     }
 }
 
-fn cell_stats(cell: u64, sums: &CellSums, aircraft_count: u64, table_only: bool) -> CellStats {
+fn cell_stats(cell: u64, cell_sums: &CellSums, aircraft_count: u64, table_only: bool) -> CellStats {
+    let sums = &cell_sums.points;
     let mean = |sum: i128| sum as f64 / sums.points as f64 / NANODEGREES_PER_DEGREE;
-    let (center_lat, center_lon) = match sums.table_center {
+    let (center_lat, center_lon) = match cell_sums.table_center {
         Some(center) if table_only => center,
         _ => (mean(sums.lat_nanodeg), mean(sums.lon_nanodeg)),
     };
@@ -301,7 +272,7 @@ fn cell_stats(cell: u64, sums: &CellSums, aircraft_count: u64, table_only: bool)
         point_count: sums.points,
         aircraft_count,
         aircraft_minutes: sums.weight_ms as f64 / 60_000.0,
-        flight_count: sums.flights,
+        flight_count: cell_sums.flights,
         mean_alt_ft: has_alt.then(|| sums.alt_milli_ft as f64 / 1000.0 / sums.alt_points as f64),
         max_alt_ft: has_alt.then_some(f64::from(sums.alt_max_ft)),
         center_lat,

@@ -2,9 +2,10 @@
 //! between stores (the page's workers, the CLI's cores), and filters and metrics agree
 //! with each other. Cell-for-cell values against h3-py are in tests/oracle.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use bytes::Bytes;
+use common::{files_under, real};
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
 use skyhex_core::engine::{Histograms, PointStore};
@@ -12,17 +13,7 @@ use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::ingest::{self, Decoded};
 
 fn traces() -> Vec<Decoded> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/real/readsb_traces");
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut pending = vec![root];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() { pending.push(path) } else { files.push(path) }
-        }
-    }
-    files.sort();
-    files
+    files_under(&real("readsb_traces"))
         .iter()
         .map(|path| ingest::decode(Bytes::from(std::fs::read(path).expect("readable"))).expect("decodes"))
         .collect()

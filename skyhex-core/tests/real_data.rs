@@ -1,31 +1,17 @@
 //! skyhex-core on the real files in tests/data/real. Expected numbers were computed by the
 //! independent oracle (tests/oracle/oracle.py, h3-py) and by the data's own README.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use bytes::Bytes;
+use common::{files_under, real};
 use skyhex_core::Resolution;
 use skyhex_core::density::aggregate;
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::{self, Decoded, Format};
 use skyhex_core::summary::{Summary, format_time};
-
-fn real(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/real").join(path)
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable folder") {
-            let path = entry.expect("folder entry").path();
-            if path.is_dir() { pending.push(path) } else { files.push(path) }
-        }
-    }
-    files.sort();
-    files
-}
 
 fn decode_path(path: &Path) -> Decoded {
     let bytes = std::fs::read(path).expect("readable file");

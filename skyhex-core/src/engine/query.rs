@@ -19,7 +19,7 @@ pub struct PointSums {
     /// Points with an altitude (off the ground), their sum in thousandths of a foot (fixed
     /// point, so sums do not depend on order) and the highest.
     pub alt_points: u64,
-    pub alt_milli_ft: i64,
+    pub alt_milli_ft: i128,
     pub alt_max_ft: f32,
 }
 
@@ -34,6 +34,19 @@ impl Default for PointSums {
             alt_milli_ft: 0,
             alt_max_ft: f32::NEG_INFINITY,
         }
+    }
+}
+
+impl PointSums {
+    /// Adds the sums of other points (of another store, in the same cell).
+    pub fn merge(&mut self, other: &Self) {
+        self.points += other.points;
+        self.lat_nanodeg += other.lat_nanodeg;
+        self.lon_nanodeg += other.lon_nanodeg;
+        self.weight_ms += other.weight_ms;
+        self.alt_points += other.alt_points;
+        self.alt_milli_ft += other.alt_milli_ft;
+        self.alt_max_ft = self.alt_max_ft.max(other.alt_max_ft);
     }
 }
 
@@ -127,7 +140,7 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
         cell.weight_ms += u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point)));
         if let Some(alt) = store.alt_ft(point) {
             cell.alt_points += 1;
-            cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i64;
+            cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i128;
             cell.alt_max_ft = cell.alt_max_ft.max(alt);
         }
         // Points come grouped by leg, so a pair repeats mostly back to back: note it only
