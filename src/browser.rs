@@ -15,6 +15,8 @@ pub struct StartParams {
     pub resolution: Option<u8>,
     /// `metric=`: what colours the cells (`points`, `aircraft-minutes`...).
     pub metric: Option<skyhex_core::density::Metric>,
+    /// `workers=`: how many web workers decode and aggregate (default: one per core).
+    pub workers: Option<usize>,
 }
 
 impl StartParams {
@@ -24,8 +26,15 @@ impl StartParams {
         let sources = params.get_all("src").iter().filter_map(|value| value.as_string()).collect();
         let resolution = params.get("res").and_then(|res| res.parse::<u8>().ok()).filter(|res| *res <= 15);
         let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
-        Self { sources, resolution, metric }
+        let workers =
+            params.get("workers").and_then(|count| count.parse::<usize>().ok()).filter(|&count| count > 0);
+        Self { sources, resolution, metric, workers }
     }
+}
+
+/// The number of logical cores the browser reports (at least one).
+pub fn core_count() -> usize {
+    web_sys::window().map_or(1, |window| window.navigator().hardware_concurrency() as usize).max(1)
 }
 
 /// A readable message from a JavaScript exception.
@@ -35,11 +44,6 @@ pub fn js_error_message(error: &JsValue) -> String {
         .map(|error| String::from(error.message()))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"))
-}
-
-/// Reads a whole file the user picked or dropped.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    array_buffer_bytes(file.array_buffer()).await
 }
 
 /// Reads bytes `start..end` of a file or blob, without reading the rest.
@@ -149,11 +153,6 @@ pub fn download(bytes: &[u8], mime_type: &str, file_name: &str) -> Result<(), St
     })
     .forget();
     Ok(())
-}
-
-/// Yields to the browser so the page can repaint (progress bars) between pieces of work.
-pub async fn yield_to_browser() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Milliseconds since page load, for pacing work.

@@ -1,25 +1,21 @@
-//! Reading inputs in the browser: files, split tar archives and URLs, decoded by
-//! `skyhex_core`. An archive is never read whole: its parts are joined as one `Blob`
-//! (no copy), headers and members are read through a sliding window of `Blob.slice`.
+//! What reading an input takes, as jobs for the workers: a file or URL is one job; a tar
+//! archive (whole or split into parts) is indexed here, from its headers only, and its
+//! members go out in runs of a few megabytes so every worker gets a share. An archive is
+//! never read whole: its parts are joined as one `Blob` (no copy) and read by `Blob.slice`.
 
-use std::sync::Arc;
-
-use arrow::array::RecordBatch;
-use bytes::Bytes;
-use skyhex_core::density::CellCount;
-use skyhex_core::engine::PointStore;
-use skyhex_core::ingest::archive::{ByteRange, TarWalker, split_part};
-use skyhex_core::ingest::parquet_remote::{Footer, RemoteParquet, TAIL_BYTES};
-use skyhex_core::ingest::{self, Decoded, MemberContent};
-use skyhex_core::summary::Summary;
+use skyhex_core::ingest::archive::{ArchiveError, ByteRange, Member, TarWalker, split_part};
 use web_sys::{Blob, File};
 
 use crate::browser;
+use crate::workers::protocol::Request;
 
-/// Bytes read from an archive at once: headers and small members come from one read.
-const WINDOW_BYTES: u64 = 4 << 20;
-/// How long work runs before the page gets to repaint (progress bars).
-const YIELD_EVERY_MS: f64 = 50.0;
+/// Bytes read at once while indexing an archive: the headers of small members come from
+/// one read.
+const INDEX_WINDOW_BYTES: u64 = 1 << 20;
+/// Bounds of one job's run of archive members: large enough that messages are few, small
+/// enough that every worker gets several.
+const MIN_JOB_BYTES: u64 = 256 << 10;
+const MAX_JOB_BYTES: u64 = 8 << 20;
 
 /// Where an input comes from.
 #[derive(Debug, Clone)]
@@ -72,217 +68,111 @@ impl Source {
     }
 }
 
-/// What an input held: its points, how it was read, and what went wrong on the way.
+/// One piece of work for a worker.
+#[derive(Debug)]
+pub struct Job {
+    pub input: u64,
+    pub request: Request,
+    /// The file or archive the request reads.
+    pub blob: Option<Blob>,
+    /// Bytes of the input the job covers (for the progress bar).
+    pub bytes: u64,
+}
+
+/// What planning found out about an input.
 #[derive(Debug, Default)]
-pub struct Loaded {
-    /// The format, e.g. "Parquet" or "tar archive (1,054 members)".
-    pub format: String,
-    /// The points, compact; decoded batches only wait in `pending` until their file (or
-    /// archive member) is complete, since legs are worked out within one.
-    pub store: PointStore,
-    pending: Vec<RecordBatch>,
-    /// Cells of pre-aggregated H3 tables.
-    pub cells: Vec<CellCount>,
-    pub summary: Summary,
-    /// Problems that did not stop the input: a member that failed, where reading stopped.
-    pub problems: Vec<String>,
+pub struct Planned {
+    pub is_archive: bool,
+    /// Why an archive's index stopped early, if it did.
+    pub stopped: Option<ArchiveError>,
 }
 
-impl Loaded {
-    /// Moves the points of a complete file or member into the store.
-    fn end_file(&mut self) {
-        self.store.add_input(&self.pending);
-        self.pending.clear();
-    }
-
-    fn add(&mut self, decoded: Decoded, member: Option<&str>) {
-        self.summary.merge(&Summary::of_decoded(&decoded));
-        self.pending.extend(decoded.batches);
-        self.cells.extend(decoded.cells);
-        if let Some(stopped) = decoded.stopped_early {
-            self.problems.push(match member {
-                Some(member) => format!("{member}: {stopped}"),
-                None => stopped,
-            });
+/// Plans the reading of `source` as input `input`, handing each job to `emit` as soon as it
+/// is known (an archive's first members are decoded while the rest is indexed).
+pub async fn plan(
+    source: &Source,
+    input: u64,
+    workers: usize,
+    emit: &mut dyn FnMut(Job),
+) -> Result<Planned, String> {
+    let file = match source {
+        Source::Archive(parts) => {
+            return plan_archive(browser::join_blobs(parts)?, input, workers, emit).await;
         }
-    }
-}
-
-/// Reads and decodes one source; `progress(bytes)` reports how far into it reading is.
-pub async fn load(source: &Source, progress: &dyn Fn(u64)) -> Result<Arc<Loaded>, String> {
-    let mut loaded = match source {
-        Source::Archive(parts) => read_archive(BlobWindow::joining(parts)?, progress).await?,
-        Source::File(file) if is_tar(file).await => {
-            read_archive(BlobWindow::joining(std::slice::from_ref(file))?, progress).await?
-        }
-        Source::File(file) => decode_whole(browser::read_file(file).await?)?,
         Source::Url(url) => {
-            let url = browser::resolve_http_url(url)?;
-            let is_parquet = url
-                .split(['?', '#'])
-                .next()
-                .is_some_and(|path| path.to_ascii_lowercase().ends_with(".parquet"));
-            match (is_parquet, browser::fetch_length(&url).await?) {
-                (true, Some(length)) => read_parquet_ranges(&url, length, progress).await?,
-                _ => decode_fetched(browser::fetch_bytes(&url).await?, progress).await?,
-            }
+            let request = Request::DecodeUrl { input, url: browser::resolve_http_url(url)? };
+            emit(Job { input, request, blob: None, bytes: 0 });
+            return Ok(Planned::default());
         }
+        Source::File(file) => file,
     };
-    loaded.store.shrink_to_fit();
-    Ok(Arc::new(loaded))
-}
-
-/// Bytes fetched whole: an archive is walked in memory, anything else decoded.
-async fn decode_fetched(bytes: Vec<u8>, progress: &dyn Fn(u64)) -> Result<Loaded, String> {
-    if TarWalker::sniff(&bytes) {
-        read_archive(InMemory(Bytes::from(bytes)), progress).await
-    } else {
-        decode_whole(bytes)
+    let header = browser::read_blob_range(file, 0, 512).await?;
+    if TarWalker::sniff(&header) {
+        return plan_archive(file.clone().into(), input, workers, emit).await;
     }
+    emit(Job {
+        input,
+        request: Request::DecodeFile { input },
+        blob: Some(file.clone().into()),
+        bytes: file.size() as u64,
+    });
+    Ok(Planned::default())
 }
 
-/// Parquet at a URL, by HTTP Range requests: the footer, then the needed column chunks of
-/// each row group in turn. A server that ignores ranges sends the whole file, read as such.
-async fn read_parquet_ranges(url: &str, length: u64, progress: &dyn Fn(u64)) -> Result<Loaded, String> {
-    let mut fetched = 0;
-    let mut tail_bytes = TAIL_BYTES.min(length);
-    let remote = loop {
-        let tail = match browser::fetch_range(url, length - tail_bytes..length).await? {
-            browser::Ranged::Part(tail) => tail,
-            browser::Ranged::Whole(whole) => return decode_fetched(whole, progress).await,
-        };
-        fetched += tail.len() as u64;
-        match RemoteParquet::from_tail(length, &tail).map_err(|err| err.to_string())? {
-            Footer::Ready(remote) => break remote,
-            Footer::NeedTail(needed) if needed > tail_bytes => tail_bytes = needed,
-            Footer::NeedTail(_) => return Err("the Parquet footer could not be read".to_owned()),
-        }
-    };
-    let mut loaded = Loaded { format: "Parquet".to_owned(), ..Loaded::default() };
-    for row_group in 0..remote.row_groups() {
-        let mut chunks = Vec::new();
-        for range in remote.ranges(row_group) {
-            let bytes = match browser::fetch_range(url, range.clone()).await? {
-                browser::Ranged::Part(bytes) => bytes,
-                browser::Ranged::Whole(whole) => return decode_fetched(whole, progress).await,
-            };
-            fetched += bytes.len() as u64;
-            chunks.push((range.start, Bytes::from(bytes)));
-        }
-        let decoded = remote.decode_row_group(row_group, chunks).map_err(|err| err.to_string())?;
-        loaded.format = decoded.format.name().to_owned();
-        loaded.add(decoded, None);
-        progress(fetched);
-        browser::yield_to_browser().await;
-    }
-    loaded.end_file();
-    loaded.format = format!(
-        "{} (read by ranges: {} of {})",
-        loaded.format,
-        crate::ui::format::bytes(fetched),
-        crate::ui::format::bytes(length)
-    );
-    Ok(loaded)
-}
-
-fn decode_whole(bytes: Vec<u8>) -> Result<Loaded, String> {
-    let decoded = ingest::decode(bytes.into()).map_err(|err| err.to_string())?;
-    let mut loaded = Loaded { format: decoded.format.name().to_owned(), ..Loaded::default() };
-    loaded.add(decoded, None);
-    loaded.end_file();
-    Ok(loaded)
-}
-
-async fn is_tar(file: &File) -> bool {
-    let header = browser::read_blob_range(file, 0, 512).await;
-    header.is_ok_and(|header| TarWalker::sniff(&header))
-}
-
-/// Random access to an archive's bytes.
-trait ArchiveBytes {
-    fn len(&self) -> u64;
-    /// Up to `range.len` bytes at `range.offset` (fewer at the end).
-    async fn read(&mut self, range: ByteRange) -> Result<Vec<u8>, String>;
-}
-
-/// An archive file (or its parts joined) read through a window of `Blob.slice` reads.
-struct BlobWindow {
+/// Walks the archive's headers and emits its members in contiguous runs.
+async fn plan_archive(
     blob: Blob,
-    window_start: u64,
-    window: Vec<u8>,
-}
-
-impl BlobWindow {
-    fn joining(parts: &[File]) -> Result<Self, String> {
-        Ok(Self { blob: browser::join_blobs(parts)?, window_start: 0, window: Vec::new() })
-    }
-}
-
-impl ArchiveBytes for BlobWindow {
-    fn len(&self) -> u64 {
-        self.blob.size() as u64
-    }
-
-    async fn read(&mut self, range: ByteRange) -> Result<Vec<u8>, String> {
-        let end = (range.offset + range.len).min(self.len());
-        let window_end = self.window_start + self.window.len() as u64;
-        if range.offset < self.window_start || end > window_end {
-            let read_end = (range.offset + range.len.max(WINDOW_BYTES)).min(self.len());
-            self.window = browser::read_blob_range(&self.blob, range.offset, read_end).await?;
-            self.window_start = range.offset;
-        }
-        let start = (range.offset - self.window_start) as usize;
-        Ok(self.window[start..start + (end.saturating_sub(range.offset)) as usize].to_vec())
-    }
-}
-
-/// An archive already in memory (downloaded from a URL).
-struct InMemory(Bytes);
-
-impl ArchiveBytes for InMemory {
-    fn len(&self) -> u64 {
-        self.0.len() as u64
-    }
-
-    async fn read(&mut self, range: ByteRange) -> Result<Vec<u8>, String> {
-        let start = range.offset.min(self.len()) as usize;
-        let end = (range.offset + range.len).min(self.len()) as usize;
-        Ok(self.0[start..end].to_vec())
-    }
-}
-
-/// Walks the archive's headers and decodes each member as it comes.
-async fn read_archive(mut bytes: impl ArchiveBytes, progress: &dyn Fn(u64)) -> Result<Loaded, String> {
-    let mut walker = TarWalker::new(bytes.len());
-    let mut loaded = Loaded::default();
-    let (mut members, mut skipped) = (0, 0);
-    let mut last_yield_ms = browser::now_ms();
+    input: u64,
+    workers: usize,
+    emit: &mut dyn FnMut(Job),
+) -> Result<Planned, String> {
+    let archive_len = blob.size() as u64;
+    let job_bytes = (archive_len / (4 * workers.max(1) as u64)).clamp(MIN_JOB_BYTES, MAX_JOB_BYTES);
+    let mut run: Vec<Member> = Vec::new();
+    let mut emit_run = |run: &mut Vec<Member>| {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else { return };
+        let bytes = last.offset + last.size - first.offset;
+        let request = Request::DecodeMembers { input, members: std::mem::take(run) };
+        emit(Job { input, request, blob: Some(blob.clone()), bytes });
+    };
+    let mut walker = TarWalker::new(archive_len);
+    let mut window = Window::default();
+    let mut stopped = None;
     while let Some(range) = walker.next_read() {
-        let block = bytes.read(range).await?;
-        let member = match walker.feed(&block) {
-            Ok(Some(member)) => member,
-            Ok(None) => continue,
-            Err(error) => {
-                loaded.problems.push(error.to_string());
-                continue;
+        let bytes = window.read(&blob, range).await?;
+        match walker.feed(bytes) {
+            Ok(Some(member)) => {
+                if run.first().is_some_and(|first| member.offset + member.size - first.offset > job_bytes) {
+                    emit_run(&mut run);
+                }
+                run.push(member);
             }
-        };
-        members += 1;
-        let content = bytes.read(ByteRange { offset: member.offset, len: member.size }).await?;
-        match ingest::decode_member(content.into()) {
-            MemberContent::Points(decoded) => {
-                loaded.add(decoded, Some(&member.path));
-                loaded.end_file();
-            }
-            MemberContent::NotData => skipped += 1,
-            MemberContent::Failed(err) => loaded.problems.push(format!("{}: {err}", member.path)),
-        }
-        if browser::now_ms() - last_yield_ms > YIELD_EVERY_MS {
-            progress(member.offset + member.size);
-            browser::yield_to_browser().await;
-            last_yield_ms = browser::now_ms();
+            Ok(None) => {}
+            Err(error) => stopped = Some(error),
         }
     }
-    loaded.format = format!("tar archive ({members} members, {skipped} not data)");
-    Ok(loaded)
+    emit_run(&mut run);
+    Ok(Planned { is_archive: true, stopped })
+}
+
+/// The last bytes read of an archive, so consecutive small reads cost one `Blob.slice`.
+#[derive(Debug, Default)]
+struct Window {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Window {
+    /// Up to `range.len` bytes at `range.offset` (fewer at the end of the blob).
+    async fn read(&mut self, blob: &Blob, range: ByteRange) -> Result<&[u8], String> {
+        let blob_len = blob.size() as u64;
+        let end = (range.offset + range.len).min(blob_len);
+        if range.offset < self.start || end > self.start + self.bytes.len() as u64 {
+            let read_end = (range.offset + range.len.max(INDEX_WINDOW_BYTES)).min(blob_len);
+            self.bytes = browser::read_blob_range(blob, range.offset, read_end).await?;
+            self.start = range.offset;
+        }
+        let start = (range.offset - self.start) as usize;
+        Ok(&self.bytes[start..start + end.saturating_sub(range.offset) as usize])
+    }
 }

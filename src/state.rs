@@ -1,20 +1,41 @@
 //! App state: the inputs and what they decoded to, the view settings, load progress.
-//! A small `Copy` struct of signals, provided by context.
+//! A small `Copy` struct of signals, provided by context. The points themselves live in
+//! the workers (`crate::workers`): loading sends them jobs, and the density of the view is
+//! their merged answer to a query, asked again whenever the data or the view changes.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::pin::pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::channel::oneshot;
-use futures::future::{Either, select};
+use futures::StreamExt;
+use futures::channel::{mpsc, oneshot};
+use futures::future::{self, Either, select};
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::{Density, DensityBuilder, Metric};
+use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::summary::Summary;
 
 use crate::browser;
-use crate::loading::{self, Loaded, Source};
+use crate::loading::{self, Job, Source};
+use crate::workers::archive_format;
+use crate::workers::pool::Pool;
+use crate::workers::protocol::{Reply, Report, Request};
+
+/// What an input held, as the workers reported it (its points stay in the workers).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The format, e.g. "Parquet" or "tar archive (1,054 members, 0 not data)".
+    pub format: String,
+    pub summary: Summary,
+    /// Cells of pre-aggregated H3 tables (merged here, not in the workers).
+    pub cells: Vec<CellCount>,
+    /// Problems that did not stop the input: a member that failed, where reading stopped.
+    pub problems: Vec<String>,
+}
 
 /// The seed pipeline's resolution, and the default of the density layer.
 pub const DEFAULT_RESOLUTION: u8 = 5;
@@ -78,8 +99,15 @@ pub struct AppState {
     pub metric: RwSignal<Metric>,
     /// `Some` while inputs are being read.
     pub progress: RwSignal<Option<Progress>>,
-    /// The density of the current view, recomputed when inputs, resolution or filter change.
-    pub density: Memo<Arc<Density>>,
+    /// The density of the current view: the workers' answer to the last query.
+    pub density: RwSignal<Arc<Density>>,
+    /// Memory the workers' points take (stores and cached cell columns).
+    pub retained_bytes: RwSignal<u64>,
+    /// Changes whenever what the workers hold changes.
+    data_version: RwSignal<u64>,
+    /// The (resolution, data version) that `density` answers.
+    shown: RwSignal<Option<(u8, u64)>>,
+    pool: StoredValue<Result<Rc<Pool>, String>, LocalStorage>,
     next_id: StoredValue<u64>,
     /// One sender per load under way (by its first input's id); `cancel` fires them all.
     cancels: StoredValue<Vec<(u64, oneshot::Sender<()>)>>,
@@ -88,37 +116,65 @@ pub struct AppState {
 /// What a cancelled input says in the errors list.
 const CANCELLED: &str = "not read: loading was cancelled";
 
-/// How long decoding runs before results are published and the page repaints.
-const PUBLISH_EVERY_MS: f64 = 250.0;
+/// How often results are published (and the map redrawn) while inputs are being read.
+const PUBLISH_EVERY_MS: f64 = 1000.0;
 
 impl AppState {
-    pub fn new(resolution: u8, metric: Metric) -> Self {
-        let inputs = RwSignal::new(Vec::<Input>::new());
-        let resolution = RwSignal::new(resolution);
-        let density = Memo::new(move |_| {
-            let resolution = Resolution::try_from(resolution.get()).unwrap_or(Resolution::Five);
-            inputs.with(|inputs| {
-                let mut builder = DensityBuilder::new(resolution, PointFilter::default());
-                for loaded in loaded(inputs) {
-                    builder.add_store(&loaded.store);
-                    builder.add_cells(&loaded.cells);
-                }
-                Arc::new(builder.finish())
-            })
-        });
-        Self {
-            inputs,
-            resolution,
+    pub fn new(resolution: u8, metric: Metric, workers: usize) -> Self {
+        let state = Self {
+            inputs: RwSignal::new(Vec::new()),
+            resolution: RwSignal::new(resolution),
             metric: RwSignal::new(metric),
             progress: RwSignal::new(None),
-            density,
+            density: RwSignal::new(Arc::default()),
+            retained_bytes: RwSignal::new(0),
+            data_version: RwSignal::new(0),
+            shown: RwSignal::new(None),
+            pool: StoredValue::new_local(Pool::start(workers).map(Rc::new)),
             next_id: StoredValue::new(0),
             cancels: StoredValue::new(Vec::new()),
-        }
+        };
+        Effect::new(move |_| state.query((state.resolution.get(), state.data_version.get())));
+        state
+    }
+
+    /// Asks the workers for the cells of the view `key` and shows them, unless the view
+    /// changed meanwhile (a newer query is then under way).
+    fn query(self, key: (u8, u64)) {
+        let resolution = Resolution::try_from(key.0).unwrap_or(Resolution::Five);
+        let tables: Vec<CellCount> = self
+            .inputs
+            .with_untracked(|inputs| loaded(inputs).flat_map(|loaded| loaded.cells.clone()).collect());
+        let pool = self.pool.with_value(|pool| pool.clone());
+        leptos::task::spawn_local(async move {
+            let cells = match &pool {
+                Ok(pool) => pool.query(key.0, &PointFilter::default()).await,
+                Err(reason) => Err(reason.clone()),
+            };
+            if self.view_key() != key {
+                return;
+            }
+            let mut builder = DensityBuilder::new(resolution, PointFilter::default());
+            match cells {
+                Ok(cells) => {
+                    cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
+                    self.retained_bytes.set(cells.retained_bytes);
+                }
+                Err(reason) => leptos::logging::error!("query failed: {reason}"),
+            }
+            builder.add_cells(&tables);
+            self.density.set(Arc::new(builder.finish()));
+            self.shown.set(Some(key));
+        });
+    }
+
+    fn view_key(&self) -> (u8, u64) {
+        (self.resolution.get_untracked(), self.data_version.get_untracked())
     }
 
     pub fn status(&self) -> Status {
-        if self.progress.with(Option::is_some) {
+        let view = (self.resolution.get(), self.data_version.get());
+        if self.progress.with(Option::is_some) || self.shown.get() != Some(view) {
             return Status::Loading;
         }
         self.inputs.with(|inputs| {
@@ -128,18 +184,13 @@ impl AppState {
         })
     }
 
-    /// Memory the loaded inputs' points take (stores and cached cell columns).
-    pub fn retained_bytes(&self) -> u64 {
-        self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.store.retained_bytes() as u64).sum())
-    }
-
     /// Rejected points over all loaded inputs.
     pub fn rejected_total(&self) -> u64 {
         self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.summary.rejected.total()).sum())
     }
 
-    /// Stops every load under way: the input being read and those after it are marked as
-    /// not read; inputs already read stay.
+    /// Stops every load under way: the inputs not completely read are marked as not read
+    /// (and dropped by the workers); inputs already read stay.
     pub fn cancel(&self) {
         self.cancels.update_value(|cancels| {
             for (_, sender) in cancels.drain(..) {
@@ -149,11 +200,20 @@ impl AppState {
     }
 
     pub fn remove(&self, id: u64) {
+        self.forget(vec![id]);
         self.inputs.update(|inputs| inputs.retain(|input| input.id != id));
+        self.data_version.update(|version| *version += 1);
     }
 
-    /// Reads and decodes `sources` one after another, publishing results as they come.
-    /// User inputs replace the demo dataset.
+    /// Tells the workers to drop inputs.
+    fn forget(&self, inputs: Vec<u64>) {
+        if let (Ok(pool), false) = (self.pool.with_value(|pool| pool.clone()), inputs.is_empty()) {
+            leptos::task::spawn_local(async move { pool.broadcast(&Request::Remove { inputs }).await });
+        }
+    }
+
+    /// Reads `sources` on the workers, publishing results as they come. User inputs replace
+    /// the demo dataset.
     pub fn load(self, sources: Vec<Source>, is_demo: bool) {
         if sources.is_empty() {
             return;
@@ -167,12 +227,15 @@ impl AppState {
             is_demo,
             outcome: Outcome::Reading,
         });
+        let mut replaced = Vec::new();
         self.inputs.update(|inputs| {
             if !is_demo {
+                replaced.extend(inputs.iter().filter(|input| input.is_demo).map(|input| input.id));
                 inputs.retain(|input| !input.is_demo);
             }
             inputs.extend(entries);
         });
+        self.forget(replaced);
         self.progress.update(|progress| {
             let progress = progress.get_or_insert_with(Progress::default);
             progress.files_total += sources.len();
@@ -180,60 +243,15 @@ impl AppState {
         });
         let (cancel, cancelled) = oneshot::channel::<()>();
         self.cancels.update_value(|cancels| cancels.push((first_id, cancel)));
-        // Resolves only when cancel fires (a dropped sender means the load ended).
-        let cancelled = async move {
-            if cancelled.await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        }
-        .boxed_local()
-        .shared();
         leptos::task::spawn_local(async move {
-            let mut pending = Vec::new();
-            let mut was_cancelled = false;
-            let mut last_publish_ms = browser::now_ms();
-            for (source, id) in sources.into_iter().zip(first_id..) {
-                let size_bytes = source.size_bytes().unwrap_or(0);
-                self.progress.update(|progress| {
-                    if let Some(progress) = progress {
-                        progress.current = source.name();
-                    }
-                });
-                let bytes_before =
-                    self.progress.with_untracked(|progress| progress.as_ref().map_or(0, |p| p.bytes_done));
-                let report = move |bytes_in_source: u64| {
-                    self.progress.update(|progress| {
-                        if let Some(progress) = progress {
-                            progress.bytes_done = bytes_before + bytes_in_source;
-                        }
-                    });
-                };
-                let outcome = if was_cancelled {
-                    Outcome::Failed(CANCELLED.to_owned())
-                } else {
-                    match select(pin!(loading::load(&source, &report)), cancelled.clone()).await {
-                        Either::Left((Ok(loaded), _)) => Outcome::Loaded(loaded),
-                        Either::Left((Err(message), _)) => Outcome::Failed(message),
-                        Either::Right(((), _)) => {
-                            was_cancelled = true;
-                            Outcome::Failed(CANCELLED.to_owned())
-                        }
-                    }
-                };
-                pending.push((id, outcome));
-                self.progress.update(|progress| {
-                    if let Some(progress) = progress {
-                        progress.files_done += 1;
-                        progress.bytes_done = bytes_before + size_bytes;
-                    }
-                });
-                if browser::now_ms() - last_publish_ms > PUBLISH_EVERY_MS {
-                    self.publish(std::mem::take(&mut pending));
-                    browser::yield_to_browser().await;
-                    last_publish_ms = browser::now_ms();
+            let pool = self.pool.with_value(|pool| pool.clone());
+            let outcomes = match pool {
+                Ok(pool) => self.run(&pool, &sources, first_id, cancelled).await,
+                Err(reason) => {
+                    (first_id..).take(sources.len()).map(|id| (id, Outcome::Failed(reason.clone()))).collect()
                 }
-            }
-            self.publish(pending);
+            };
+            self.publish(outcomes);
             self.cancels.update_value(|cancels| cancels.retain(|(id, _)| *id != first_id));
             self.progress.update(|progress| {
                 if progress.as_ref().is_some_and(|progress| progress.files_done >= progress.files_total) {
@@ -241,6 +259,94 @@ impl AppState {
                 }
             });
         });
+    }
+
+    /// Plans the sources' jobs (in order) while the workers take them as they come; returns
+    /// the outcomes not yet published.
+    async fn run(
+        self,
+        pool: &Pool,
+        sources: &[Source],
+        first_id: u64,
+        cancelled: oneshot::Receiver<()>,
+    ) -> Vec<(u64, Outcome)> {
+        let run = RefCell::new(Run::new(first_id, sources.len()));
+        let (sender, receiver) = mpsc::unbounded::<Job>();
+        let receiver = futures::lock::Mutex::new(receiver);
+        let planner = async {
+            let sender = sender;
+            for (source, id) in sources.iter().zip(first_id..) {
+                self.progress.update(|progress| {
+                    if let Some(progress) = progress {
+                        progress.current = source.name();
+                    }
+                });
+                let mut emit = |job: Job| {
+                    run.borrow_mut().track(job.input).jobs_sent += 1;
+                    let _ = sender.unbounded_send(job);
+                };
+                let planned = loading::plan(source, id, pool.workers().len(), &mut emit).await;
+                run.borrow_mut().planned(id, planned);
+                self.step(&run);
+            }
+        };
+        let workers = pool.workers().iter().map(|worker| {
+            let (run, receiver) = (&run, &receiver);
+            async move {
+                loop {
+                    // The lock is released at the end of this statement, before the call.
+                    let job = receiver.lock().await.next().await;
+                    let Some(job) = job else { break };
+                    let reply = worker.call(&job.request, job.blob.as_ref()).await;
+                    run.borrow_mut().job_done(&job, reply);
+                    self.progress.update(|progress| {
+                        if let Some(progress) = progress {
+                            progress.bytes_done += job.bytes;
+                        }
+                    });
+                    self.step(run);
+                }
+            }
+        });
+        let work = future::join(planner, future::join_all(workers));
+        // Resolves only when cancel fires (a dropped sender means the load ended).
+        let cancelled = async move {
+            if cancelled.await.is_err() {
+                future::pending::<()>().await;
+            }
+        };
+        let was_cancelled = matches!(select(pin!(work), pin!(cancelled)).await, Either::Right(_));
+        let mut run = run.into_inner();
+        if was_cancelled {
+            let unfinished = run.cancel_unfinished();
+            self.progress.update(|progress| {
+                if let Some(progress) = progress {
+                    progress.files_done += unfinished.len();
+                }
+            });
+            self.forget(unfinished);
+        } else {
+            pool.broadcast(&Request::Compact).await;
+        }
+        self.data_version.update(|version| *version += 1);
+        std::mem::take(&mut run.outcomes)
+    }
+
+    /// Counts inputs that are complete, and publishes what is done now and then.
+    fn step(&self, run: &RefCell<Run>) {
+        let mut run = run.borrow_mut();
+        let completed = run.take_completed();
+        self.progress.update(|progress| {
+            if let Some(progress) = progress {
+                progress.files_done += completed;
+            }
+        });
+        let now_ms = browser::now_ms();
+        if now_ms - run.last_publish_ms > PUBLISH_EVERY_MS {
+            run.last_publish_ms = now_ms;
+            self.publish(std::mem::take(&mut run.outcomes));
+            self.data_version.update(|version| *version += 1);
+        }
     }
 
     fn publish(&self, outcomes: Vec<(u64, Outcome)>) {
@@ -254,6 +360,101 @@ impl AppState {
                 }
             }
         });
+    }
+}
+
+/// Where the inputs of one load are.
+#[derive(Debug)]
+struct Run {
+    tracks: BTreeMap<u64, Track>,
+    /// Outcomes of completed inputs, not yet published.
+    outcomes: Vec<(u64, Outcome)>,
+    last_publish_ms: f64,
+}
+
+/// One input of a load.
+#[derive(Debug, Default)]
+struct Track {
+    /// Planning is over (every job is sent), and whether the input is an archive.
+    planned: bool,
+    is_archive: bool,
+    jobs_sent: u64,
+    jobs_done: u64,
+    report: Report,
+    failed: Option<String>,
+    completed: bool,
+}
+
+impl Run {
+    fn new(first_id: u64, inputs: usize) -> Self {
+        let tracks = (first_id..).take(inputs).map(|id| (id, Track::default())).collect();
+        Self { tracks, outcomes: Vec::new(), last_publish_ms: browser::now_ms() }
+    }
+
+    fn track(&mut self, id: u64) -> &mut Track {
+        self.tracks.entry(id).or_default()
+    }
+
+    fn planned(&mut self, id: u64, planned: Result<loading::Planned, String>) {
+        let track = self.track(id);
+        track.planned = true;
+        match planned {
+            Ok(planned) => {
+                track.is_archive = planned.is_archive;
+                track.report.problems.extend(planned.stopped.map(|error| error.to_string()));
+            }
+            Err(reason) => track.failed = Some(reason),
+        }
+    }
+
+    fn job_done(&mut self, job: &Job, reply: Reply) {
+        let track = self.track(job.input);
+        track.jobs_done += 1;
+        match reply {
+            Reply::Decoded(report) => track.report.merge(report),
+            Reply::Failed(reason) if track.is_archive => track.report.problems.push(reason),
+            Reply::Failed(reason) => track.failed = Some(reason),
+            other => track.failed = Some(format!("a worker answered with {other:?}")),
+        }
+    }
+
+    /// Moves the outcomes of inputs that just completed to `outcomes`; returns how many.
+    fn take_completed(&mut self) -> usize {
+        let mut completed = 0;
+        for (&id, track) in &mut self.tracks {
+            if track.completed || !track.planned || track.jobs_done < track.jobs_sent {
+                continue;
+            }
+            track.completed = true;
+            completed += 1;
+            self.outcomes.push((id, track.outcome()));
+        }
+        completed
+    }
+
+    /// Marks every input not completed as cancelled; returns their ids.
+    fn cancel_unfinished(&mut self) -> Vec<u64> {
+        let unfinished: Vec<u64> =
+            self.tracks.iter().filter(|(_, track)| !track.completed).map(|(&id, _)| id).collect();
+        self.outcomes.extend(unfinished.iter().map(|&id| (id, Outcome::Failed(CANCELLED.to_owned()))));
+        unfinished
+    }
+}
+
+impl Track {
+    fn outcome(&mut self) -> Outcome {
+        if let Some(reason) = self.failed.take() {
+            return Outcome::Failed(reason);
+        }
+        let report = std::mem::take(&mut self.report);
+        let format =
+            if self.is_archive { archive_format(report.members, report.not_data) } else { report.format };
+        Outcome::Loaded(Arc::new(Loaded {
+            format,
+            summary: report.summary,
+            cells: report.cells,
+            problems: report.problems,
+        }))
     }
 }
 

@@ -166,8 +166,8 @@ impl Loaded {
         let aggregates: Vec<_> =
             self.stores.par_iter().map(|store| aggregate_store(store, resolution, filter)).collect();
         let mut builder = DensityBuilder::new(resolution, filter.clone());
-        for (aggregate, store) in aggregates.iter().zip(&self.stores) {
-            builder.add_aggregate(aggregate, store);
+        for aggregate in &aggregates {
+            builder.add_aggregate(aggregate);
         }
         builder.add_cells(&self.cells);
         builder.finish()

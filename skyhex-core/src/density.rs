@@ -14,6 +14,7 @@
 
 use h3o::{CellIndex, LatLng, Resolution};
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use crate::engine::store::nanodegrees;
 use crate::engine::{PointStore, PointSums, StoreAggregate, aggregate_store};
@@ -131,7 +132,7 @@ pub struct Density {
 }
 
 /// One cell of a pre-aggregated H3 table.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CellCount {
     pub cell: CellIndex,
     pub points: u64,
@@ -185,26 +186,27 @@ impl DensityBuilder {
 
     /// Adds the points of `store` that pass the filter.
     pub fn add_store(&mut self, store: &PointStore) {
-        let aggregate = aggregate_store(store, self.resolution, &self.filter);
-        self.add_aggregate(&aggregate, store);
+        self.add_aggregate(&aggregate_store(store, self.resolution, &self.filter));
     }
 
-    /// Adds what [`aggregate_store`] made of `store` (at this builder's resolution and filter).
-    pub fn add_aggregate(&mut self, aggregate: &StoreAggregate, store: &PointStore) {
+    /// Adds what [`aggregate_store`] made of a store (at this builder's resolution and filter).
+    pub fn add_aggregate(&mut self, aggregate: &StoreAggregate) {
         for ((&cell, sums), &legs) in aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs) {
-            if sums.points == 0 {
-                continue;
-            }
             let target = self.cells.entry(cell).or_default();
             target.points.merge(sums);
             target.flights += legs;
             self.points += sums.points;
         }
-        for &(slot, aircraft) in &aggregate.aircraft {
-            let Some(address) = store.aircraft()[aircraft as usize].address.as_deref() else { continue };
-            let next_id = self.aircraft_ids.len() as u32;
-            let id = *self.aircraft_ids.entry(address.into()).or_insert(next_id);
-            self.cell_aircraft.insert((aggregate.cells[slot as usize], id));
+        let ids: Vec<u32> = aggregate
+            .addresses
+            .iter()
+            .map(|address| {
+                let next_id = self.aircraft_ids.len() as u32;
+                *self.aircraft_ids.entry(address.clone()).or_insert(next_id)
+            })
+            .collect();
+        for &(slot, address) in &aggregate.aircraft {
+            self.cell_aircraft.insert((aggregate.cells[slot as usize], ids[address as usize]));
         }
     }
 
@@ -230,6 +232,29 @@ impl DensityBuilder {
             sums.table_center = sums.table_center.or(Some((lat, lon)));
             sums.rolled_up |= target != count.cell;
             self.points += count.points;
+        }
+    }
+
+    /// What the stores added so far sum to, as one aggregate to merge elsewhere (a worker's
+    /// answer to the page). Pre-aggregated cells are not part of it: add them where it merges.
+    pub fn into_aggregate(self) -> StoreAggregate {
+        let mut cells: Vec<(u64, CellSums)> = self.cells.into_iter().collect();
+        cells.sort_unstable_by_key(|&(cell, _)| cell);
+        let slot_of: FxHashMap<u64, u32> =
+            cells.iter().enumerate().map(|(slot, &(cell, _))| (cell, slot as u32)).collect();
+        let mut addresses = vec![Box::<str>::default(); self.aircraft_ids.len()];
+        for (address, id) in self.aircraft_ids {
+            addresses[id as usize] = address;
+        }
+        let mut aircraft: Vec<(u32, u32)> =
+            self.cell_aircraft.into_iter().map(|(cell, id)| (slot_of[&cell], id)).collect();
+        aircraft.sort_unstable();
+        StoreAggregate {
+            cells: cells.iter().map(|&(cell, _)| cell).collect(),
+            sums: cells.iter().map(|(_, sums)| sums.points).collect(),
+            legs: cells.iter().map(|(_, sums)| sums.flights).collect(),
+            aircraft,
+            addresses,
         }
     }
 

@@ -4,8 +4,10 @@
 //! ground) is decided once per distinct aircraft or state of a store (see
 //! [`crate::engine::PointStore`]), so those filters cost nothing per point.
 
+use serde::{Deserialize, Serialize};
+
 /// Which points count. The default keeps every accepted point.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PointFilter {
     /// Keep points at or after this time (ms since the Unix epoch, UTC).
     pub from_ms: Option<i64>,
@@ -29,7 +31,7 @@ pub struct PointFilter {
 }
 
 /// On-ground points in or out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroundFilter {
     #[default]
     Any,
@@ -103,7 +105,7 @@ impl PointFilter {
 }
 
 /// How a position was received, grouped as analysts filter it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SourceKind {
     Adsb,
     Mlat,
@@ -147,7 +149,7 @@ impl SourceKind {
 /// A text filter: a prefix (`UAL`), or a pattern when it has `*` (any run) or `?` (one
 /// character), matched against the whole text (`N*AB`). Case-insensitive; surrounding
 /// blanks are ignored on both sides (readsb pads callsigns).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     lowercase: Vec<char>,
     is_glob: bool,

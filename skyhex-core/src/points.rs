@@ -13,7 +13,7 @@ use arrow::array::{
     UInt8Builder, UInt16Array, UInt16Builder, UInt32Array, UInt32Builder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Column names of the canonical schema.
 pub mod column {
@@ -152,7 +152,24 @@ impl RejectCounts {
 
 impl Serialize for RejectCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.nonzero().map(|(reason, count)| (reason.name(), count)))
+        // Collected first so the map's length is known (binary formats need it).
+        let named: Vec<(&str, u64)> = self.nonzero().map(|(reason, count)| (reason.name(), count)).collect();
+        serializer.collect_map(named)
+    }
+}
+
+impl<'de> Deserialize<'de> for RejectCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let named = std::collections::BTreeMap::<String, u64>::deserialize(deserializer)?;
+        let mut counts = Self::default();
+        for (name, count) in named {
+            let reason = Rejection::ALL
+                .into_iter()
+                .find(|reason| reason.name() == name)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown rejection reason {name:?}")))?;
+            counts.add(reason, count);
+        }
+        Ok(counts)
     }
 }
 

@@ -4,11 +4,12 @@ use std::collections::BTreeSet;
 
 use arrow::array::RecordBatch;
 use chrono::{DateTime, SecondsFormat};
+use serde::{Deserialize, Serialize};
 
 use crate::points::{PointColumns, RejectCounts};
 
 /// Summary of the accepted points of one input or of several merged.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub points: u64,
     pub rejected: RejectCounts,

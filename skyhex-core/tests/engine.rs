@@ -64,6 +64,45 @@ fn one_store_or_many_give_identical_results() {
     }
 }
 
+/// The page's path: each worker merges its stores into one aggregate, the page merges those.
+#[test]
+fn worker_aggregates_merge_to_the_same_density() {
+    let inputs = traces();
+    let one = stores(&inputs, 1);
+    let worker_stores = stores(&inputs, 6);
+    for resolution in [Resolution::Three, Resolution::Eight] {
+        for filter in filters() {
+            let mut page = DensityBuilder::new(resolution, filter.clone());
+            for worker in worker_stores.chunks(2) {
+                let mut builder = DensityBuilder::new(resolution, filter.clone());
+                worker.iter().for_each(|store| builder.add_store(store));
+                page.add_aggregate(&builder.into_aggregate());
+            }
+            assert_eq!(page.finish(), density(&one, resolution, &filter), "{filter:?}");
+        }
+    }
+}
+
+/// A worker's store grows while the page queries it: each query computes cells only for
+/// the points added since the last.
+#[test]
+fn cells_of_points_added_later_extend_the_column() {
+    let inputs = traces();
+    let mut growing = PointStore::default();
+    for (index, input) in inputs.iter().enumerate() {
+        growing.add_input(&input.batches);
+        if index % 100 == 0 {
+            growing.cell_column(Resolution::Seven);
+        }
+    }
+    let fresh = &stores(&inputs, 1)[0];
+    let (grown, whole) = (growing.cell_column(Resolution::Seven), fresh.cell_column(Resolution::Seven));
+    assert_eq!(grown.slot.len(), fresh.len());
+    for point in 0..fresh.len() {
+        assert_eq!(grown.cells[grown.slot[point] as usize], whole.cells[whole.slot[point] as usize]);
+    }
+}
+
 #[test]
 fn filters_partition_the_points_and_metrics_hold_together() {
     let store = stores(&traces(), 1);

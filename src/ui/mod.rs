@@ -8,15 +8,18 @@ mod toolbar;
 
 use leptos::prelude::*;
 
-use crate::browser::StartParams;
+use crate::browser::{self, StartParams};
 use crate::loading::Source;
 use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Progress};
 
 #[component]
 pub fn App() -> impl IntoView {
     let params = StartParams::from_location();
-    let state =
-        AppState::new(params.resolution.unwrap_or(DEFAULT_RESOLUTION), params.metric.unwrap_or_default());
+    let state = AppState::new(
+        params.resolution.unwrap_or(DEFAULT_RESOLUTION),
+        params.metric.unwrap_or_default(),
+        params.workers.unwrap_or_else(browser::core_count),
+    );
     provide_context(state);
     if params.sources.is_empty() {
         state.load(vec![Source::Url(DEMO_URL.to_owned())], true);
@@ -90,7 +93,7 @@ fn StatusBar() -> impl IntoView {
                 format::count(density.points),
                 format::count(density.cells.len() as u64),
                 state.resolution.get(),
-                format::bytes(state.retained_bytes())
+                format::bytes(state.retained_bytes.get())
             )
         }),
     };

@@ -62,7 +62,7 @@ describe('input formats in the browser', () => {
     await waitReady(page);
     const report = await expectStats(page, parts);
     assert.equal(report.points, 84692);
-    assert.match(await page.locator('.inputs').innerText(), /day\.tar\.aa \+ day\.tar\.ab[\s\S]*tar archive \(1055 members, 1 not data\)/);
+    assert.match(await page.locator('.inputs').innerText(), /day\.tar\.aa \+ day\.tar\.ab[\s\S]*tar archive \(1,055 members, 1 not data\)/);
     assert.equal(await page.getByTestId('errors').locator(':scope > *').count(), 0);
     assert.deepEqual(problems, []);
 

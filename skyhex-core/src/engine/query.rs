@@ -3,12 +3,13 @@
 //! per worker) and the results merge exactly ([`crate::density::DensityBuilder`]).
 
 use h3o::Resolution;
+use serde::{Deserialize, Serialize};
 
 use super::store::{Aircraft, PointStore};
 use crate::filter::PointFilter;
 
 /// Sums over one cell's points in one store.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PointSums {
     pub points: u64,
     /// Coordinates summed in nanodegrees (fixed point, so sums do not depend on order).
@@ -50,16 +51,18 @@ impl PointSums {
     }
 }
 
-/// What one store contributes to the cells of one resolution.
-#[derive(Debug, Default)]
+/// What one store contributes to the cells of one resolution: self-contained (aircraft by
+/// address), so it can cross from a worker to the page and merge there.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreAggregate {
-    /// Cell index of each slot.
+    /// The occupied cells (index of each slot).
     pub cells: Vec<u64>,
     pub sums: Vec<PointSums>,
-    /// Distinct (slot, aircraft) pairs, aircraft as indexes into the store's table.
-    pub aircraft: Vec<(u32, u32)>,
     /// Distinct flight legs per slot (legs never span stores, so these add up).
     pub legs: Vec<u64>,
+    /// Distinct (slot, aircraft) pairs, aircraft as indexes into `addresses`.
+    pub aircraft: Vec<(u32, u32)>,
+    pub addresses: Vec<Box<str>>,
 }
 
 /// What a query needs of each state and leg of a store, decided once per query so the
@@ -158,15 +161,46 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
             }
         }
     }
-    aircraft_pairs.sort_unstable();
-    aircraft_pairs.dedup();
     leg_pairs.sort_unstable();
     leg_pairs.dedup();
     let mut legs = vec![0; slots];
     for (slot, _) in leg_pairs {
         legs[slot as usize] += 1;
     }
-    StoreAggregate { cells: column.cells.clone(), sums, aircraft: aircraft_pairs, legs }
+    compact(store, &column.cells, sums, legs, aircraft_pairs)
+}
+
+/// Keeps the occupied slots only and names aircraft by address.
+fn compact(
+    store: &PointStore,
+    cells: &[u64],
+    sums: Vec<PointSums>,
+    legs: Vec<u64>,
+    mut aircraft_pairs: Vec<(u32, u32)>,
+) -> StoreAggregate {
+    let mut aggregate = StoreAggregate::default();
+    let mut new_slot = vec![u32::MAX; cells.len()];
+    for (slot, (sums, legs)) in sums.into_iter().zip(legs).enumerate() {
+        if sums.points > 0 {
+            new_slot[slot] = aggregate.cells.len() as u32;
+            aggregate.cells.push(cells[slot]);
+            aggregate.sums.push(sums);
+            aggregate.legs.push(legs);
+        }
+    }
+    aircraft_pairs.sort_unstable();
+    aircraft_pairs.dedup();
+    let mut address_index = vec![u32::MAX; store.aircraft().len()];
+    for (slot, aircraft) in aircraft_pairs {
+        let index = &mut address_index[aircraft as usize];
+        if *index == u32::MAX {
+            *index = aggregate.addresses.len() as u32;
+            let address = store.aircraft()[aircraft as usize].address.clone();
+            aggregate.addresses.push(address.expect("pairs are only noted for aircraft with an address"));
+        }
+        aggregate.aircraft.push((new_slot[slot as usize], *index));
+    }
+    aggregate
 }
 
 /// Points per time bin and per altitude band, for the page's brushes. Each histogram

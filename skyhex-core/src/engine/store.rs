@@ -86,11 +86,28 @@ pub struct Leg {
 
 /// The H3 cell of every point at one resolution, as an index into `cells` (so the query
 /// loop counts into arrays, not a hash map).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CellColumn {
     pub resolution: Resolution,
     pub slot: Vec<u32>,
     pub cells: Vec<u64>,
+}
+
+impl CellColumn {
+    /// Computes the cells of the store's points that the column does not cover yet.
+    fn extend(&mut self, store: &PointStore) {
+        let mut slots: FxHashMap<u64, u32> =
+            self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
+        let cells = &mut self.cells;
+        self.slot.reserve_exact(store.len() - self.slot.len());
+        for point in self.slot.len()..store.len() {
+            let cell = u64::from(store.position(point).to_cell(self.resolution));
+            self.slot.push(*slots.entry(cell).or_insert_with(|| {
+                cells.push(cell);
+                cells.len() as u32 - 1
+            }));
+        }
+    }
 }
 
 /// The points of one or more inputs, columnar and compact.
@@ -208,7 +225,6 @@ impl PointStore {
             let offset_ms = row.time_ms.map_or(NO_TIME, |time| (time - start) as u32);
             self.push_point(points, index, leg, state, offset_ms);
         }
-        *self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     fn reserve(&mut self, additional: usize) {
@@ -336,30 +352,19 @@ impl PointStore {
         }
     }
 
-    /// The cell of every point at `resolution`, computed once per resolution asked.
+    /// The cell of every point at `resolution`: computed once per resolution asked, then
+    /// only for the points added since (points are only ever appended).
     pub fn cell_column(&self, resolution: Resolution) -> Arc<CellColumn> {
         let mut cached = self.cell_column.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(column) = cached.as_ref().filter(|column| column.resolution == resolution) {
-            return Arc::clone(column);
+        if cached.as_ref().is_some_and(|column| column.resolution != resolution) {
+            *cached = None;
         }
-        let column = Arc::new(self.compute_cells(resolution));
-        *cached = Some(Arc::clone(&column));
-        column
-    }
-
-    fn compute_cells(&self, resolution: Resolution) -> CellColumn {
-        let mut slots: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut cells = Vec::new();
-        let slot = (0..self.len())
-            .map(|point| {
-                let cell = u64::from(self.position(point).to_cell(resolution));
-                *slots.entry(cell).or_insert_with(|| {
-                    cells.push(cell);
-                    cells.len() as u32 - 1
-                })
-            })
-            .collect();
-        CellColumn { resolution, slot, cells }
+        let column = cached
+            .get_or_insert_with(|| Arc::new(CellColumn { resolution, slot: Vec::new(), cells: Vec::new() }));
+        if column.slot.len() < self.len() {
+            Arc::make_mut(column).extend(self);
+        }
+        Arc::clone(column)
     }
 
     fn position(&self, point: usize) -> LatLng {

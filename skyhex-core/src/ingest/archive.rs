@@ -15,7 +15,7 @@ const CHECKSUM_FIELD: std::ops::Range<usize> = 148..156;
 const MAX_EXTENSION_BYTES: u64 = 1 << 20;
 
 /// A regular file inside the archive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub path: String,
     /// Byte offset of the member's data in the (joined) archive.

@@ -1,0 +1,183 @@
+//! The page's pool of workers: each its own wasm instance running `skyhex-worker`
+//! (`serve`). Calls are messages with an id; each worker's replies resolve its calls.
+//! A worker that fails (its script cannot load, or it panics) fails its calls with the
+//! reason instead of leaving them waiting.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use futures::future::{LocalBoxFuture, Shared};
+use futures::{FutureExt, future};
+use skyhex_core::engine::StoreAggregate;
+use skyhex_core::filter::PointFilter;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{Blob, ErrorEvent, MessageEvent};
+
+use super::protocol::{self, READY_ID, Reply, Request};
+use crate::browser::js_error_message;
+
+/// The worker's script as Trunk writes it (`data-type="worker"` with `data-loader-shim`),
+/// beside the page.
+const WORKER_SCRIPT: &str = "./skyhex-worker_loader.js";
+
+/// The most workers started, whatever the core count.
+pub const MAX_WORKERS: usize = 16;
+
+#[derive(Debug)]
+pub struct Pool {
+    workers: Vec<PoolWorker>,
+}
+
+/// What the workers hold, aggregated at one resolution under one filter.
+#[derive(Debug)]
+pub struct Cells {
+    pub aggregates: Vec<StoreAggregate>,
+    /// Memory the workers' stores take.
+    pub retained_bytes: u64,
+}
+
+impl Pool {
+    /// Starts `count` workers (at least one).
+    pub fn start(count: usize) -> Result<Self, String> {
+        let workers =
+            (0..count.clamp(1, MAX_WORKERS)).map(|_| PoolWorker::start()).collect::<Result<_, _>>()?;
+        Ok(Self { workers })
+    }
+
+    pub fn workers(&self) -> &[PoolWorker] {
+        &self.workers
+    }
+
+    /// Every worker's cells at `resolution` under `filter`.
+    pub async fn query(&self, resolution: u8, filter: &PointFilter) -> Result<Cells, String> {
+        let request = Request::Query { resolution, filter: filter.clone() };
+        let replies = future::join_all(self.workers.iter().map(|worker| worker.call(&request, None))).await;
+        let mut cells = Cells { aggregates: Vec::with_capacity(replies.len()), retained_bytes: 0 };
+        for reply in replies {
+            match reply {
+                Reply::Cells { aggregate, retained_bytes } => {
+                    cells.aggregates.push(aggregate);
+                    cells.retained_bytes += retained_bytes;
+                }
+                Reply::Failed(message) => return Err(message),
+                other => return Err(format!("a worker answered a query with {other:?}")),
+            }
+        }
+        Ok(cells)
+    }
+
+    /// Sends `request` to every worker and waits until all have handled it.
+    pub async fn broadcast(&self, request: &Request) {
+        future::join_all(self.workers.iter().map(|worker| worker.call(request, None))).await;
+    }
+}
+
+/// One worker, and the calls waiting for its replies.
+#[derive(Debug)]
+pub struct PoolWorker {
+    worker: web_sys::Worker,
+    calls: Rc<RefCell<Calls>>,
+    /// Resolves when the worker's wasm is running (messages posted before would be lost).
+    ready: Shared<LocalBoxFuture<'static, Result<(), String>>>,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_error: Closure<dyn Fn(ErrorEvent)>,
+}
+
+#[derive(Debug, Default)]
+struct Calls {
+    next_id: u64,
+    waiting: HashMap<u64, oneshot::Sender<Reply>>,
+    ready: Option<oneshot::Sender<Result<(), String>>>,
+    /// Why the worker stopped working, once it has.
+    failed: Option<String>,
+}
+
+impl Calls {
+    fn fail(&mut self, reason: String) {
+        if let Some(ready) = self.ready.take() {
+            let _ = ready.send(Err(reason.clone()));
+        }
+        for (_, call) in self.waiting.drain() {
+            let _ = call.send(Reply::Failed(reason.clone()));
+        }
+        self.failed = Some(reason);
+    }
+}
+
+impl PoolWorker {
+    fn start() -> Result<Self, String> {
+        let worker = web_sys::Worker::new(WORKER_SCRIPT)
+            .map_err(|err| format!("could not start a worker: {}", js_error_message(&err)))?;
+        let (ready_sender, ready) = oneshot::channel();
+        let calls = Rc::new(RefCell::new(Calls { ready: Some(ready_sender), ..Calls::default() }));
+        let on_message = {
+            let calls = Rc::clone(&calls);
+            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+                receive(&mut calls.borrow_mut(), &event);
+            })
+        };
+        let on_error = {
+            let calls = Rc::clone(&calls);
+            Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+                calls.borrow_mut().fail(format!("a worker failed: {}", event.message()));
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let ready =
+            ready.map(|ready| ready.unwrap_or_else(|_| Err("a worker stopped".to_owned()))).boxed_local();
+        Ok(Self { worker, calls, ready: ready.shared(), _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Sends `request` (with the blob to read, if any) and waits for the reply.
+    pub async fn call(&self, request: &Request, blob: Option<&Blob>) -> Reply {
+        if let Err(reason) = self.ready.clone().await {
+            return Reply::Failed(reason);
+        }
+        let (sender, reply) = oneshot::channel();
+        let id = {
+            let mut calls = self.calls.borrow_mut();
+            if let Some(reason) = &calls.failed {
+                return Reply::Failed(reason.clone());
+            }
+            calls.next_id += 1;
+            let id = calls.next_id;
+            calls.waiting.insert(id, sender);
+            id
+        };
+        let posted = protocol::encode(id, request, blob).and_then(|(envelope, transfer)| {
+            self.worker.post_message_with_transfer(&envelope, &transfer).map_err(|err| js_error_message(&err))
+        });
+        if let Err(reason) = posted {
+            self.calls.borrow_mut().waiting.remove(&id);
+            return Reply::Failed(reason);
+        }
+        reply.await.unwrap_or_else(|_| Reply::Failed("a worker stopped".to_owned()))
+    }
+}
+
+impl Drop for PoolWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn receive(calls: &mut Calls, event: &MessageEvent) {
+    match protocol::decode::<Reply>(&event.data()) {
+        Ok((READY_ID, Reply::Done, _)) => {
+            if let Some(ready) = calls.ready.take() {
+                let _ = ready.send(Ok(()));
+            }
+        }
+        Ok((READY_ID, reply, _)) => calls.fail(format!("a worker could not read a message: {reply:?}")),
+        Ok((id, reply, _)) => {
+            if let Some(call) = calls.waiting.remove(&id) {
+                let _ = call.send(reply);
+            }
+        }
+        Err(reason) => calls.fail(reason),
+    }
+}

@@ -1,0 +1,89 @@
+//! What the page and its workers say to each other. A message is `[id, bytes, blob?]`:
+//! a [`Request`] or [`Reply`] encoded with postcard (its buffer transferred, not copied),
+//! and the file or archive to read as a `Blob` (which the browser shares, never copies).
+
+use js_sys::{Array, Uint8Array};
+use serde::{Deserialize, Serialize};
+use skyhex_core::density::CellCount;
+use skyhex_core::engine::StoreAggregate;
+use skyhex_core::filter::PointFilter;
+use skyhex_core::ingest::archive::Member;
+use skyhex_core::summary::Summary;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
+
+/// The page asks a worker.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Request {
+    /// Decode the attached blob, one file, as input `input`.
+    DecodeFile { input: u64 },
+    /// Decode these members of the attached archive blob as (part of) input `input`.
+    DecodeMembers { input: u64, members: Vec<Member> },
+    /// Download and decode an http(s) URL (Parquet by HTTP Range requests).
+    DecodeUrl { input: u64, url: String },
+    /// The cells of every point the worker holds, at `resolution` under `filter`.
+    Query { resolution: u8, filter: PointFilter },
+    /// Forget these inputs (removed, replaced or cancelled).
+    Remove { inputs: Vec<u64> },
+    /// A load is over: give back the memory the stores reserved while growing.
+    Compact,
+}
+
+/// The id of the worker's first message (it is ready) and of replies to messages it
+/// could not read.
+pub const READY_ID: u64 = 0;
+
+/// A worker's answer to a request.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    Decoded(Report),
+    Failed(String),
+    Cells { aggregate: StoreAggregate, retained_bytes: u64 },
+    Done,
+}
+
+/// What decoding a file, URL or run of archive members found. The points stay in the worker.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Report {
+    /// The format, e.g. "Parquet"; empty for archive members (the page names the archive).
+    pub format: String,
+    pub summary: Summary,
+    /// Cells of pre-aggregated H3 tables (these are merged on the page).
+    pub cells: Vec<CellCount>,
+    /// Problems that did not stop the input: a member that failed, where reading stopped.
+    pub problems: Vec<String>,
+    /// Archive members read, and those that held no points data (skipped).
+    pub members: u64,
+    pub not_data: u64,
+}
+
+impl Report {
+    pub fn merge(&mut self, other: Self) {
+        if self.format.is_empty() {
+            self.format = other.format;
+        }
+        self.summary.merge(&other.summary);
+        self.cells.extend(other.cells);
+        self.problems.extend(other.problems);
+        self.members += other.members;
+        self.not_data += other.not_data;
+    }
+}
+
+/// A message as posted: `[id, bytes, blob?]`, and the buffer to transfer.
+pub fn encode(id: u64, message: &impl Serialize, blob: Option<&Blob>) -> Result<(Array, Array), String> {
+    let bytes = postcard::to_stdvec(message).map_err(|err| format!("could not encode a message: {err}"))?;
+    let bytes = Uint8Array::from(bytes.as_slice());
+    let envelope =
+        Array::of3(&JsValue::from(id as f64), &bytes, blob.map_or(&JsValue::UNDEFINED, AsRef::as_ref));
+    Ok((envelope, Array::of1(&bytes.buffer())))
+}
+
+/// The id, message and blob of a posted envelope.
+pub fn decode<T: for<'de> Deserialize<'de>>(envelope: &JsValue) -> Result<(u64, T, Option<Blob>), String> {
+    let envelope: &Array = envelope.dyn_ref().ok_or("a message that is not an envelope")?;
+    let id = envelope.get(0).as_f64().ok_or("a message without an id")? as u64;
+    let bytes = envelope.get(1).dyn_into::<Uint8Array>().map_err(|_| "a message without bytes")?.to_vec();
+    let message = postcard::from_bytes(&bytes).map_err(|err| format!("could not decode a message: {err}"))?;
+    Ok((id, message, envelope.get(2).dyn_into::<Blob>().ok()))
+}
