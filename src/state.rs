@@ -184,6 +184,11 @@ impl AppState {
         })
     }
 
+    /// How many web workers hold the points.
+    pub fn worker_count(&self) -> usize {
+        self.pool.with_value(|pool| pool.as_ref().map_or(0, |pool| pool.workers().len()))
+    }
+
     /// Rejected points over all loaded inputs.
     pub fn rejected_total(&self) -> u64 {
         self.inputs.with(|inputs| loaded(inputs).map(|loaded| loaded.summary.rejected.total()).sum())

@@ -89,11 +89,13 @@ fn StatusBar() -> impl IntoView {
         }
         None => state.density.with(|density| {
             format!(
-                "{} points in {} cells at H3 resolution {} · {} of points in memory",
+                "{} points in {} cells at H3 resolution {} · {} of points in memory, on {} {}",
                 format::count(density.points),
                 format::count(density.cells.len() as u64),
                 state.resolution.get(),
-                format::bytes(state.retained_bytes.get())
+                format::bytes(state.retained_bytes.get()),
+                state.worker_count(),
+                if state.worker_count() == 1 { "worker" } else { "workers" }
             )
         }),
     };

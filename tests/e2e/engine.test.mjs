@@ -1,7 +1,7 @@
 // The density engine in the page: every metric equals the CLI's, and H3 cells in wasm
 // (h3o with plain multiply-add) equal h3-py's on stress points at every resolution checked.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,34 @@ describe('the density engine in the browser', () => {
     }
     await screenshot(page, 'metric-aircraft');
     assert.deepEqual(problems, []);
+  });
+
+  test('one worker or four: the same cells as the CLI, for an archive and loose files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyhex-workers-'));
+    const tar = join(dir, 'traces.tar');
+    execFileSync('tar', ['-cf', tar, '-C', join(REAL, 'readsb_traces'), '.']);
+    const parquet = join(REAL, 'parquet', 'adsb_actions_points.parquet');
+    const inputs = [tar, parquet, ...TRACES.slice(0, 5)];
+    const metrics = ['points', 'aircraft', 'flights', 'aircraft-minutes'];
+    const exports = {};
+    for (const workers of [1, 4]) {
+      const page = await open(`?workers=${workers}&res=6`);
+      await page.getByTestId('file-input').setInputFiles(inputs);
+      await waitReady(page);
+      assert.match(await page.getByTestId('status').innerText(), new RegExp(`on ${workers} workers?$`));
+      exports[workers] = [];
+      for (const metric of metrics) {
+        await page.getByTestId('metric').selectOption(metric);
+        exports[workers].push((await exportCsv(page)).text);
+      }
+      assert.deepEqual(problems, []);
+    }
+    for (const [index, metric] of metrics.entries()) {
+      const cli = skyhex('aggregate', '--res', '6', '--metric', metric, ...inputs);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal(exports[1][index], cli.stdout, `${metric}: one worker equals the CLI`);
+      assert.equal(exports[4][index], exports[1][index], `${metric}: four workers equal one`);
+    }
   });
 
   test('?metric= picks the metric at start', async () => {
