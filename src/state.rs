@@ -69,6 +69,11 @@ pub struct Progress {
     /// Bytes read of the inputs whose size is known (files; not URLs).
     pub bytes_done: u64,
     pub bytes_total: u64,
+    /// Points decoded and archive members read so far.
+    pub points_done: u64,
+    pub members_done: u64,
+    /// When reading started (ms since page load), for the rate and the time left.
+    pub started_ms: f64,
     /// The input being read.
     pub current: String,
 }
@@ -242,7 +247,8 @@ impl AppState {
         });
         self.forget(replaced);
         self.progress.update(|progress| {
-            let progress = progress.get_or_insert_with(Progress::default);
+            let progress =
+                progress.get_or_insert_with(|| Progress { started_ms: browser::now_ms(), ..Progress::default() });
             progress.files_total += sources.len();
             progress.bytes_total += sources.iter().filter_map(Source::size_bytes).sum::<u64>();
         });
@@ -303,12 +309,15 @@ impl AppState {
                     let job = receiver.lock().await.next().await;
                     let Some(job) = job else { break };
                     let reply = worker.call(&job.request, job.blob.as_ref()).await;
-                    run.borrow_mut().job_done(&job, reply);
                     self.progress.update(|progress| {
-                        if let Some(progress) = progress {
-                            progress.bytes_done += job.bytes;
+                        let Some(progress) = progress else { return };
+                        progress.bytes_done += job.bytes;
+                        if let Reply::Decoded(report) = &reply {
+                            progress.points_done += report.summary.points;
+                            progress.members_done += report.members;
                         }
                     });
+                    run.borrow_mut().job_done(&job, reply);
                     self.step(run);
                 }
             }

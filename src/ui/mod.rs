@@ -65,28 +65,36 @@ fn progress_value(progress: &Progress) -> u64 {
     if progress.bytes_total > 0 { progress.bytes_done } else { progress.files_done as u64 }
 }
 
+/// What is being read, how far it is, how fast, and how long it should take still.
+fn progress_text(progress: &Progress) -> String {
+    let mut text = format!("Reading {}", progress.current);
+    let elapsed_s = (browser::now_ms() - progress.started_ms) / 1000.0;
+    if progress.bytes_total > 0 {
+        text += &format!(" · {} of {}", format::bytes(progress.bytes_done), format::bytes(progress.bytes_total));
+    }
+    if progress.points_done > 0 && elapsed_s > 0.0 {
+        let rate = (progress.points_done as f64 / elapsed_s) as u64;
+        text += &format!(" · {} points ({}/s)", format::count(progress.points_done), format::count(rate));
+    }
+    if progress.members_done > 0 {
+        text += &format!(" · {} archive members", format::count(progress.members_done));
+    }
+    if progress.files_total > 1 {
+        let current = (progress.files_done + 1).min(progress.files_total);
+        text += &format!(" · input {current} of {}", progress.files_total);
+    }
+    if progress.bytes_done > 0 && progress.bytes_total > progress.bytes_done {
+        let left_s = elapsed_s * (progress.bytes_total - progress.bytes_done) as f64 / progress.bytes_done as f64;
+        text += &format!(" · about {} s left", left_s.ceil() as u64);
+    }
+    text
+}
+
 #[component]
 fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let text = move || match state.progress.get() {
-        Some(progress) => {
-            let mut text = format!("Reading {}", progress.current);
-            if progress.bytes_total > 0 {
-                text += &format!(
-                    " · {} of {}",
-                    format::bytes(progress.bytes_done),
-                    format::bytes(progress.bytes_total)
-                );
-            }
-            if progress.files_total > 1 {
-                text += &format!(
-                    " · input {} of {}",
-                    (progress.files_done + 1).min(progress.files_total),
-                    progress.files_total
-                );
-            }
-            text
-        }
+        Some(progress) => progress_text(&progress),
         None => state.density.with(|density| {
             format!(
                 "{} points in {} cells at H3 resolution {} · {} of points in memory, on {} {}",

@@ -1,0 +1,67 @@
+// The app itself (dist/) in Debian's Chromium on a split tar of the real traces copied
+// COPIES times: time to load it on 1 worker (the baseline) and on 2, the resolution change
+// through the workers, memory the points take, and the browser's peak memory.
+// Usage: node bench/browser/app_archive.mjs DIR_WITH_day.tar.aa_AND_.ab
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { launchBrowser, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
+
+const dir = process.argv[2];
+const parts = [join(dir, 'day.tar.aa'), join(dir, 'day.tar.ab')];
+
+/** Resident memory of Chromium's renderer processes (the page and its workers), in bytes. */
+function rendererBytes() {
+  const ps = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .filter((line) => line.includes('chromium') && line.includes('--type=renderer'))
+    .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]) * 1024, 0);
+}
+
+async function waitReady(page) {
+  await page.waitForSelector('[data-testid=status][data-state=ready]', { timeout: 600_000 });
+}
+
+async function run(browser, server, workers) {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(`${server.url}?workers=${workers}`);
+  await waitReady(page);
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, rendererBytes()); }, 200);
+  const start = performance.now();
+  await page.getByTestId('file-input').setInputFiles(parts);
+  await page.waitForSelector('[data-testid=status][data-state=loading]');
+  await waitReady(page);
+  const loadMs = performance.now() - start;
+  const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
+  const status = await page.getByTestId('status').innerText();
+  const resStart = performance.now();
+  await setResolution(page, 6);
+  await waitReady(page);
+  const resMs = performance.now() - resStart;
+  clearInterval(sampler);
+  peak = Math.max(peak, rendererBytes());
+  await page.close();
+  return { workers, loadMs, points, status, resMs, peak };
+}
+
+const server = await serveStatic();
+const browser = await launchBrowser();
+try {
+  const results = [];
+  for (const workers of [1, 2]) results.push(await run(browser, server, workers));
+  const mb = (bytes) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
+  for (const r of results) {
+    const rate = Math.round(r.points / (r.loadMs / 1000)).toLocaleString('en');
+    console.log(
+      `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
+        `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
+        `renderer peak ${mb(r.peak)}; status: ${r.status}`,
+    );
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
