@@ -247,8 +247,8 @@ impl AppState {
         });
         self.forget(replaced);
         self.progress.update(|progress| {
-            let progress =
-                progress.get_or_insert_with(|| Progress { started_ms: browser::now_ms(), ..Progress::default() });
+            let progress = progress
+                .get_or_insert_with(|| Progress { started_ms: browser::now_ms(), ..Progress::default() });
             progress.files_total += sources.len();
             progress.bytes_total += sources.iter().filter_map(Source::size_bytes).sum::<u64>();
         });

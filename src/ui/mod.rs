@@ -70,7 +70,8 @@ fn progress_text(progress: &Progress) -> String {
     let mut text = format!("Reading {}", progress.current);
     let elapsed_s = (browser::now_ms() - progress.started_ms) / 1000.0;
     if progress.bytes_total > 0 {
-        text += &format!(" · {} of {}", format::bytes(progress.bytes_done), format::bytes(progress.bytes_total));
+        text +=
+            &format!(" · {} of {}", format::bytes(progress.bytes_done), format::bytes(progress.bytes_total));
     }
     if progress.points_done > 0 && elapsed_s > 0.0 {
         let rate = (progress.points_done as f64 / elapsed_s) as u64;
@@ -84,7 +85,8 @@ fn progress_text(progress: &Progress) -> String {
         text += &format!(" · input {current} of {}", progress.files_total);
     }
     if progress.bytes_done > 0 && progress.bytes_total > progress.bytes_done {
-        let left_s = elapsed_s * (progress.bytes_total - progress.bytes_done) as f64 / progress.bytes_done as f64;
+        let left_s =
+            elapsed_s * (progress.bytes_total - progress.bytes_done) as f64 / progress.bytes_done as f64;
         text += &format!(" · about {} s left", left_s.ceil() as u64);
     }
     text

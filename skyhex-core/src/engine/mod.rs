@@ -1,7 +1,7 @@
 //! The density engine: parse once, then answer every resolution, filter and metric from a
 //! compact in-memory store.
 //!
-//! - [`store`]: [`PointStore`], 24 bytes per point, with per-input legs and point weights.
+//! - [`store`]: [`PointStore`], 20 bytes per point, with per-input legs (as runs) and point weights.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
 //!
 //! Why the store keeps positions rather than one fine H3 cell per point: a coarse cell

@@ -111,12 +111,12 @@ impl Kept {
         Self { states, legs, by_time, by_alt }
     }
 
-    /// The point's state when the filter keeps the point (its time and altitude included).
-    fn keeps(&self, store: &PointStore, filter: &PointFilter, point: usize) -> Option<StateKept> {
+    /// The state of `point` (of a kept `leg`) when the filter keeps the point (its time and
+    /// altitude included).
+    fn keeps(&self, store: &PointStore, filter: &PointFilter, leg: u32, point: usize) -> Option<StateKept> {
         let state = self.states[store.state_of(point) as usize];
         let kept = state.kept
-            && self.legs[store.leg_of(point) as usize]
-            && (!self.by_time || filter.keeps_time(store.time_ms(point)))
+            && (!self.by_time || filter.keeps_time(store.time_in_leg_ms(leg, point)))
             && (!self.by_alt || filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground));
         kept.then_some(state)
     }
@@ -132,32 +132,36 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
     let mut last_leg = vec![u32::MAX; slots];
     let mut aircraft_pairs = Vec::new();
     let mut leg_pairs = Vec::new();
-    for point in 0..store.len() {
-        let Some(state) = kept.keeps(store, filter, point) else { continue };
-        let slot = column.slot[point];
-        let cell = &mut sums[slot as usize];
-        cell.points += 1;
-        let (lat, lon) = store.nanodegrees(point);
-        cell.lat_nanodeg += i128::from(lat);
-        cell.lon_nanodeg += i128::from(lon);
-        cell.weight_ms += u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point)));
-        if let Some(alt) = store.alt_ft(point) {
-            cell.alt_points += 1;
-            cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i128;
-            cell.alt_max_ft = cell.alt_max_ft.max(alt);
+    for (leg, points) in store.leg_points() {
+        if !kept.legs[leg as usize] {
+            continue;
         }
-        // Points come grouped by leg, so a pair repeats mostly back to back: note it only
-        // when it changes, and deduplicate the few revisits at the end.
-        let leg = store.leg_of(point);
-        if last_leg[slot as usize] != leg {
-            last_leg[slot as usize] = leg;
-            leg_pairs.push((slot, leg));
-            let aircraft = store.legs()[leg as usize].aircraft;
-            if last_aircraft[slot as usize] != aircraft
-                && store.aircraft()[aircraft as usize].address.is_some()
-            {
-                last_aircraft[slot as usize] = aircraft;
-                aircraft_pairs.push((slot, aircraft));
+        let aircraft = store.legs()[leg as usize].aircraft;
+        let has_address = store.aircraft()[aircraft as usize].address.is_some();
+        for point in points.clone() {
+            let Some(state) = kept.keeps(store, filter, leg, point) else { continue };
+            let slot = column.slot[point];
+            let cell = &mut sums[slot as usize];
+            cell.points += 1;
+            let (lat, lon) = store.nanodegrees(point);
+            cell.lat_nanodeg += i128::from(lat);
+            cell.lon_nanodeg += i128::from(lon);
+            cell.weight_ms +=
+                u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point, points.end)));
+            if let Some(alt) = store.alt_ft(point) {
+                cell.alt_points += 1;
+                cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i128;
+                cell.alt_max_ft = cell.alt_max_ft.max(alt);
+            }
+            // A leg's points are consecutive, so a pair repeats mostly back to back: note it
+            // only when it changes, and deduplicate the few revisits at the end.
+            if last_leg[slot as usize] != leg {
+                last_leg[slot as usize] = leg;
+                leg_pairs.push((slot, leg));
+                if last_aircraft[slot as usize] != aircraft && has_address {
+                    last_aircraft[slot as usize] = aircraft;
+                    aircraft_pairs.push((slot, aircraft));
+                }
             }
         }
     }
@@ -241,12 +245,14 @@ impl Histograms {
         let kept = Kept::of(store, filter);
         let no_time = PointFilter { from_ms: None, to_ms: None, ..filter.clone() };
         let no_alt = PointFilter { min_alt_ft: None, max_alt_ft: None, ..filter.clone() };
-        for point in 0..store.len() {
-            if kept.keeps(store, &no_time, point).is_some() {
-                self.add_time(store.time_ms(point));
-            }
-            if let Some(state) = kept.keeps(store, &no_alt, point) {
-                self.add_alt(store.alt_ft(point).filter(|_| !state.on_ground));
+        for (leg, points) in store.leg_points().filter(|(leg, _)| kept.legs[*leg as usize]) {
+            for point in points {
+                if kept.keeps(store, &no_time, leg, point).is_some() {
+                    self.add_time(store.time_in_leg_ms(leg, point));
+                }
+                if let Some(state) = kept.keeps(store, &no_alt, leg, point) {
+                    self.add_alt(store.alt_ft(point).filter(|_| !state.on_ground));
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
 //! The compact point store: what stays in memory of every accepted point once an input is
-//! decoded, 24 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
+//! decoded, 20 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
 //! plus one entry per distinct aircraft, flight leg and reported state.
 
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arrow::array::RecordBatch;
@@ -12,9 +13,10 @@ use crate::filter::SourceKind;
 use crate::points::PointColumns;
 
 /// Bytes each retained point takes: latitude and longitude (i32 each, in 1e-7 degree),
-/// time within its leg (u32), altitude (f32), leg (u32) and state (u32). A store whose
+/// time within its leg (u32), altitude (f32) and state (u32). A leg's points are
+/// consecutive, so legs are kept as runs (one entry per leg), not per point. A store whose
 /// positions do not all fit 1e-7 degree exactly keeps them as f64: 8 bytes more.
-pub const BYTES_PER_POINT: usize = 24;
+pub const BYTES_PER_POINT: usize = 20;
 
 /// Units of stored positions: 1e-7 degree (about 1 cm).
 const UNITS_PER_DEGREE: f64 = 1e7;
@@ -76,10 +78,12 @@ impl PointState {
     }
 }
 
-/// A run of one aircraft's points, split on readsb's new-leg flag and on long gaps.
+/// A run of one aircraft's points, split on readsb's new-leg flag and on long gaps. Its
+/// points are the store's points from `first_point` to the next leg's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Leg {
     pub aircraft: u32,
+    pub first_point: u32,
     /// Time of the leg's first point (ms since the Unix epoch); its points store offsets.
     pub start_ms: i64,
 }
@@ -117,7 +121,6 @@ pub struct PointStore {
     offset_ms: Vec<u32>,
     /// NaN when unknown (on the ground, or not reported).
     alt_ft: Vec<f32>,
-    leg: Vec<u32>,
     state: Vec<u32>,
     legs: Vec<Leg>,
     aircraft: Vec<Aircraft>,
@@ -140,16 +143,16 @@ struct Row {
 
 impl PointStore {
     pub fn len(&self) -> usize {
-        self.leg.len()
+        self.state.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.leg.is_empty()
+        self.state.is_empty()
     }
 
     /// Memory the store holds, in bytes (columns, tables and the cached cell column).
     pub fn retained_bytes(&self) -> usize {
-        let columns = self.leg.capacity() * (BYTES_PER_POINT - 8) + self.positions.retained_bytes();
+        let columns = self.state.capacity() * (BYTES_PER_POINT - 8) + self.positions.retained_bytes();
         let tables = self.legs.capacity() * size_of::<Leg>()
             + self.aircraft.capacity() * (size_of::<Aircraft>() + 16)
             + self.states.capacity() * (size_of::<PointState>() + 16);
@@ -212,10 +215,15 @@ impl PointStore {
             };
             if new_leg {
                 let leg = self.legs.len() as u32;
-                self.legs.push(Leg { aircraft: row.aircraft, start_ms: row.time_ms.unwrap_or(0) });
+                let first_point = self.len() as u32;
+                self.legs.push(Leg {
+                    aircraft: row.aircraft,
+                    first_point,
+                    start_ms: row.time_ms.unwrap_or(0),
+                });
                 current = Some((leg, row.time_ms.unwrap_or(0)));
             }
-            let (leg, start) = current.expect("a leg was started");
+            let (_, start) = current.expect("a leg was started");
             last_time = row.time_ms;
             let state = match last_state {
                 Some(id) if self.states[id as usize].is_of(points, index) => id,
@@ -223,7 +231,7 @@ impl PointStore {
             };
             last_state = Some(state);
             let offset_ms = row.time_ms.map_or(NO_TIME, |time| (time - start) as u32);
-            self.push_point(points, index, leg, state, offset_ms);
+            self.push_point(points, index, state, offset_ms);
         }
     }
 
@@ -231,7 +239,6 @@ impl PointStore {
         self.positions.reserve(additional);
         self.offset_ms.reserve(additional);
         self.alt_ft.reserve(additional);
-        self.leg.reserve(additional);
         self.state.reserve(additional);
     }
 
@@ -246,11 +253,10 @@ impl PointStore {
         id
     }
 
-    fn push_point(&mut self, points: &PointColumns<'_>, row: usize, leg: u32, state: u32, offset_ms: u32) {
+    fn push_point(&mut self, points: &PointColumns<'_>, row: usize, state: u32, offset_ms: u32) {
         self.positions.push(points.lat.value(row), points.lon.value(row));
         self.offset_ms.push(offset_ms);
         self.alt_ft.push(points.alt_ft(row).map_or(f32::NAN, |alt| alt as f32));
-        self.leg.push(leg);
         self.state.push(state);
     }
 
@@ -295,8 +301,18 @@ impl PointStore {
         &self.legs
     }
 
+    /// Each leg with the range of its points.
+    pub fn leg_points(&self) -> impl Iterator<Item = (u32, Range<usize>)> + '_ {
+        (0..self.legs.len()).map(|leg| (leg as u32, self.legs[leg].first_point as usize..self.leg_end(leg)))
+    }
+
+    fn leg_end(&self, leg: usize) -> usize {
+        self.legs.get(leg + 1).map_or(self.len(), |next| next.first_point as usize)
+    }
+
+    /// The leg of a point (a binary search: loops over points go leg by leg instead).
     pub fn leg_of(&self, point: usize) -> u32 {
-        self.leg[point]
+        (self.legs.partition_point(|leg| leg.first_point as usize <= point) - 1) as u32
     }
 
     pub fn state_of(&self, point: usize) -> u32 {
@@ -318,14 +334,18 @@ impl PointStore {
         self.positions.shrink_to_fit();
         self.offset_ms.shrink_to_fit();
         self.alt_ft.shrink_to_fit();
-        self.leg.shrink_to_fit();
         self.state.shrink_to_fit();
         self.legs.shrink_to_fit();
     }
 
     pub fn time_ms(&self, point: usize) -> Option<i64> {
+        self.time_in_leg_ms(self.leg_of(point), point)
+    }
+
+    /// The time of `point`, a point of `leg`.
+    pub fn time_in_leg_ms(&self, leg: u32, point: usize) -> Option<i64> {
         let offset = self.offset_ms[point];
-        (offset != NO_TIME).then(|| self.legs[self.leg[point] as usize].start_ms + i64::from(offset))
+        (offset != NO_TIME).then(|| self.legs[leg as usize].start_ms + i64::from(offset))
     }
 
     pub fn alt_ft(&self, point: usize) -> Option<f32> {
@@ -336,14 +356,17 @@ impl PointStore {
     /// The time the point stands for: its heatmap interval, or the time to the next point
     /// of its leg capped at [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
     pub fn weight_ms(&self, point: usize) -> u32 {
-        self.states[self.state[point] as usize].interval_ms.unwrap_or_else(|| self.gap_to_next_ms(point))
+        let leg_end = self.leg_end(self.leg_of(point) as usize);
+        self.states[self.state[point] as usize]
+            .interval_ms
+            .unwrap_or_else(|| self.gap_to_next_ms(point, leg_end))
     }
 
-    /// The time to the next point of the point's leg, capped at [`MAX_POINT_WEIGHT_MS`]
-    /// (0 for a leg's last point).
-    pub fn gap_to_next_ms(&self, point: usize) -> u32 {
+    /// The time to the next point of the point's leg (which ends before `leg_end`), capped at
+    /// [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
+    pub fn gap_to_next_ms(&self, point: usize, leg_end: usize) -> u32 {
         let next = point + 1;
-        if next >= self.len() || self.leg[next] != self.leg[point] {
+        if next >= leg_end {
             return 0;
         }
         match (self.offset_ms[point], self.offset_ms[next]) {
