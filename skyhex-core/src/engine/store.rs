@@ -235,11 +235,18 @@ impl PointStore {
         }
     }
 
+    /// Makes room for `additional` points. Columns grow by at least a quarter, not by
+    /// doubling: a column being moved is briefly held twice, and wasm memory never shrinks
+    /// back, so doubling would leave a growing store's peak at three times its size.
     fn reserve(&mut self, additional: usize) {
-        self.positions.reserve(additional);
-        self.offset_ms.reserve(additional);
-        self.alt_ft.reserve(additional);
-        self.state.reserve(additional);
+        if self.len() + additional <= self.state.capacity() {
+            return;
+        }
+        let room = additional.max(self.len() / 4);
+        self.positions.reserve_exact(room);
+        self.offset_ms.reserve_exact(room);
+        self.alt_ft.reserve_exact(room);
+        self.state.reserve_exact(room);
     }
 
     fn state_id(&mut self, points: &PointColumns<'_>, row: usize) -> u32 {
@@ -467,15 +474,15 @@ impl Positions {
         }
     }
 
-    fn reserve(&mut self, additional: usize) {
+    fn reserve_exact(&mut self, additional: usize) {
         match self {
             Self::Units { lat, lon } => {
-                lat.reserve(additional);
-                lon.reserve(additional);
+                lat.reserve_exact(additional);
+                lon.reserve_exact(additional);
             }
             Self::Degrees { lat, lon } => {
-                lat.reserve(additional);
-                lon.reserve(additional);
+                lat.reserve_exact(additional);
+                lon.reserve_exact(additional);
             }
         }
     }
