@@ -102,6 +102,8 @@ pub struct AppState {
     pub resolution: RwSignal<u8>,
     /// What colours the cells and joins the exported columns.
     pub metric: RwSignal<Metric>,
+    /// Which points count (the Filters section).
+    pub filter: RwSignal<PointFilter>,
     /// `Some` while inputs are being read.
     pub progress: RwSignal<Option<Progress>>,
     /// The density of the current view: the workers' answer to the last query.
@@ -110,19 +112,31 @@ pub struct AppState {
     pub retained_bytes: RwSignal<u64>,
     /// Changes whenever what the workers hold changes.
     data_version: RwSignal<u64>,
-    /// The (resolution, data version) that `density` answers.
-    shown: RwSignal<Option<(u8, u64)>>,
+    /// The view that `density` answers, and how long the workers took to answer it.
+    shown: RwSignal<Option<View>>,
+    query_ms: StoredValue<f64>,
     pool: StoredValue<Result<Rc<Pool>, String>, LocalStorage>,
     next_id: StoredValue<u64>,
     /// One sender per load under way (by its first input's id); `cancel` fires them all.
     cancels: StoredValue<Vec<(u64, oneshot::Sender<()>)>>,
 }
 
+/// What the density shows: the resolution and filter over the data the workers hold.
+#[derive(Debug, Clone, PartialEq)]
+struct View {
+    resolution: u8,
+    data_version: u64,
+    filter: PointFilter,
+}
+
 /// What a cancelled input says in the errors list.
 const CANCELLED: &str = "not read: loading was cancelled";
 
-/// How often results are published (and the map redrawn) while inputs are being read.
+/// How often results are published (and the map redrawn) while inputs are being read: at
+/// most every second, and rarer when queries take long, so they never take more than a
+/// fifth of the workers' time.
 const PUBLISH_EVERY_MS: f64 = 1000.0;
+const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 impl AppState {
     pub fn new(resolution: u8, metric: Metric, workers: usize) -> Self {
@@ -130,36 +144,49 @@ impl AppState {
             inputs: RwSignal::new(Vec::new()),
             resolution: RwSignal::new(resolution),
             metric: RwSignal::new(metric),
+            filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
             retained_bytes: RwSignal::new(0),
             data_version: RwSignal::new(0),
             shown: RwSignal::new(None),
+            query_ms: StoredValue::new(0.0),
             pool: StoredValue::new_local(Pool::start(workers).map(Rc::new)),
             next_id: StoredValue::new(0),
             cancels: StoredValue::new(Vec::new()),
         };
-        Effect::new(move |_| state.query((state.resolution.get(), state.data_version.get())));
+        Effect::new(move |_| state.query(state.view()));
         state
     }
 
-    /// Asks the workers for the cells of the view `key` and shows them, unless the view
-    /// changed meanwhile (a newer query is then under way).
-    fn query(self, key: (u8, u64)) {
-        let resolution = Resolution::try_from(key.0).unwrap_or(Resolution::Five);
+    /// What the density must answer now (tracked: a change asks the workers again).
+    fn view(&self) -> View {
+        View {
+            resolution: self.resolution.get(),
+            data_version: self.data_version.get(),
+            filter: self.filter.get(),
+        }
+    }
+
+    /// Asks the workers for the cells of `view` and shows them, unless the view changed
+    /// meanwhile (a newer query is then under way).
+    fn query(self, view: View) {
+        let resolution = Resolution::try_from(view.resolution).unwrap_or(Resolution::Five);
         let tables: Vec<CellCount> = self
             .inputs
             .with_untracked(|inputs| loaded(inputs).flat_map(|loaded| loaded.cells.clone()).collect());
         let pool = self.pool.with_value(|pool| pool.clone());
         leptos::task::spawn_local(async move {
+            let started_ms = browser::now_ms();
             let cells = match &pool {
-                Ok(pool) => pool.query(key.0, &PointFilter::default()).await,
+                Ok(pool) => pool.query(view.resolution, &view.filter).await,
                 Err(reason) => Err(reason.clone()),
             };
-            if self.view_key() != key {
+            if self.view_untracked() != view {
                 return;
             }
-            let mut builder = DensityBuilder::new(resolution, PointFilter::default());
+            self.query_ms.set_value(browser::now_ms() - started_ms);
+            let mut builder = DensityBuilder::new(resolution, view.filter.clone());
             match cells {
                 Ok(cells) => {
                     cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
@@ -169,17 +196,17 @@ impl AppState {
             }
             builder.add_cells(&tables);
             self.density.set(Arc::new(builder.finish()));
-            self.shown.set(Some(key));
+            self.shown.set(Some(view));
         });
     }
 
-    fn view_key(&self) -> (u8, u64) {
-        (self.resolution.get_untracked(), self.data_version.get_untracked())
+    fn view_untracked(&self) -> View {
+        untrack(|| self.view())
     }
 
     pub fn status(&self) -> Status {
-        let view = (self.resolution.get(), self.data_version.get());
-        if self.progress.with(Option::is_some) || self.shown.get() != Some(view) {
+        let view = self.view();
+        if self.progress.with(Option::is_some) || self.shown.with(|shown| shown.as_ref() != Some(&view)) {
             return Status::Loading;
         }
         self.inputs.with(|inputs| {
@@ -356,7 +383,8 @@ impl AppState {
             }
         });
         let now_ms = browser::now_ms();
-        if now_ms - run.last_publish_ms > PUBLISH_EVERY_MS {
+        let every_ms = PUBLISH_EVERY_MS.max(PUBLISH_EVERY_QUERIES * self.query_ms.get_value());
+        if now_ms - run.last_publish_ms > every_ms {
             run.last_publish_ms = now_ms;
             self.publish(std::mem::take(&mut run.outcomes));
             self.data_version.update(|version| *version += 1);

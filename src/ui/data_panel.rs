@@ -79,6 +79,7 @@ pub fn DataPanel() -> impl IntoView {
                     }}
                 </ul>
             </section>
+            <super::filters::Filters />
         </aside>
     }
 }

@@ -2,6 +2,7 @@
 //! wiring signals; state lives in `crate::state`, maths in `skyhex_core`.
 
 mod data_panel;
+mod filters;
 pub mod format;
 mod map_view;
 mod toolbar;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady,
+  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, skyhex, stat, waitReady,
 } from './harness.mjs';
 
 const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30');
@@ -91,6 +91,49 @@ describe('the density engine in the browser', () => {
       assert.equal(exports[1][index], cli.stdout, `${metric}: one worker equals the CLI`);
       assert.equal(exports[4][index], exports[1][index], `${metric}: four workers equal one`);
     }
+  });
+
+  test('filters in the page equal skyhex aggregate with the same options', async () => {
+    const page = await open('?res=6');
+    await page.getByTestId('file-input').setInputFiles(TRACES);
+    await waitReady(page);
+    const all = await stat(page, 'points');
+    const combos = [
+      {
+        fields: { 'filter-min-alt': '2000', 'filter-max-alt': '30000' },
+        ground: 'exclude',
+        uncheck: ['filter-source-mlat'],
+        cli: ['--min-alt-ft', '2000', '--max-alt-ft', '30000', '--exclude-ground', '--source', 'adsb,tisb,adsc,other'],
+      },
+      {
+        fields: { 'filter-from': '2023-08-30T02:00:00Z', 'filter-to': '2023-08-30T20:00:00Z', 'filter-type': 'b7*' },
+        cli: ['--from', '2023-08-30T02:00:00Z', '--to', '2023-08-30T20:00:00Z', '--type', 'B7*'],
+      },
+      { fields: { 'filter-squawk': '1' }, ground: 'only', cli: ['--only-ground', '--squawk', '1'] },
+    ];
+    for (const combo of combos) {
+      for (const [id, value] of Object.entries(combo.fields)) {
+        await page.getByTestId(id).fill(value);
+        await page.getByTestId(id).press('Enter');
+      }
+      if (combo.ground) await page.getByTestId('filter-ground').selectOption(combo.ground);
+      for (const id of combo.uncheck ?? []) await page.getByTestId(id).uncheck();
+      await waitReady(page);
+      const cli = skyhex('aggregate', '--res', '6', ...combo.cli, ...TRACES);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.ok(cli.stdout.split('\n').length > 3, 'the filter keeps some cells');
+      assert.equal((await exportCsv(page)).text, cli.stdout, combo.cli.join(' '));
+      await page.getByTestId('filter-clear').click();
+      await waitReady(page);
+      assert.equal(await stat(page, 'points'), all, 'clearing the filters brings every point back');
+    }
+    await page.getByTestId('filter-min-alt').fill('high');
+    await page.getByTestId('filter-min-alt').press('Enter');
+    await waitReady(page);
+    assert.match(await page.getByTestId('filter-problems').innerText(), /Min altitude \(ft\): "high" is not a number of feet/);
+    assert.equal(await stat(page, 'points'), all, 'a value that cannot be read is left out');
+    await screenshot(page, 'filters');
+    assert.deepEqual(problems, []);
   });
 
   test('?metric= picks the metric at start', async () => {

@@ -1,0 +1,269 @@
+//! The Filters section of the side panel: which points count, the same filters as
+//! `skyhex aggregate` (time window, altitude band, on the ground, source, aircraft and
+//! callsign patterns, squawk, dbFlags). A control applies when it changes; the workers
+//! then answer the query under the new filter.
+
+use leptos::prelude::*;
+use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
+use skyhex_core::summary::parse_time;
+
+use crate::state::AppState;
+
+/// The text fields, in the order they are shown.
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    From,
+    To,
+    MinAlt,
+    MaxAlt,
+    Callsign,
+    Registration,
+    Type,
+    Address,
+    Squawk,
+}
+
+impl Text {
+    const ALL: [Self; 9] = [
+        Self::From,
+        Self::To,
+        Self::MinAlt,
+        Self::MaxAlt,
+        Self::Callsign,
+        Self::Registration,
+        Self::Type,
+        Self::Address,
+        Self::Squawk,
+    ];
+
+    /// Label, placeholder and test id.
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::From => ("From (UTC)", "2023-08-30T12:00:00Z", "filter-from"),
+            Self::To => ("To (UTC, before)", "2023-08-30T18:00:00Z", "filter-to"),
+            Self::MinAlt => ("Min altitude (ft)", "0", "filter-min-alt"),
+            Self::MaxAlt => ("Max altitude (ft)", "45000", "filter-max-alt"),
+            Self::Callsign => ("Callsign", "UAL or N*AB", "filter-callsign"),
+            Self::Registration => ("Registration", "N12", "filter-registration"),
+            Self::Type => ("Type", "B73*", "filter-type"),
+            Self::Address => ("Address (hex)", "a1b2", "filter-address"),
+            Self::Squawk => ("Squawk", "7700", "filter-squawk"),
+        }
+    }
+}
+
+/// readsb's dbFlags bits, as the page names them.
+const DB_FLAGS: [(u16, &str); 4] = [(1, "Military"), (2, "Interesting"), (4, "PIA"), (8, "LADD")];
+
+/// What the controls hold, as typed.
+#[derive(Debug, Clone, PartialEq)]
+struct Form {
+    texts: [String; Text::ALL.len()],
+    ground: GroundFilter,
+    /// Source types kept (all of them: no source filter).
+    sources: Vec<SourceKind>,
+    db_flags_any: u16,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Self {
+            texts: Default::default(),
+            ground: GroundFilter::Any,
+            sources: SourceKind::ALL.to_vec(),
+            db_flags_any: 0,
+        }
+    }
+}
+
+impl Form {
+    fn text(&self, field: Text) -> &str {
+        self.texts[field as usize].trim()
+    }
+
+    /// The filter the form describes, and what in it could not be read (left out).
+    fn filter(&self) -> (PointFilter, Vec<String>) {
+        let mut problems = Vec::new();
+        let time = |text: &str| parse_time(text).ok();
+        let feet = |text: &str| text.parse::<f64>().ok().filter(|feet| feet.is_finite());
+        let (time_example, feet_example) = ("a time such as 2023-08-30T12:00:00Z", "a number of feet");
+        let from_ms = self.parsed(Text::From, time, time_example, &mut problems);
+        let to_ms = self.parsed(Text::To, time, time_example, &mut problems);
+        let min_alt_ft = self.parsed(Text::MinAlt, feet, feet_example, &mut problems);
+        let max_alt_ft = self.parsed(Text::MaxAlt, feet, feet_example, &mut problems);
+        let pattern = |field| Some(self.text(field)).filter(|text| !text.is_empty()).map(Pattern::new);
+        let filter = PointFilter {
+            from_ms,
+            to_ms,
+            min_alt_ft,
+            max_alt_ft,
+            ground: self.ground,
+            sources: (self.sources.len() < SourceKind::ALL.len()).then(|| self.sources.clone()),
+            address: pattern(Text::Address),
+            callsign: pattern(Text::Callsign),
+            registration: pattern(Text::Registration),
+            type_code: pattern(Text::Type),
+            squawk: pattern(Text::Squawk),
+            db_flags_any: self.db_flags_any,
+        };
+        (filter, problems)
+    }
+}
+
+impl Form {
+    /// The field's value, `None` when it is empty or cannot be read (then said in `problems`).
+    fn parsed<T>(
+        &self,
+        field: Text,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+        problems: &mut Vec<String>,
+    ) -> Option<T> {
+        let text = self.text(field);
+        if text.is_empty() {
+            return None;
+        }
+        let value = parse(text);
+        if value.is_none() {
+            problems.push(format!("{}: {text:?} is not {expected}", field.describe().0));
+        }
+        value
+    }
+}
+
+#[component]
+pub fn Filters() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let form = RwSignal::new(Form::default());
+    let read = Memo::new(move |_| form.with(Form::filter));
+    Effect::new(move |_| state.filter.set(read.with(|(filter, _)| filter.clone())));
+    let active = move || state.filter.with(|filter| !filter.is_empty());
+    view! {
+        <section class="filters" aria-label="Filters">
+            <h2>"Filters"</h2>
+            <div class="filter-grid">
+                {Text::ALL.map(|field| view! { <TextField form field /> }).collect_view()}
+            </div>
+            <label class="field">
+                <span>"On the ground"</span>
+                <select
+                    data-testid="filter-ground"
+                    on:change=move |event| {
+                        let ground = match event_target_value(&event).as_str() {
+                            "exclude" => GroundFilter::Exclude,
+                            "only" => GroundFilter::Only,
+                            _ => GroundFilter::Any,
+                        };
+                        form.update(|form| form.ground = ground);
+                    }
+                    prop:value=move || form.with(|form| ground_name(form.ground))
+                >
+                    <option value="any">"In or out"</option>
+                    <option value="exclude">"Leave out"</option>
+                    <option value="only">"Only"</option>
+                </select>
+            </label>
+            <fieldset class="checks">
+                <legend>"Source"</legend>
+                {SourceKind::ALL
+                    .map(|source| {
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    data-testid=format!("filter-source-{}", source.name())
+                                    prop:checked=move || form.with(|form| form.sources.contains(&source))
+                                    on:change=move |event| {
+                                        let checked = event_target_checked(&event);
+                                        form.update(|form| {
+                                            form.sources.retain(|kept| *kept != source);
+                                            if checked {
+                                                form.sources.push(source);
+                                                form.sources.sort();
+                                            }
+                                        });
+                                    }
+                                />
+                                {source_label(source)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset class="checks">
+                <legend>"Aircraft flagged (any)"</legend>
+                {DB_FLAGS
+                    .map(|(bit, name)| {
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    data-testid=format!("filter-flag-{}", name.to_lowercase())
+                                    prop:checked=move || form.with(|form| form.db_flags_any & bit != 0)
+                                    on:change=move |event| {
+                                        let checked = event_target_checked(&event);
+                                        form.update(|form| {
+                                            form.db_flags_any = if checked {
+                                                form.db_flags_any | bit
+                                            } else {
+                                                form.db_flags_any & !bit
+                                            };
+                                        });
+                                    }
+                                />
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <ul class="errors" data-testid="filter-problems" role="alert">
+                {move || read.with(|(_, problems)| problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view())}
+            </ul>
+            <button
+                class="button small"
+                data-testid="filter-clear"
+                disabled=move || !active()
+                on:click=move |_| form.set(Form::default())
+            >
+                "Clear filters"
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn TextField(form: RwSignal<Form>, field: Text) -> impl IntoView {
+    let (label, placeholder, test_id) = field.describe();
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type="text"
+                data-testid=test_id
+                placeholder=placeholder
+                spellcheck="false"
+                prop:value=move || form.with(|form| form.texts[field as usize].clone())
+                on:change=move |event| form.update(|form| form.texts[field as usize] = event_target_value(&event))
+            />
+        </label>
+    }
+}
+
+fn source_label(source: SourceKind) -> &'static str {
+    match source {
+        SourceKind::Adsb => "ADS-B",
+        SourceKind::Mlat => "MLAT",
+        SourceKind::TisB => "TIS-B",
+        SourceKind::AdsC => "ADS-C",
+        SourceKind::Other => "other",
+    }
+}
+
+fn ground_name(ground: GroundFilter) -> &'static str {
+    match ground {
+        GroundFilter::Any => "any",
+        GroundFilter::Exclude => "exclude",
+        GroundFilter::Only => "only",
+    }
+}
