@@ -22,7 +22,7 @@ use skyhex_core::summary::Summary;
 use crate::browser;
 use crate::loading::{self, Job, Source};
 use crate::workers::archive_format;
-use crate::workers::pool::Pool;
+use crate::workers::pool::{Cells, Pool};
 use crate::workers::protocol::{Reply, Report, Request};
 
 /// What an input held, as the workers reported it (its points stay in the workers).
@@ -110,6 +110,8 @@ pub struct AppState {
     pub density: RwSignal<Arc<Density>>,
     /// Memory the workers' points take (stores and cached cell columns).
     pub retained_bytes: RwSignal<u64>,
+    /// Why the density leaves points out: workers that failed (their points are lost).
+    pub worker_failures: RwSignal<Vec<String>>,
     /// Changes whenever what the workers hold changes.
     data_version: RwSignal<u64>,
     /// The view that `density` answers, and how long the workers took to answer it.
@@ -148,6 +150,7 @@ impl AppState {
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
             retained_bytes: RwSignal::new(0),
+            worker_failures: RwSignal::new(Vec::new()),
             data_version: RwSignal::new(0),
             shown: RwSignal::new(None),
             query_ms: StoredValue::new(0.0),
@@ -180,19 +183,17 @@ impl AppState {
             let started_ms = browser::now_ms();
             let cells = match &pool {
                 Ok(pool) => pool.query(view.resolution, &view.filter).await,
-                Err(reason) => Err(reason.clone()),
+                Err(reason) => Cells { failures: vec![reason.clone()], ..Cells::default() },
             };
             if self.view_untracked() != view {
                 return;
             }
             self.query_ms.set_value(browser::now_ms() - started_ms);
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
-            match cells {
-                Ok(cells) => {
-                    cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
-                    self.retained_bytes.set(cells.retained_bytes);
-                }
-                Err(reason) => leptos::logging::error!("query failed: {reason}"),
+            cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
+            self.retained_bytes.set(cells.retained_bytes);
+            if self.worker_failures.with_untracked(|failures| *failures != cells.failures) {
+                self.worker_failures.set(cells.failures);
             }
             builder.add_cells(&tables);
             self.density.set(Arc::new(builder.finish()));

@@ -77,6 +77,23 @@ pub fn DataPanel() -> impl IntoView {
                             })
                             .collect_view()
                     }}
+                    {move || {
+                        state
+                            .worker_failures
+                            .get()
+                            .into_iter()
+                            .map(|reason| {
+                                view! {
+                                    <li>
+                                        <strong>"Points missing"</strong>
+                                        ": "
+                                        {reason}
+                                        ". The points that worker held are not in the map; reload the page to start again."
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </section>
             <super::filters::Filters />

@@ -14,7 +14,7 @@ use skyhex_core::engine::StoreAggregate;
 use skyhex_core::filter::PointFilter;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use web_sys::{Blob, ErrorEvent, MessageEvent};
+use web_sys::{Blob, ErrorEvent, Event, MessageEvent};
 
 use super::protocol::{self, READY_ID, Reply, Request};
 use crate::browser::js_error_message;
@@ -32,11 +32,13 @@ pub struct Pool {
 }
 
 /// What the workers hold, aggregated at one resolution under one filter.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Cells {
     pub aggregates: Vec<StoreAggregate>,
     /// Memory the workers' stores take.
     pub retained_bytes: u64,
+    /// Why workers could not answer (their points are missing from `aggregates`).
+    pub failures: Vec<String>,
 }
 
 impl Pool {
@@ -52,21 +54,22 @@ impl Pool {
     }
 
     /// Every worker's cells at `resolution` under `filter`.
-    pub async fn query(&self, resolution: u8, filter: &PointFilter) -> Result<Cells, String> {
+    pub async fn query(&self, resolution: u8, filter: &PointFilter) -> Cells {
         let request = Request::Query { resolution, filter: filter.clone() };
         let replies = future::join_all(self.workers.iter().map(|worker| worker.call(&request, None))).await;
-        let mut cells = Cells { aggregates: Vec::with_capacity(replies.len()), retained_bytes: 0 };
+        let mut cells = Cells::default();
         for reply in replies {
             match reply {
                 Reply::Cells { aggregate, retained_bytes } => {
                     cells.aggregates.push(aggregate);
                     cells.retained_bytes += retained_bytes;
                 }
-                Reply::Failed(message) => return Err(message),
-                other => return Err(format!("a worker answered a query with {other:?}")),
+                Reply::Failed(reason) => cells.failures.push(reason),
+                other => cells.failures.push(format!("a worker answered a query with {other:?}")),
             }
         }
-        Ok(cells)
+        cells.failures.dedup();
+        cells
     }
 
     /// Sends `request` to every worker and waits until all have handled it.
@@ -83,7 +86,7 @@ pub struct PoolWorker {
     /// Resolves when the worker's wasm is running (messages posted before would be lost).
     ready: Shared<LocalBoxFuture<'static, Result<(), String>>>,
     _on_message: Closure<dyn Fn(MessageEvent)>,
-    _on_error: Closure<dyn Fn(ErrorEvent)>,
+    _on_error: Closure<dyn Fn(Event)>,
 }
 
 #[derive(Debug, Default)]
@@ -121,8 +124,12 @@ impl PoolWorker {
         };
         let on_error = {
             let calls = Rc::clone(&calls);
-            Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
-                calls.borrow_mut().fail(format!("a worker failed: {}", event.message()));
+            // A script that cannot be loaded fires a plain `Event`; an error inside, an `ErrorEvent`.
+            Closure::<dyn Fn(Event)>::new(move |event: Event| {
+                let message = event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
+                let reason =
+                    if message.is_empty() { "its script could not be loaded".to_owned() } else { message };
+                calls.borrow_mut().fail(format!("a worker failed: {reason}"));
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

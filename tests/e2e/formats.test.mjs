@@ -1,13 +1,13 @@
 // Every input format through the page, against the CLI on the same files.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { REAL, ROOT, launchBrowser, newPage, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
+import { DIST, REAL, ROOT, launchBrowser, newPage, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
 
 /** The CLI's totals and cell count at resolution 5 for `files`. */
 function cli(files) {
@@ -152,6 +152,25 @@ pq.write_table(table, "${join(dir, name)}", row_group_size=2500, compression="sn
     foreign.close();
     assert.match(await page.getByTestId('errors').innerText(), /no CORS header/);
     assert.equal(await stat(page, 'points'), 105072, 'failures leave loaded data alone');
+  });
+
+  test('workers that cannot start are named, and nothing waits for them', async () => {
+    const site = join(dir, 'site-without-worker');
+    cpSync(DIST, site, { recursive: true });
+    rmSync(join(site, 'skyhex-worker_loader.js'));
+    const broken = await serveStatic(site);
+    try {
+      const problems = [];
+      const page = await newPage(browser, problems);
+      await page.goto(broken.url);
+      await waitReady(page, 'error');
+      const errors = await page.getByTestId('errors').innerText();
+      assert.match(errors, /adsb_actions_points\.parquet: a worker failed: its script could not be loaded/);
+      assert.match(errors, /Points missing: a worker failed/);
+      assert.equal(await stat(page, 'points'), 0);
+    } finally {
+      await broken.close();
+    }
   });
 
   test('Cancel stops a load that hangs; what was read stays and the page keeps working', async () => {
