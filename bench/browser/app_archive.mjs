@@ -1,6 +1,6 @@
 // The app itself (dist/) in Debian's Chromium on a split tar of the real traces copied
-// COPIES times: time to load it on 1 worker (the baseline) and on 2, the resolution change
-// through the workers, memory the points take, and the browser's peak memory.
+// COPIES times: time to load it on 1 worker (the baseline) and on 2, the resolution and
+// filter changes through the workers, memory the points take, and the browser's peak memory.
 // Usage: node bench/browser/app_archive.mjs DIR_WITH_day.tar.aa_AND_.ab
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -41,10 +41,15 @@ async function run(browser, server, workers) {
   await setResolution(page, 6);
   await waitReady(page);
   const resMs = performance.now() - resStart;
+  const filterStart = performance.now();
+  await page.getByTestId('filter-min-alt').fill('10000');
+  await page.getByTestId('filter-min-alt').press('Enter');
+  await waitReady(page);
+  const filterMs = performance.now() - filterStart;
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();
-  return { workers, loadMs, points, status, resMs, peak };
+  return { workers, loadMs, points, status, resMs, filterMs, peak };
 }
 
 const server = await serveStatic();
@@ -58,6 +63,7 @@ try {
     console.log(
       `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
         `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
+        `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
         `renderer peak ${mb(r.peak)}; status: ${r.status}`,
     );
   }
