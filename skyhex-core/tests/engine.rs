@@ -99,7 +99,7 @@ fn cells_of_points_added_later_extend_the_column() {
     let (grown, whole) = (growing.cell_column(Resolution::Seven), fresh.cell_column(Resolution::Seven));
     assert_eq!(grown.slot.len(), fresh.len());
     for point in 0..fresh.len() {
-        assert_eq!(grown.cells[grown.slot[point] as usize], whole.cells[whole.slot[point] as usize]);
+        assert_eq!(grown.cells[grown.slot.get(point) as usize], whole.cells[whole.slot.get(point) as usize]);
     }
 }
 

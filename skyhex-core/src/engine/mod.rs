@@ -11,6 +11,7 @@
 //! positions (1e-7 degree) and computes one cell column per resolution asked, cached until
 //! the next; filters and metrics at that resolution then only re-count.
 
+pub mod chunked;
 pub mod query;
 pub mod store;
 

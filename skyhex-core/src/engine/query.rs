@@ -140,7 +140,7 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
         let has_address = store.aircraft()[aircraft as usize].address.is_some();
         for point in points.clone() {
             let Some(state) = kept.keeps(store, filter, leg, point) else { continue };
-            let slot = column.slot[point];
+            let slot = column.slot.get(point);
             let cell = &mut sums[slot as usize];
             cell.points += 1;
             let (lat, lon) = store.nanodegrees(point);

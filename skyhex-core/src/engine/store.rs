@@ -9,6 +9,7 @@ use arrow::array::RecordBatch;
 use h3o::{LatLng, Resolution};
 use rustc_hash::FxHashMap;
 
+use super::chunked::Chunked;
 use crate::filter::SourceKind;
 use crate::points::PointColumns;
 
@@ -93,7 +94,7 @@ pub struct Leg {
 #[derive(Debug, Clone)]
 pub struct CellColumn {
     pub resolution: Resolution,
-    pub slot: Vec<u32>,
+    pub slot: Chunked<u32>,
     pub cells: Vec<u64>,
 }
 
@@ -103,7 +104,6 @@ impl CellColumn {
         let mut slots: FxHashMap<u64, u32> =
             self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
         let cells = &mut self.cells;
-        self.slot.reserve_exact(store.len() - self.slot.len());
         for point in self.slot.len()..store.len() {
             let cell = u64::from(store.position(point).to_cell(self.resolution));
             self.slot.push(*slots.entry(cell).or_insert_with(|| {
@@ -118,10 +118,10 @@ impl CellColumn {
 #[derive(Debug, Default)]
 pub struct PointStore {
     positions: Positions,
-    offset_ms: Vec<u32>,
+    offset_ms: Chunked<u32>,
     /// NaN when unknown (on the ground, or not reported).
-    alt_ft: Vec<f32>,
-    state: Vec<u32>,
+    alt_ft: Chunked<f32>,
+    state: Chunked<u32>,
     legs: Vec<Leg>,
     aircraft: Vec<Aircraft>,
     aircraft_ids: FxHashMap<Box<str>, u32>,
@@ -152,7 +152,10 @@ impl PointStore {
 
     /// Memory the store holds, in bytes (columns, tables and the cached cell column).
     pub fn retained_bytes(&self) -> usize {
-        let columns = self.state.capacity() * (BYTES_PER_POINT - 8) + self.positions.retained_bytes();
+        let columns = self.offset_ms.retained_bytes()
+            + self.alt_ft.retained_bytes()
+            + self.state.retained_bytes()
+            + self.positions.retained_bytes();
         let tables = self.legs.capacity() * size_of::<Leg>()
             + self.aircraft.capacity() * (size_of::<Aircraft>() + 16)
             + self.states.capacity() * (size_of::<PointState>() + 16);
@@ -161,7 +164,7 @@ impl PointStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
-            .map_or(0, |c| c.slot.capacity() * size_of::<u32>() + c.cells.capacity() * size_of::<u64>());
+            .map_or(0, |c| c.slot.retained_bytes() + c.cells.capacity() * size_of::<u64>());
         columns + tables + cells
     }
 
@@ -192,7 +195,6 @@ impl PointStore {
         // Stable: points with equal times keep their input order. Points without a time
         // come last in their aircraft.
         rows.sort_by_key(|row| (row.aircraft, row.time_ms.is_none(), row.time_ms));
-        self.reserve(rows.len());
         let mut current: Option<(u32, i64)> = None;
         let mut last_time: Option<i64> = None;
         let mut last_state: Option<u32> = None;
@@ -233,20 +235,6 @@ impl PointStore {
             let offset_ms = row.time_ms.map_or(NO_TIME, |time| (time - start) as u32);
             self.push_point(points, index, state, offset_ms);
         }
-    }
-
-    /// Makes room for `additional` points. Columns grow by at least a quarter, not by
-    /// doubling: a column being moved is briefly held twice, and wasm memory never shrinks
-    /// back, so doubling would leave a growing store's peak at three times its size.
-    fn reserve(&mut self, additional: usize) {
-        if self.len() + additional <= self.state.capacity() {
-            return;
-        }
-        let room = additional.max(self.len() / 4);
-        self.positions.reserve_exact(room);
-        self.offset_ms.reserve_exact(room);
-        self.alt_ft.reserve_exact(room);
-        self.state.reserve_exact(room);
     }
 
     fn state_id(&mut self, points: &PointColumns<'_>, row: usize) -> u32 {
@@ -323,7 +311,7 @@ impl PointStore {
     }
 
     pub fn state_of(&self, point: usize) -> u32 {
-        self.state[point]
+        self.state.get(point)
     }
 
     /// The point's position in degrees, exactly as decoded.
@@ -351,12 +339,12 @@ impl PointStore {
 
     /// The time of `point`, a point of `leg`.
     pub fn time_in_leg_ms(&self, leg: u32, point: usize) -> Option<i64> {
-        let offset = self.offset_ms[point];
+        let offset = self.offset_ms.get(point);
         (offset != NO_TIME).then(|| self.legs[leg as usize].start_ms + i64::from(offset))
     }
 
     pub fn alt_ft(&self, point: usize) -> Option<f32> {
-        let alt = self.alt_ft[point];
+        let alt = self.alt_ft.get(point);
         (!alt.is_nan()).then_some(alt)
     }
 
@@ -364,7 +352,7 @@ impl PointStore {
     /// of its leg capped at [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
     pub fn weight_ms(&self, point: usize) -> u32 {
         let leg_end = self.leg_end(self.leg_of(point) as usize);
-        self.states[self.state[point] as usize]
+        self.states[self.state.get(point) as usize]
             .interval_ms
             .unwrap_or_else(|| self.gap_to_next_ms(point, leg_end))
     }
@@ -376,7 +364,7 @@ impl PointStore {
         if next >= leg_end {
             return 0;
         }
-        match (self.offset_ms[point], self.offset_ms[next]) {
+        match (self.offset_ms.get(point), self.offset_ms.get(next)) {
             (NO_TIME, _) | (_, NO_TIME) => 0,
             (this, next) => (next - this).min(MAX_POINT_WEIGHT_MS),
         }
@@ -389,8 +377,9 @@ impl PointStore {
         if cached.as_ref().is_some_and(|column| column.resolution != resolution) {
             *cached = None;
         }
-        let column = cached
-            .get_or_insert_with(|| Arc::new(CellColumn { resolution, slot: Vec::new(), cells: Vec::new() }));
+        let column = cached.get_or_insert_with(|| {
+            Arc::new(CellColumn { resolution, slot: Chunked::default(), cells: Vec::new() })
+        });
         if column.slot.len() < self.len() {
             Arc::make_mut(column).extend(self);
         }
@@ -408,13 +397,13 @@ impl PointStore {
 /// such a value returns as the very `f64` it was parsed to), else as `f64`.
 #[derive(Debug)]
 enum Positions {
-    Units { lat: Vec<i32>, lon: Vec<i32> },
-    Degrees { lat: Vec<f64>, lon: Vec<f64> },
+    Units { lat: Chunked<i32>, lon: Chunked<i32> },
+    Degrees { lat: Chunked<f64>, lon: Chunked<f64> },
 }
 
 impl Default for Positions {
     fn default() -> Self {
-        Self::Units { lat: Vec::new(), lon: Vec::new() }
+        Self::Units { lat: Chunked::default(), lon: Chunked::default() }
     }
 }
 
@@ -439,25 +428,26 @@ impl Positions {
     /// Switches to `f64` storage for a value that units cannot hold exactly.
     fn widen(&mut self) {
         if let Self::Units { lat, lon } = self {
-            let lat = lat.iter().map(|&units| from_units(units)).collect();
-            let lon = lon.iter().map(|&units| from_units(units)).collect();
+            let lat = lat.iter().map(from_units).collect();
+            let lon = lon.iter().map(from_units).collect();
             *self = Self::Degrees { lat, lon };
         }
     }
 
     fn get(&self, point: usize) -> (f64, f64) {
         match self {
-            Self::Units { lat, lon } => (from_units(lat[point]), from_units(lon[point])),
-            Self::Degrees { lat, lon } => (lat[point], lon[point]),
+            Self::Units { lat, lon } => (from_units(lat.get(point)), from_units(lon.get(point))),
+            Self::Degrees { lat, lon } => (lat.get(point), lon.get(point)),
         }
     }
 
     fn nanodegrees(&self, point: usize) -> (i64, i64) {
         match self {
             Self::Units { lat, lon } => {
-                (i64::from(lat[point]) * NANODEGREES_PER_UNIT, i64::from(lon[point]) * NANODEGREES_PER_UNIT)
+                let (lat, lon) = (lat.get(point), lon.get(point));
+                (i64::from(lat) * NANODEGREES_PER_UNIT, i64::from(lon) * NANODEGREES_PER_UNIT)
             }
-            Self::Degrees { lat, lon } => (nanodegrees(lat[point]), nanodegrees(lon[point])),
+            Self::Degrees { lat, lon } => (nanodegrees(lat.get(point)), nanodegrees(lon.get(point))),
         }
     }
 
@@ -474,23 +464,10 @@ impl Positions {
         }
     }
 
-    fn reserve_exact(&mut self, additional: usize) {
-        match self {
-            Self::Units { lat, lon } => {
-                lat.reserve_exact(additional);
-                lon.reserve_exact(additional);
-            }
-            Self::Degrees { lat, lon } => {
-                lat.reserve_exact(additional);
-                lon.reserve_exact(additional);
-            }
-        }
-    }
-
     fn retained_bytes(&self) -> usize {
         match self {
-            Self::Units { lat, lon } => (lat.capacity() + lon.capacity()) * size_of::<i32>(),
-            Self::Degrees { lat, lon } => (lat.capacity() + lon.capacity()) * size_of::<f64>(),
+            Self::Units { lat, lon } => lat.retained_bytes() + lon.retained_bytes(),
+            Self::Degrees { lat, lon } => lat.retained_bytes() + lon.retained_bytes(),
         }
     }
 }
