@@ -205,9 +205,21 @@ impl AppState {
         untrack(|| self.view())
     }
 
-    pub fn status(&self) -> Status {
+    /// The resolution of the cells shown (the slider may be ahead while the workers work).
+    pub fn shown_resolution(&self) -> u8 {
+        self.shown
+            .with(|shown| shown.as_ref().map(|view| view.resolution))
+            .unwrap_or_else(|| self.resolution.get())
+    }
+
+    /// Whether the workers are still answering for the current view.
+    pub fn is_computing(&self) -> bool {
         let view = self.view();
-        if self.progress.with(Option::is_some) || self.shown.with(|shown| shown.as_ref() != Some(&view)) {
+        self.shown.with(|shown| shown.as_ref() != Some(&view))
+    }
+
+    pub fn status(&self) -> Status {
+        if self.progress.with(Option::is_some) || self.is_computing() {
             return Status::Loading;
         }
         self.inputs.with(|inputs| {

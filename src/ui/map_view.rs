@@ -220,7 +220,7 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
                         format!(
                             "{} per cell · H3 res {} · quantiles",
                             capitalised(state.metric.get().label()),
-                            state.resolution.get()
+                            state.shown_resolution()
                         )
                     }}
                 </figcaption>

@@ -98,6 +98,9 @@ fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let text = move || match state.progress.get() {
         Some(progress) => progress_text(&progress),
+        None if state.is_computing() => {
+            format!("Computing the cells at H3 resolution {} on the workers…", state.resolution.get())
+        }
         None => state.density.with(|density| {
             format!(
                 "{} points in {} cells at H3 resolution {} · {} of points in memory, on {} {}",
