@@ -299,6 +299,11 @@ impl AppState {
             let outcomes = match pool {
                 Ok(pool) => self.run(&pool, &sources, first_id, cancelled).await,
                 Err(reason) => {
+                    self.progress.update(|progress| {
+                        if let Some(progress) = progress {
+                            progress.files_done += sources.len();
+                        }
+                    });
                     (first_id..).take(sources.len()).map(|id| (id, Outcome::Failed(reason.clone()))).collect()
                 }
             };
