@@ -21,14 +21,37 @@ pub struct StartParams {
 
 impl StartParams {
     pub fn from_location() -> Self {
-        let search = web_sys::window().and_then(|window| window.location().search().ok()).unwrap_or_default();
-        let Ok(params) = UrlSearchParams::new_with_str(&search) else { return Self::default() };
+        let Some(params) = url_params() else { return Self::default() };
         let sources = params.get_all("src").iter().filter_map(|value| value.as_string()).collect();
         let resolution = params.get("res").and_then(|res| res.parse::<u8>().ok()).filter(|res| *res <= 15);
         let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
         let workers =
             params.get("workers").and_then(|count| count.parse::<usize>().ok()).filter(|&count| count > 0);
         Self { sources, resolution, metric, workers }
+    }
+}
+
+/// The page's query parameters.
+pub fn url_params() -> Option<UrlSearchParams> {
+    let search = web_sys::window().and_then(|window| window.location().search().ok()).unwrap_or_default();
+    UrlSearchParams::new_with_str(&search).ok()
+}
+
+/// Sets (or, with `None`, removes) query parameters of the page's URL without reloading,
+/// so a copied link restores the view.
+pub fn set_url_params(params: &[(&str, Option<String>)]) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(url) = Url::new(&window.location().href().unwrap_or_default()) else { return };
+    let search = url.search_params();
+    for (key, value) in params {
+        match value {
+            Some(value) => search.set(key, value),
+            None => search.delete(key),
+        }
+    }
+    url.set_search(&String::from(search.to_string()));
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
     }
 }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::summary::parse_time;
 
+use crate::browser;
 use crate::state::AppState;
 
 /// The text fields, in the order they are shown.
@@ -36,18 +37,18 @@ impl Text {
         Self::Squawk,
     ];
 
-    /// Label, placeholder and test id.
-    fn describe(self) -> (&'static str, &'static str, &'static str) {
+    /// Label, placeholder, test id and URL parameter.
+    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
-            Self::From => ("From (UTC)", "2023-08-30T12:00:00Z", "filter-from"),
-            Self::To => ("To (UTC, before)", "2023-08-30T18:00:00Z", "filter-to"),
-            Self::MinAlt => ("Min altitude (ft)", "0", "filter-min-alt"),
-            Self::MaxAlt => ("Max altitude (ft)", "45000", "filter-max-alt"),
-            Self::Callsign => ("Callsign", "UAL or N*AB", "filter-callsign"),
-            Self::Registration => ("Registration", "N12", "filter-registration"),
-            Self::Type => ("Type", "B73*", "filter-type"),
-            Self::Address => ("Address (hex)", "a1b2", "filter-address"),
-            Self::Squawk => ("Squawk", "7700", "filter-squawk"),
+            Self::From => ("From (UTC)", "2023-08-30T12:00:00Z", "filter-from", "from"),
+            Self::To => ("To (UTC, before)", "2023-08-30T18:00:00Z", "filter-to", "to"),
+            Self::MinAlt => ("Min altitude (ft)", "0", "filter-min-alt", "min_alt"),
+            Self::MaxAlt => ("Max altitude (ft)", "45000", "filter-max-alt", "max_alt"),
+            Self::Callsign => ("Callsign", "UAL or N*AB", "filter-callsign", "callsign"),
+            Self::Registration => ("Registration", "N12", "filter-registration", "registration"),
+            Self::Type => ("Type", "B73*", "filter-type", "type"),
+            Self::Address => ("Address (hex)", "a1b2", "filter-address", "address"),
+            Self::Squawk => ("Squawk", "7700", "filter-squawk", "squawk"),
         }
     }
 }
@@ -77,6 +78,55 @@ impl Default for Form {
 }
 
 impl Form {
+    /// The form a link describes (the parameters `url_params` writes).
+    fn from_url() -> Self {
+        let mut form = Self::default();
+        let Some(params) = browser::url_params() else { return form };
+        for field in Text::ALL {
+            form.texts[field as usize] = params.get(field.describe().3).unwrap_or_default();
+        }
+        form.ground = match params.get("ground").as_deref() {
+            Some("exclude") => GroundFilter::Exclude,
+            Some("only") => GroundFilter::Only,
+            _ => GroundFilter::Any,
+        };
+        if let Some(sources) = params.get("source") {
+            form.sources = sources.split(',').filter_map(SourceKind::from_name).collect();
+            form.sources.sort();
+            form.sources.dedup();
+        }
+        let flags = params.get("flags").unwrap_or_default();
+        for name in flags.split(',') {
+            if let Some((bit, _)) = DB_FLAGS.iter().find(|(_, flag)| flag.eq_ignore_ascii_case(name.trim())) {
+                form.db_flags_any |= bit;
+            }
+        }
+        form
+    }
+
+    /// The URL parameters that describe the form (absent when not set).
+    fn url_params(&self) -> Vec<(&'static str, Option<String>)> {
+        let mut params: Vec<_> = Text::ALL
+            .iter()
+            .map(|&field| {
+                (field.describe().3, Some(self.text(field).to_owned()).filter(|text| !text.is_empty()))
+            })
+            .collect();
+        params.push((
+            "ground",
+            (self.ground != GroundFilter::Any).then(|| ground_name(self.ground).to_owned()),
+        ));
+        let sources = self.sources.iter().map(|source| source.name()).collect::<Vec<_>>().join(",");
+        params.push(("source", (self.sources.len() < SourceKind::ALL.len()).then_some(sources)));
+        let flags: Vec<String> = DB_FLAGS
+            .iter()
+            .filter(|(bit, _)| self.db_flags_any & bit != 0)
+            .map(|(_, name)| name.to_lowercase())
+            .collect();
+        params.push(("flags", (!flags.is_empty()).then(|| flags.join(","))));
+        params
+    }
+
     fn text(&self, field: Text) -> &str {
         self.texts[field as usize].trim()
     }
@@ -134,9 +184,10 @@ impl Form {
 #[component]
 pub fn Filters() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let form = RwSignal::new(Form::default());
+    let form = RwSignal::new(Form::from_url());
     let read = Memo::new(move |_| form.with(Form::filter));
     Effect::new(move |_| state.filter.set(read.with(|(filter, _)| filter.clone())));
+    Effect::new(move |_| browser::set_url_params(&form.with(Form::url_params)));
     let active = move || state.filter.with(|filter| !filter.is_empty());
     view! {
         <section class="filters" aria-label="Filters">
@@ -234,7 +285,7 @@ pub fn Filters() -> impl IntoView {
 
 #[component]
 fn TextField(form: RwSignal<Form>, field: Text) -> impl IntoView {
-    let (label, placeholder, test_id) = field.describe();
+    let (label, placeholder, test_id, _) = field.describe();
     view! {
         <label class="field">
             <span>{label}</span>

@@ -22,6 +22,15 @@ pub fn App() -> impl IntoView {
         params.workers.unwrap_or_else(browser::core_count),
     );
     provide_context(state);
+    // The view lives in the URL too, so a copied link restores it (defaults left out).
+    Effect::new(move |_| {
+        let resolution = state.resolution.get();
+        let metric = state.metric.get();
+        browser::set_url_params(&[
+            ("res", (resolution != DEFAULT_RESOLUTION).then(|| resolution.to_string())),
+            ("metric", (metric != skyhex_core::density::Metric::default()).then(|| metric.name().to_owned())),
+        ]);
+    });
     if params.sources.is_empty() {
         state.load(vec![Source::Url(DEMO_URL.to_owned())], true);
     } else {

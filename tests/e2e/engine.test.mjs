@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, skyhex, stat, waitReady,
+  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
 } from './harness.mjs';
 
 const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30');
@@ -133,6 +133,34 @@ describe('the density engine in the browser', () => {
     assert.match(await page.getByTestId('filter-problems').innerText(), /Min altitude \(ft\): "high" is not a number of feet/);
     assert.equal(await stat(page, 'points'), all, 'a value that cannot be read is left out');
     await screenshot(page, 'filters');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a link restores the filters, resolution and metric; changing them updates the link', async () => {
+    const page = await open('?res=6&min_alt=2000&max_alt=30000&ground=exclude&source=adsb,tisb,adsc,other');
+    assert.equal(await page.getByTestId('filter-min-alt').inputValue(), '2000');
+    assert.equal(await page.getByTestId('filter-ground').inputValue(), 'exclude');
+    assert.equal(await page.getByTestId('filter-source-mlat').isChecked(), false);
+    await page.getByTestId('file-input').setInputFiles(TRACES);
+    await waitReady(page);
+    const cli = skyhex(
+      'aggregate', '--res', '6', '--min-alt-ft', '2000', '--max-alt-ft', '30000', '--exclude-ground',
+      '--source', 'adsb,tisb,adsc,other', ...TRACES,
+    );
+    assert.equal((await exportCsv(page)).text, cli.stdout);
+    await page.getByTestId('filter-callsign').fill('UAL');
+    await page.getByTestId('filter-callsign').press('Enter');
+    await page.getByTestId('metric').selectOption('flights');
+    await setResolution(page, 7);
+    await waitReady(page);
+    const params = new URL(page.url()).searchParams;
+    assert.equal(params.get('callsign'), 'UAL');
+    assert.equal(params.get('res'), '7');
+    assert.equal(params.get('metric'), 'flights');
+    assert.equal(params.get('min_alt'), '2000');
+    await page.getByTestId('filter-clear').click();
+    await waitReady(page);
+    assert.equal(new URL(page.url()).searchParams.get('min_alt'), null, 'cleared filters leave the link');
     assert.deepEqual(problems, []);
   });
 
