@@ -299,10 +299,8 @@ impl AppState {
             let outcomes = match pool {
                 Ok(pool) => self.run(&pool, &sources, first_id, cancelled).await,
                 Err(reason) => {
-                    self.progress.update(|progress| {
-                        if let Some(progress) = progress {
-                            progress.files_done += sources.len();
-                        }
+                    self.update_progress(|progress| {
+                        progress.files_done += sources.len();
                     });
                     (first_id..).take(sources.len()).map(|id| (id, Outcome::Failed(reason.clone()))).collect()
                 }
@@ -332,10 +330,8 @@ impl AppState {
         let planner = async {
             let sender = sender;
             for (source, id) in sources.iter().zip(first_id..) {
-                self.progress.update(|progress| {
-                    if let Some(progress) = progress {
-                        progress.current = source.name();
-                    }
+                self.update_progress(|progress| {
+                    progress.current = source.name();
                 });
                 let mut emit = |job: Job| {
                     run.borrow_mut().track(job.input).jobs_sent += 1;
@@ -354,8 +350,7 @@ impl AppState {
                     let job = receiver.lock().await.next().await;
                     let Some(job) = job else { break };
                     let reply = worker.call(&job.request, job.blob.as_ref()).await;
-                    self.progress.update(|progress| {
-                        let Some(progress) = progress else { return };
+                    self.update_progress(|progress| {
                         progress.bytes_done += job.bytes;
                         if let Reply::Decoded(report) = &reply {
                             progress.points_done += report.summary.points;
@@ -378,10 +373,8 @@ impl AppState {
         let mut run = run.into_inner();
         if was_cancelled {
             let unfinished = run.cancel_unfinished();
-            self.progress.update(|progress| {
-                if let Some(progress) = progress {
-                    progress.files_done += unfinished.len();
-                }
+            self.update_progress(|progress| {
+                progress.files_done += unfinished.len();
             });
             self.forget(unfinished);
         } else {
@@ -395,10 +388,8 @@ impl AppState {
     fn step(&self, run: &RefCell<Run>) {
         let mut run = run.borrow_mut();
         let completed = run.take_completed();
-        self.progress.update(|progress| {
-            if let Some(progress) = progress {
-                progress.files_done += completed;
-            }
+        self.update_progress(|progress| {
+            progress.files_done += completed;
         });
         let now_ms = browser::now_ms();
         let every_ms = PUBLISH_EVERY_MS.max(PUBLISH_EVERY_QUERIES * self.query_ms.get_value());
@@ -407,6 +398,11 @@ impl AppState {
             self.publish(std::mem::take(&mut run.outcomes));
             self.data_version.update(|version| *version += 1);
         }
+    }
+
+    /// Changes the progress of the loads under way, if any.
+    fn update_progress(&self, change: impl FnOnce(&mut Progress)) {
+        self.progress.update(|progress| progress.as_mut().map_or((), change));
     }
 
     fn publish(&self, outcomes: Vec<(u64, Outcome)>) {

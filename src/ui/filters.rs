@@ -85,11 +85,7 @@ impl Form {
         for field in Text::ALL {
             form.texts[field as usize] = params.get(field.describe().3).unwrap_or_default();
         }
-        form.ground = match params.get("ground").as_deref() {
-            Some("exclude") => GroundFilter::Exclude,
-            Some("only") => GroundFilter::Only,
-            _ => GroundFilter::Any,
-        };
+        form.ground = ground_of(&params.get("ground").unwrap_or_default());
         if let Some(sources) = params.get("source") {
             form.sources = sources.split(',').filter_map(SourceKind::from_name).collect();
             form.sources.sort();
@@ -200,11 +196,7 @@ pub fn Filters() -> impl IntoView {
                 <select
                     data-testid="filter-ground"
                     on:change=move |event| {
-                        let ground = match event_target_value(&event).as_str() {
-                            "exclude" => GroundFilter::Exclude,
-                            "only" => GroundFilter::Only,
-                            _ => GroundFilter::Any,
-                        };
+                        let ground = ground_of(&event_target_value(&event));
                         form.update(|form| form.ground = ground);
                     }
                     prop:value=move || form.with(|form| ground_name(form.ground))
@@ -308,6 +300,15 @@ fn source_label(source: SourceKind) -> &'static str {
         SourceKind::TisB => "TIS-B",
         SourceKind::AdsC => "ADS-C",
         SourceKind::Other => "other",
+    }
+}
+
+/// The inverse of [`ground_name`]; anything else keeps every point.
+fn ground_of(name: &str) -> GroundFilter {
+    match name {
+        "exclude" => GroundFilter::Exclude,
+        "only" => GroundFilter::Only,
+        _ => GroundFilter::Any,
     }
 }
 

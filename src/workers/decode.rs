@@ -27,11 +27,7 @@ pub async fn decode_members(blob: &Blob, members: &[Member], sink: &mut Sink<'_>
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(Report::default()) };
     let span = browser::read_blob_range(blob, first.offset, last.offset + last.size).await?;
     let bytes = Bytes::from(span);
-    let member_bytes = |member: &Member| {
-        let start = (member.offset - first.offset) as usize;
-        bytes.slice(start.min(bytes.len())..(start + member.size as usize).min(bytes.len()))
-    };
-    Ok(decode_each(members, member_bytes, sink))
+    Ok(decode_each(members, |member| clamped(&bytes, member.offset - first.offset, member.size), sink))
 }
 
 /// Downloads an http(s) URL; Parquet is read by HTTP Range requests when the server allows.
@@ -51,16 +47,13 @@ fn decode_fetched(bytes: Vec<u8>, sink: &mut Sink<'_>) -> Result<Report, String>
     }
     let bytes = Bytes::from(bytes);
     let index = archive::index(bytes.len() as u64, |range| {
-        let start = range.offset.min(bytes.len() as u64) as usize;
-        let end = (range.offset + range.len).min(bytes.len() as u64) as usize;
-        Ok::<_, std::convert::Infallible>(bytes[start..end].to_vec())
+        Ok::<_, std::convert::Infallible>(clamped(&bytes, range.offset, range.len).to_vec())
     });
     let index = match index {
         Ok(index) => index,
         Err(never) => match never {},
     };
-    let mut report =
-        decode_each(&index.members, |member| bytes.slice(member_range(member, bytes.len())), sink);
+    let mut report = decode_each(&index.members, |member| clamped(&bytes, member.offset, member.size), sink);
     report.problems.extend(index.error.map(|error| error.to_string()));
     report.format = archive_format(report.members, report.not_data);
     Ok(report)
@@ -71,9 +64,10 @@ pub fn archive_format(members: u64, not_data: u64) -> String {
     format!("tar archive ({} members, {} not data)", format::count(members), format::count(not_data))
 }
 
-fn member_range(member: &Member, len: usize) -> std::ops::Range<usize> {
-    let start = (member.offset as usize).min(len);
-    start..(start + member.size as usize).min(len)
+/// Up to `len` bytes at `offset` (fewer, or none, past the end).
+fn clamped(bytes: &Bytes, offset: u64, len: u64) -> Bytes {
+    let start = offset.min(bytes.len() as u64);
+    bytes.slice(start as usize..(start + len).min(bytes.len() as u64) as usize)
 }
 
 fn decode_each(members: &[Member], bytes_of: impl Fn(&Member) -> Bytes, sink: &mut Sink<'_>) -> Report {
