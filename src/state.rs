@@ -116,7 +116,7 @@ pub struct AppState {
     data_version: RwSignal<u64>,
     /// The view that `density` answers, and how long the workers took to answer it.
     shown: RwSignal<Option<View>>,
-    query_ms: StoredValue<f64>,
+    pub query_ms: RwSignal<f64>,
     pool: StoredValue<Result<Rc<Pool>, String>, LocalStorage>,
     next_id: StoredValue<u64>,
     /// One sender per load under way (by its first input's id); `cancel` fires them all.
@@ -153,7 +153,7 @@ impl AppState {
             worker_failures: RwSignal::new(Vec::new()),
             data_version: RwSignal::new(0),
             shown: RwSignal::new(None),
-            query_ms: StoredValue::new(0.0),
+            query_ms: RwSignal::new(0.0),
             pool: StoredValue::new_local(Pool::start(workers).map(Rc::new)),
             next_id: StoredValue::new(0),
             cancels: StoredValue::new(Vec::new()),
@@ -188,7 +188,7 @@ impl AppState {
             if self.view_untracked() != view {
                 return;
             }
-            self.query_ms.set_value(browser::now_ms() - started_ms);
+            self.query_ms.set(browser::now_ms() - started_ms);
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
             cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
             self.retained_bytes.set(cells.retained_bytes);
@@ -392,7 +392,7 @@ impl AppState {
             progress.files_done += completed;
         });
         let now_ms = browser::now_ms();
-        let every_ms = PUBLISH_EVERY_MS.max(PUBLISH_EVERY_QUERIES * self.query_ms.get_value());
+        let every_ms = PUBLISH_EVERY_MS.max(PUBLISH_EVERY_QUERIES * self.query_ms.get_untracked());
         if now_ms - run.last_publish_ms > every_ms {
             run.last_publish_ms = now_ms;
             self.publish(std::mem::take(&mut run.outcomes));

@@ -41,6 +41,7 @@ async function run(browser, server, workers) {
   await setResolution(page, 6);
   await waitReady(page);
   const resMs = performance.now() - resStart;
+  const resStatus = await page.getByTestId('status').innerText();
   const filterStart = performance.now();
   await page.getByTestId('filter-min-alt').fill('10000');
   await page.getByTestId('filter-min-alt').press('Enter');
@@ -49,7 +50,7 @@ async function run(browser, server, workers) {
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();
-  return { workers, loadMs, points, status, resMs, filterMs, peak };
+  return { workers, loadMs, points, status, resStatus, resMs, filterMs, peak };
 }
 
 const server = await serveStatic();
@@ -64,7 +65,7 @@ try {
       `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
         `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
-        `renderer peak ${mb(r.peak)}; status: ${r.status}`,
+        `renderer peak ${mb(r.peak)}; status: ${r.status}; after the resolution change: ${r.resStatus}`,
     );
   }
 } finally {

@@ -103,6 +103,25 @@ fn cells_of_points_added_later_extend_the_column() {
     }
 }
 
+/// The cell column takes shortcuts inside cells (`engine::cells`); at every resolution it
+/// still equals `latlng_to_cell` on every point.
+#[test]
+fn cell_columns_equal_latlng_to_cell_at_every_resolution() {
+    let store = &stores(&traces(), 1)[0];
+    for resolution in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
+        let column = store.cell_column(resolution);
+        for point in 0..store.len() {
+            let (lat, lon) = store.lat_lon(point);
+            let cell = h3o::LatLng::new(lat, lon).expect("valid").to_cell(resolution);
+            assert_eq!(
+                column.cells[column.slot.get(point) as usize],
+                u64::from(cell),
+                "point {point} at {resolution}"
+            );
+        }
+    }
+}
+
 #[test]
 fn filters_partition_the_points_and_metrics_hold_together() {
     let store = stores(&traces(), 1);

@@ -105,22 +105,25 @@ fn progress_text(progress: &Progress) -> String {
 #[component]
 fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let text = move || match state.progress.get() {
+    let text = move || {
+        match state.progress.get() {
         Some(progress) => progress_text(&progress),
         None if state.is_computing() => {
             format!("Computing the cells at H3 resolution {} on the workers…", state.resolution.get())
         }
         None => state.density.with(|density| {
             format!(
-                "{} points in {} cells at H3 resolution {} · {} of points in memory, on {} {}",
+                "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points in memory, on {} {}",
                 format::count(density.points),
                 format::count(density.cells.len() as u64),
                 state.resolution.get(),
+                format::count(state.query_ms.get().round() as u64),
                 format::bytes(state.retained_bytes.get()),
                 state.worker_count(),
                 if state.worker_count() == 1 { "worker" } else { "workers" }
             )
         }),
+    }
     };
     view! {
         <footer class="status-bar">

@@ -2,6 +2,7 @@
 //! compact in-memory store.
 //!
 //! - [`store`]: [`PointStore`], 20 bytes per point, with per-input legs (as runs) and point weights.
+//! - [`cells`]: the cell of every point at the resolution asked, fast and exact.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
 //!
 //! Why the store keeps positions rather than one fine H3 cell per point: a coarse cell
@@ -11,6 +12,7 @@
 //! positions (1e-7 degree) and computes one cell column per resolution asked, cached until
 //! the next; filters and metrics at that resolution then only re-count.
 
+pub mod cells;
 pub mod chunked;
 pub mod query;
 pub mod store;

@@ -6,9 +6,10 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arrow::array::RecordBatch;
-use h3o::{LatLng, Resolution};
+use h3o::Resolution;
 use rustc_hash::FxHashMap;
 
+use super::cells::CellColumn;
 use super::chunked::Chunked;
 use crate::filter::SourceKind;
 use crate::points::PointColumns;
@@ -87,31 +88,6 @@ pub struct Leg {
     pub first_point: u32,
     /// Time of the leg's first point (ms since the Unix epoch); its points store offsets.
     pub start_ms: i64,
-}
-
-/// The H3 cell of every point at one resolution, as an index into `cells` (so the query
-/// loop counts into arrays, not a hash map).
-#[derive(Debug, Clone)]
-pub struct CellColumn {
-    pub resolution: Resolution,
-    pub slot: Chunked<u32>,
-    pub cells: Vec<u64>,
-}
-
-impl CellColumn {
-    /// Computes the cells of the store's points that the column does not cover yet.
-    fn extend(&mut self, store: &PointStore) {
-        let mut slots: FxHashMap<u64, u32> =
-            self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
-        let cells = &mut self.cells;
-        for point in self.slot.len()..store.len() {
-            let cell = u64::from(store.position(point).to_cell(self.resolution));
-            self.slot.push(*slots.entry(cell).or_insert_with(|| {
-                cells.push(cell);
-                cells.len() as u32 - 1
-            }));
-        }
-    }
 }
 
 /// The points of one or more inputs, columnar and compact.
@@ -377,18 +353,11 @@ impl PointStore {
         if cached.as_ref().is_some_and(|column| column.resolution != resolution) {
             *cached = None;
         }
-        let column = cached.get_or_insert_with(|| {
-            Arc::new(CellColumn { resolution, slot: Chunked::default(), cells: Vec::new() })
-        });
+        let column = cached.get_or_insert_with(|| Arc::new(CellColumn::new(resolution)));
         if column.slot.len() < self.len() {
             Arc::make_mut(column).extend(self);
         }
         Arc::clone(column)
-    }
-
-    fn position(&self, point: usize) -> LatLng {
-        let (lat, lon) = self.positions.get(point);
-        LatLng::new(lat, lon).expect("accepted points have valid coordinates")
     }
 }
 

@@ -1,0 +1,193 @@
+//! The H3 cell of every stored point at one resolution, computed fast and exactly.
+//!
+//! `latlng_to_cell` (trigonometry, a face search, a projection) is most of the cost of a new
+//! resolution. A track's consecutive points mostly stay in one cell, so each cell a track
+//! lingers in gets an [`InnerDisc`]: a disc around its centre proven to lie inside the
+//! cell, tested with a few multiplications. A point inside the previous point's disc is in
+//! that cell, exactly as `latlng_to_cell` would say; only the others are computed.
+
+use h3o::{CellIndex, LatLng, LatLngIndexer, Resolution};
+use rustc_hash::FxHashMap;
+
+use super::chunked::Chunked;
+use super::store::PointStore;
+
+/// The H3 cell of every point at one resolution, as an index into `cells` (so the query
+/// loop counts into arrays, not a hash map).
+#[derive(Debug, Clone)]
+pub struct CellColumn {
+    pub resolution: Resolution,
+    pub slot: Chunked<u32>,
+    pub cells: Vec<u64>,
+}
+
+impl CellColumn {
+    pub fn new(resolution: Resolution) -> Self {
+        Self { resolution, slot: Chunked::default(), cells: Vec::new() }
+    }
+
+    /// Computes the cells of the store's points that the column does not cover yet.
+    pub fn extend(&mut self, store: &PointStore) {
+        let mut slots: FxHashMap<u64, u32> =
+            self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
+        // Discs of the cells where two consecutive points were found (`None`: no usable disc).
+        let mut discs: FxHashMap<u32, Option<InnerDisc>> = FxHashMap::default();
+        let mut indexer = LatLngIndexer::default();
+        let mut last: Option<(u32, Option<InnerDisc>)> = None;
+        for point in self.slot.len()..store.len() {
+            let (lat, lon) = store.lat_lon(point);
+            if let Some((slot, Some(disc))) = last
+                && disc.contains(lat, lon)
+            {
+                self.slot.push(slot);
+                continue;
+            }
+            let position = LatLng::new(lat, lon).expect("accepted points have valid coordinates");
+            let cell = indexer.to_cell(position, self.resolution);
+            let next = self.cells.len() as u32;
+            let slot = *slots.entry(u64::from(cell)).or_insert(next);
+            if slot == next {
+                self.cells.push(u64::from(cell));
+            }
+            let disc = match last {
+                Some((last_slot, _)) if last_slot == slot => {
+                    *discs.entry(slot).or_insert_with(|| InnerDisc::of(cell))
+                }
+                _ => discs.get(&slot).copied().flatten(),
+            };
+            last = Some((slot, disc));
+            self.slot.push(slot);
+        }
+    }
+}
+
+/// A disc inside one cell, in a form tested without trigonometry: a point at `lat`, `lon`
+/// (degrees) whose `dlat² + (lon_scale · dlon)² <= radius²` lies inside the cell.
+#[derive(Debug, Clone, Copy)]
+pub struct InnerDisc {
+    lat: f64,
+    lon: f64,
+    lon_scale: f64,
+    radius_sq: f64,
+}
+
+/// Shrinks a disc's radius, relatively, so rounding (here and in `latlng_to_cell`, both
+/// near 1e-15) never decides a point at its rim.
+const DISC_MARGIN: f64 = 1e-6;
+
+impl InnerDisc {
+    /// The disc of `cell`, for a hexagon within one icosahedron face: there its edges are
+    /// great-circle arcs (straight in the face's gnomonic projection, where H3 draws its
+    /// hexagons), so the cell is the intersection of the hemispheres its edges bound, and
+    /// the disc whose radius is the centre's least distance to those great circles lies
+    /// inside. Pentagons and cells across faces (bent at the face's edge) get none.
+    pub fn of(cell: CellIndex) -> Option<Self> {
+        let boundary = cell.boundary();
+        if cell.is_pentagon() || boundary.len() != 6 || cell.icosahedron_faces().len() != 1 {
+            return None;
+        }
+        let centre_ll = LatLng::from(cell);
+        let centre = unit_vector(centre_ll);
+        let vertices: Vec<[f64; 3]> = boundary.iter().map(|&vertex| unit_vector(vertex)).collect();
+        let radius_rad = (0..vertices.len())
+            .map(|edge| {
+                distance_to_great_circle_rad(centre, vertices[edge], vertices[(edge + 1) % vertices.len()])
+            })
+            .fold(f64::INFINITY, f64::min)
+            * (1.0 - DISC_MARGIN);
+        // For points P and centre C: hav(d) = hav(dlat) + cos(lat_C)·cos(lat_P)·hav(dlon) and
+        // hav(x) <= x²/4, so dlat² + k²·dlon² <= 4·hav(r) puts P within r of C whenever
+        // k² >= cos(lat_C)·cos(lat_P). Such a P has |dlat| <= 2·sin(r/2), bounding cos(lat_P).
+        let chord = 2.0 * (radius_rad / 2.0).sin();
+        let lat_rad = centre_ll.lat_radians();
+        let lat_nearest_equator_rad = (lat_rad.abs() - chord).max(0.0);
+        let lon_scale = (lat_rad.cos() * lat_nearest_equator_rad.cos()).sqrt();
+        let chord_deg = chord.to_degrees();
+        Some(Self { lat: centre_ll.lat(), lon: centre_ll.lng(), lon_scale, radius_sq: chord_deg * chord_deg })
+    }
+
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        let dlat = lat - self.lat;
+        let dlon = (lon - self.lon).abs();
+        let dlon = if dlon > 180.0 { 360.0 - dlon } else { dlon } * self.lon_scale;
+        dlat * dlat + dlon * dlon <= self.radius_sq
+    }
+}
+
+fn unit_vector(position: LatLng) -> [f64; 3] {
+    let (lat, lon) = (position.lat_radians(), position.lng_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The angular distance (radians) from `point` to the great circle through `a` and `b`,
+/// computed from differences so that it stays accurate for the smallest cells.
+fn distance_to_great_circle_rad(point: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
+    let normal = cross(a, minus(b, a));
+    let length = dot(normal, normal).sqrt();
+    (dot(minus(point, a), normal).abs() / length).min(1.0).asin()
+}
+
+fn minus(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic walk over the globe, in steps from metres to hundreds of kilometres,
+    /// through the poles' and the antimeridian's neighbourhoods.
+    fn walk(steps: usize) -> Vec<(f64, f64)> {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut lat, mut lon) = (0.0_f64, 179.9_f64);
+        (0..steps)
+            .map(|_| {
+                let step_deg = 10f64.powf(-5.0 + 7.0 * next());
+                lat = (lat + step_deg * (next() - 0.5)).clamp(-90.0, 90.0);
+                lon += step_deg * (next() - 0.5);
+                if lon > 180.0 {
+                    lon -= 360.0;
+                }
+                if lon < -180.0 {
+                    lon += 360.0;
+                }
+                (lat, lon)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_disc_holds_only_points_of_its_cell() {
+        let mut checked = 0;
+        for resolution in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
+            let mut disc: Option<(CellIndex, InnerDisc)> = None;
+            for (lat, lon) in walk(20_000) {
+                let cell = LatLng::new(lat, lon).expect("valid").to_cell(resolution);
+                if let Some((disc_cell, disc)) = disc
+                    && disc.contains(lat, lon)
+                {
+                    assert_eq!(cell, disc_cell, "{lat} {lon} at {resolution}");
+                    checked += 1;
+                }
+                if disc.is_none_or(|(disc_cell, _)| disc_cell != cell) {
+                    disc = InnerDisc::of(cell).map(|d| (cell, d));
+                }
+            }
+        }
+        assert!(checked > 10_000, "the walk lingers in cells: {checked}");
+    }
+}
