@@ -16,6 +16,7 @@ use futures::future::{self, Either, select};
 use leptos::prelude::*;
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
+use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::summary::Summary;
 
@@ -108,6 +109,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<Progress>>,
     /// The density of the current view: the workers' answer to the last query.
     pub density: RwSignal<Arc<Density>>,
+    /// Points per time bin and altitude band under the current filters (for the brushes).
+    pub histograms: RwSignal<Option<Histograms>>,
     /// Memory the workers' points take (stores and cached cell columns).
     pub retained_bytes: RwSignal<u64>,
     /// Why the density leaves points out: workers that failed (their points are lost).
@@ -131,6 +134,9 @@ struct View {
     filter: PointFilter,
 }
 
+/// At most this many bars in the time histogram.
+const TIME_BINS: u32 = 96;
+
 /// What a cancelled input says in the errors list.
 const CANCELLED: &str = "not read: loading was cancelled";
 
@@ -149,6 +155,7 @@ impl AppState {
             filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
+            histograms: RwSignal::new(None),
             retained_bytes: RwSignal::new(0),
             worker_failures: RwSignal::new(Vec::new()),
             data_version: RwSignal::new(0),
@@ -179,10 +186,11 @@ impl AppState {
             .inputs
             .with_untracked(|inputs| loaded(inputs).flat_map(|loaded| loaded.cells.clone()).collect());
         let pool = self.pool.with_value(|pool| pool.clone());
+        let bins = self.histogram_bins();
         leptos::task::spawn_local(async move {
             let started_ms = browser::now_ms();
             let cells = match &pool {
-                Ok(pool) => pool.query(view.resolution, &view.filter).await,
+                Ok(pool) => pool.query(view.resolution, &view.filter, bins).await,
                 Err(reason) => Cells { failures: vec![reason.clone()], ..Cells::default() },
             };
             if self.view_untracked() != view {
@@ -192,6 +200,7 @@ impl AppState {
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
             cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
             self.retained_bytes.set(cells.retained_bytes);
+            self.histograms.set(cells.histograms);
             if self.worker_failures.with_untracked(|failures| *failures != cells.failures) {
                 self.worker_failures.set(cells.failures);
             }
@@ -199,6 +208,16 @@ impl AppState {
             self.density.set(Arc::new(builder.finish()));
             self.shown.set(Some(view));
         });
+    }
+
+    /// The brushes' bins over the time span of the points loaded (read when the workers
+    /// are asked: a change of the data asks them again).
+    fn histogram_bins(&self) -> Option<HistogramBins> {
+        self.inputs.with_untracked(|inputs| {
+            let first_ms = loaded(inputs).filter_map(|loaded| loaded.summary.first_time_ms).min()?;
+            let last_ms = loaded(inputs).filter_map(|loaded| loaded.summary.last_time_ms).max()?;
+            Some(HistogramBins::over(first_ms, last_ms, TIME_BINS))
+        })
     }
 
     fn view_untracked(&self) -> View {

@@ -164,7 +164,7 @@ impl Loaded {
     /// The cells at `resolution` under `filter`: stores aggregated on every core, merged in order.
     pub fn density(&self, resolution: Resolution, filter: &PointFilter) -> skyhex_core::density::Density {
         let aggregates: Vec<_> =
-            self.stores.par_iter().map(|store| aggregate_store(store, resolution, filter)).collect();
+            self.stores.par_iter().map(|store| aggregate_store(store, resolution, filter, None)).collect();
         let mut builder = DensityBuilder::new(resolution, filter.clone());
         for aggregate in &aggregates {
             builder.add_aggregate(aggregate);

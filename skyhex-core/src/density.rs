@@ -186,7 +186,7 @@ impl DensityBuilder {
 
     /// Adds the points of `store` that pass the filter.
     pub fn add_store(&mut self, store: &PointStore) {
-        self.add_aggregate(&aggregate_store(store, self.resolution, &self.filter));
+        self.add_aggregate(&aggregate_store(store, self.resolution, &self.filter, None));
     }
 
     /// Adds what [`aggregate_store`] made of a store (at this builder's resolution and filter).

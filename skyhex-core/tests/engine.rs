@@ -8,7 +8,7 @@ use bytes::Bytes;
 use common::{files_under, real};
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
-use skyhex_core::engine::{Histograms, PointStore};
+use skyhex_core::engine::{HistogramBins, Histograms, PointStore, aggregate_store};
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::ingest::{self, Decoded};
 
@@ -164,8 +164,20 @@ fn histograms_count_what_the_other_filters_keep() {
     let store = stores(&traces(), 1);
     let band =
         PointFilter { min_alt_ft: Some(10_000.0), max_alt_ft: Some(20_000.0), ..PointFilter::default() };
-    let mut histograms = Histograms::new(1_693_353_600_000, 3_600_000, 24, 1_000, 50);
-    histograms.add(&store[0], &band);
+    let bins = HistogramBins {
+        time_start_ms: 1_693_353_600_000,
+        time_bin_ms: 3_600_000,
+        time_bins: 24,
+        alt_band_ft: 1_000,
+        alt_bands: 50,
+    };
+    let mut histograms = Histograms::new(bins);
+    let aggregate = aggregate_store(&store[0], Resolution::Two, &band, Some(&mut histograms));
+    assert_eq!(
+        aggregate,
+        aggregate_store(&store[0], Resolution::Two, &band, None),
+        "histograms change no cell"
+    );
     // The time histogram applies the altitude band, the altitude histogram does not.
     let in_band = density(&store, Resolution::Two, &band).points;
     let day =

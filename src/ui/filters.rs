@@ -5,8 +5,10 @@
 
 use leptos::prelude::*;
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
-use skyhex_core::summary::parse_time;
+use skyhex_core::summary::{format_time, parse_time};
 
+use super::format;
+use super::histograms::{Histogram, alt_bars, time_bars};
 use crate::browser;
 use crate::state::AppState;
 
@@ -188,6 +190,7 @@ pub fn Filters() -> impl IntoView {
     view! {
         <section class="filters" aria-label="Filters">
             <h2>"Filters"</h2>
+            <Brushes form />
             <div class="filter-grid">
                 {Text::ALL.map(|field| view! { <TextField form field /> }).collect_view()}
             </div>
@@ -272,6 +275,69 @@ pub fn Filters() -> impl IntoView {
                 "Clear filters"
             </button>
         </section>
+    }
+}
+
+/// The time and altitude histograms; a range selected on one fills its filter's fields.
+#[component]
+fn Brushes(form: RwSignal<Form>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let histograms = state.histograms;
+    let time = Signal::derive(move || {
+        let window = state.filter.with(|filter| (filter.from_ms, filter.to_ms));
+        histograms.with(|h| h.as_ref().map(|h| time_bars(h, window.0, window.1)).unwrap_or_default())
+    });
+    let alt = Signal::derive(move || {
+        let band = state.filter.with(|filter| (filter.min_alt_ft, filter.max_alt_ft));
+        histograms.with(|h| h.as_ref().map(|h| alt_bars(h, band.0, band.1)).unwrap_or_default())
+    });
+    let time_ends = Signal::derive(move || {
+        histograms.with(|h| {
+            h.as_ref().map_or_else(Default::default, |h| {
+                (format_time(h.bins.time_start_ms), format_time(h.bins.time_of_bin_ms(h.bins.time_bins)))
+            })
+        })
+    });
+    let alt_ends = Signal::derive(move || {
+        histograms.with(|h| {
+            h.as_ref().map_or_else(Default::default, |h| {
+                (
+                    "0 ft".to_owned(),
+                    format!(
+                        "{} ft and above",
+                        format::count(u64::from(h.bins.alt_band_ft * (h.bins.alt_bands - 1)))
+                    ),
+                )
+            })
+        })
+    });
+    let select_time = Callback::new(move |(first, last): (usize, usize)| {
+        let Some(bins) = histograms.with_untracked(|h| h.as_ref().map(|h| h.bins)) else { return };
+        form.update(|form| {
+            form.texts[Text::From as usize] = format_time(bins.time_of_bin_ms(first as u32));
+            form.texts[Text::To as usize] = format_time(bins.time_of_bin_ms(last as u32 + 1));
+        });
+    });
+    let select_alt = Callback::new(move |(first, last): (usize, usize)| {
+        let Some(bins) = histograms.with_untracked(|h| h.as_ref().map(|h| h.bins)) else { return };
+        // The first band also holds lower altitudes and the last higher ones: no bound there.
+        let bound = |band: usize, open: bool| {
+            if open { String::new() } else { (band as u32 * bins.alt_band_ft).to_string() }
+        };
+        form.update(|form| {
+            form.texts[Text::MinAlt as usize] = bound(first, first == 0);
+            form.texts[Text::MaxAlt as usize] = bound(last + 1, last + 1 == bins.alt_bands as usize);
+        });
+    });
+    let unknown = move || histograms.with(|h| h.as_ref().map_or(0, |h| h.alt_unknown));
+    view! {
+        <Show when=move || histograms.with(Option::is_some)>
+            <Histogram label="Points by time (UTC)" test_id="histogram-time" bars=time ends=time_ends on_select=select_time />
+            <Histogram label="Points by altitude" test_id="histogram-alt" bars=alt ends=alt_ends on_select=select_alt />
+            <p class="muted small" data-testid="histogram-alt-unknown" data-value=unknown>
+                {move || format!("On the ground or without altitude: {} points", format::count(unknown()))}
+            </p>
+        </Show>
     }
 }
 

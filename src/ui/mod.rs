@@ -4,6 +4,7 @@
 mod data_panel;
 mod filters;
 pub mod format;
+mod histograms;
 mod map_view;
 mod toolbar;
 

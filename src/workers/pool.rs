@@ -10,7 +10,7 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::{FutureExt, future};
-use skyhex_core::engine::StoreAggregate;
+use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -35,6 +35,8 @@ pub struct Pool {
 #[derive(Debug, Default)]
 pub struct Cells {
     pub aggregates: Vec<StoreAggregate>,
+    /// The workers' histograms merged (when bins were asked for and a worker answered).
+    pub histograms: Option<Histograms>,
     /// Memory the workers' stores take.
     pub retained_bytes: u64,
     /// Why workers could not answer (their points are missing from `aggregates`).
@@ -53,15 +55,19 @@ impl Pool {
         &self.workers
     }
 
-    /// Every worker's cells at `resolution` under `filter`.
-    pub async fn query(&self, resolution: u8, filter: &PointFilter) -> Cells {
-        let request = Request::Query { resolution, filter: filter.clone() };
+    /// Every worker's cells at `resolution` under `filter`, and their histograms in `bins`.
+    pub async fn query(&self, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Cells {
+        let request = Request::Query { resolution, filter: filter.clone(), bins };
         let replies = future::join_all(self.workers.iter().map(|worker| worker.call(&request, None))).await;
         let mut cells = Cells::default();
         for reply in replies {
             match reply {
-                Reply::Cells { aggregate, retained_bytes } => {
+                Reply::Cells { aggregate, histograms, retained_bytes } => {
                     cells.aggregates.push(aggregate);
+                    match (&mut cells.histograms, histograms) {
+                        (Some(merged), Some(histograms)) => merged.merge(&histograms),
+                        (merged, histograms) => *merged = merged.take().or(histograms),
+                    }
                     cells.retained_bytes += retained_bytes;
                 }
                 Reply::Failed(reason) => cells.failures.push(reason),

@@ -5,7 +5,7 @@
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use skyhex_core::density::CellCount;
-use skyhex_core::engine::StoreAggregate;
+use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
 use skyhex_core::summary::Summary;
@@ -21,8 +21,9 @@ pub enum Request {
     DecodeMembers { input: u64, members: Vec<Member> },
     /// Download and decode an http(s) URL (Parquet by HTTP Range requests).
     DecodeUrl { input: u64, url: String },
-    /// The cells of every point the worker holds, at `resolution` under `filter`.
-    Query { resolution: u8, filter: PointFilter },
+    /// The cells of every point the worker holds, at `resolution` under `filter`, and the
+    /// brushes' histograms when `bins` are given.
+    Query { resolution: u8, filter: PointFilter, bins: Option<HistogramBins> },
     /// Forget these inputs (removed, replaced or cancelled).
     Remove { inputs: Vec<u64> },
     /// A load is over: give back the memory the stores reserved while growing.
@@ -38,7 +39,7 @@ pub const READY_ID: u64 = 0;
 pub enum Reply {
     Decoded(Report),
     Failed(String),
-    Cells { aggregate: StoreAggregate, retained_bytes: u64 },
+    Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64 },
     Done,
 }
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use arrow::array::RecordBatch;
 use skyhex_core::Resolution;
 use skyhex_core::density::DensityBuilder;
-use skyhex_core::engine::PointStore;
+use skyhex_core::engine::{HistogramBins, Histograms, PointStore, aggregate_store};
 use skyhex_core::filter::PointFilter;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -83,7 +83,9 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             None => Err("no archive was sent".to_owned()),
         },
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,
-        Request::Query { resolution, filter } => return query(&held.borrow(), resolution, filter),
+        Request::Query { resolution, filter, bins } => {
+            return query(&held.borrow(), resolution, &filter, bins);
+        }
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();
             for input in inputs {
@@ -103,13 +105,14 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
     }
 }
 
-fn query(held: &Held, resolution: u8, filter: PointFilter) -> Reply {
+fn query(held: &Held, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Reply {
     let Ok(resolution) = Resolution::try_from(resolution) else {
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
     };
-    let mut builder = DensityBuilder::new(resolution, filter);
+    let mut histograms = bins.map(Histograms::new);
+    let mut builder = DensityBuilder::new(resolution, filter.clone());
     for store in held.stores.values() {
-        builder.add_store(store);
+        builder.add_aggregate(&aggregate_store(store, resolution, filter, histograms.as_mut()));
     }
-    Reply::Cells { aggregate: builder.into_aggregate(), retained_bytes: held.retained_bytes() }
+    Reply::Cells { aggregate: builder.into_aggregate(), histograms, retained_bytes: held.retained_bytes() }
 }

@@ -26,6 +26,21 @@ async function waitForCells(page, cells) {
   );
 }
 
+/** Presses on bar `first` of histogram `id`, drags to bar `last` and releases. */
+async function brush(page, id, first, last) {
+  await page.getByTestId(id).scrollIntoViewIfNeeded();
+  const bars = page.locator(`[data-testid=${id}] g`);
+  const centre = async (index) => {
+    const box = await bars.nth(index).boundingBox();
+    return [box.x + box.width / 2, box.y + box.height / 2];
+  };
+  await page.mouse.move(...(await centre(first)));
+  await page.mouse.down();
+  await page.mouse.move(...(await centre(last)), { steps: 4 });
+  await page.mouse.up();
+  await waitReady(page);
+}
+
 describe('the density engine in the browser', () => {
   let server;
   let browser;
@@ -133,6 +148,45 @@ describe('the density engine in the browser', () => {
     assert.match(await page.getByTestId('filter-problems').innerText(), /Min altitude \(ft\): "high" is not a number of feet/);
     assert.equal(await stat(page, 'points'), all, 'a value that cannot be read is left out');
     await screenshot(page, 'filters');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the histograms count the points under the other filters, and a range brushed on them filters like the CLI', async () => {
+    const page = await open('?res=6');
+    await page.getByTestId('file-input').setInputFiles(TRACES);
+    await waitReady(page);
+    const all = await stat(page, 'points');
+    const total = async (id) => Number(await page.getAttribute(`[data-testid=${id}]`, 'data-total'));
+    const counts = (id) => page.locator(`[data-testid=${id}] rect[data-count]`).evaluateAll(
+      (bars) => bars.map((bar) => Number(bar.dataset.count)),
+    );
+    const unknownAlt = async () => Number(await page.getAttribute('[data-testid=histogram-alt-unknown]', 'data-value'));
+    assert.equal(await total('histogram-time'), all, 'every point has a time within the bins');
+    assert.equal(await total('histogram-alt') + (await unknownAlt()), all);
+    const timeCounts = await counts('histogram-time');
+    assert.equal(timeCounts.length, 48, 'the day of the points (00:04 to 23:50) in half hours');
+
+    await brush(page, 'histogram-time', 10, 30);
+    const from = await page.getByTestId('filter-from').inputValue();
+    const to = await page.getByTestId('filter-to').inputValue();
+    assert.deepEqual([from, to], ['2023-08-30T05:00:00Z', '2023-08-30T15:30:00Z'], 'bars 10 to 30 of half hours from 00:00');
+    const inWindow = skyhex('aggregate', '--res', '6', '--from', from, '--to', to, ...TRACES);
+    assert.equal((await exportCsv(page)).text, inWindow.stdout);
+    const brushed = timeCounts.slice(10, 31).reduce((sum, count) => sum + count, 0);
+    assert.equal(await stat(page, 'points'), brushed, 'the brushed bars hold the points the window keeps');
+    assert.equal(await total('histogram-time'), all, 'the time histogram ignores the time window');
+    assert.equal(await total('histogram-alt') + (await unknownAlt()), brushed, 'the altitude histogram applies it');
+    await page.getByTestId('filter-clear').click();
+    await waitReady(page);
+
+    await brush(page, 'histogram-alt', 10, 19);
+    assert.equal(await page.getByTestId('filter-min-alt').inputValue(), '10000');
+    assert.equal(await page.getByTestId('filter-max-alt').inputValue(), '20000');
+    const inBand = skyhex('aggregate', '--res', '6', '--min-alt-ft', '10000', '--max-alt-ft', '20000', ...TRACES);
+    assert.equal((await exportCsv(page)).text, inBand.stdout);
+    assert.equal(await total('histogram-time'), await stat(page, 'points'), 'the time histogram applies the band');
+    assert.equal(await total('histogram-alt') + (await unknownAlt()), all, 'the altitude histogram ignores it');
+    await screenshot(page, 'histograms-brushed');
     assert.deepEqual(problems, []);
   });
 

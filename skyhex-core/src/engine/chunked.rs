@@ -1,7 +1,8 @@
 //! A column that grows in fixed-size chunks. A `Vec` that grows is moved to a larger block
 //! and, for a moment, held twice; in wasm, memory once taken is never given back, so a
 //! store grown as `Vec`s would keep that peak for good. Chunks are never moved, and a
-//! chunk freed is exactly the size the next one needs.
+//! chunk freed is exactly the size the next one needs. The first chunk grows as a `Vec`
+//! does, so the many small columns of small inputs stay small.
 
 /// Values per chunk (a power of two, so an index splits with a shift and a mask).
 const CHUNK_SHIFT: usize = 16;
@@ -32,7 +33,8 @@ impl<T: Copy> Chunked<T> {
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < CHUNK_LEN => chunk.push(value),
             _ => {
-                let mut chunk = Vec::with_capacity(CHUNK_LEN);
+                let mut chunk =
+                    if self.chunks.is_empty() { Vec::new() } else { Vec::with_capacity(CHUNK_LEN) };
                 chunk.push(value);
                 self.chunks.push(chunk);
             }
@@ -85,6 +87,8 @@ mod tests {
             assert_eq!(column.get(index), index as u32);
         }
         assert!(column.iter().eq(0..3 * CHUNK_LEN as u32 + 5));
+        let small: Chunked<u32> = (0..10).collect();
+        assert!(small.retained_bytes() < 200, "a small column takes little room: {}", small.retained_bytes());
         let mut shrunk = column.clone();
         shrunk.shrink_to_fit();
         assert!(shrunk.retained_bytes() < column.retained_bytes());

@@ -17,5 +17,5 @@ pub mod chunked;
 pub mod query;
 pub mod store;
 
-pub use query::{Histograms, PointSums, StoreAggregate, aggregate_store};
+pub use query::{HistogramBins, Histograms, PointSums, StoreAggregate, aggregate_store};
 pub use store::{BYTES_PER_POINT, PointStore};

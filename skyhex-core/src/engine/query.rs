@@ -111,19 +111,29 @@ impl Kept {
         Self { states, legs, by_time, by_alt }
     }
 
-    /// The state of `point` (of a kept `leg`) when the filter keeps the point (its time and
-    /// altitude included).
-    fn keeps(&self, store: &PointStore, filter: &PointFilter, leg: u32, point: usize) -> Option<StateKept> {
-        let state = self.states[store.state_of(point) as usize];
-        let kept = state.kept
-            && (!self.by_time || filter.keeps_time(store.time_in_leg_ms(leg, point)))
-            && (!self.by_alt || filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground));
-        kept.then_some(state)
+    /// Whether `point` (of `leg`, in `state`) is in the filter's time window and altitude band.
+    fn in_window_and_band(
+        &self,
+        store: &PointStore,
+        filter: &PointFilter,
+        leg: u32,
+        point: usize,
+        state: StateKept,
+    ) -> (bool, bool) {
+        let in_window = !self.by_time || filter.keeps_time(store.time_in_leg_ms(leg, point));
+        let in_band = !self.by_alt || filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground);
+        (in_window, in_band)
     }
 }
 
-/// Sums the points of `store` that `filter` keeps into cells at `resolution`.
-pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &PointFilter) -> StoreAggregate {
+/// Sums the points of `store` that `filter` keeps into cells at `resolution`, and counts
+/// them into `histograms` on the way (each histogram ignoring its own dimension's filter).
+pub fn aggregate_store(
+    store: &PointStore,
+    resolution: Resolution,
+    filter: &PointFilter,
+    mut histograms: Option<&mut Histograms>,
+) -> StoreAggregate {
     let column = store.cell_column(resolution);
     let kept = Kept::of(store, filter);
     let slots = column.cells.len();
@@ -139,7 +149,17 @@ pub fn aggregate_store(store: &PointStore, resolution: Resolution, filter: &Poin
         let aircraft = store.legs()[leg as usize].aircraft;
         let has_address = store.aircraft()[aircraft as usize].address.is_some();
         for point in points.clone() {
-            let Some(state) = kept.keeps(store, filter, leg, point) else { continue };
+            let state = kept.states[store.state_of(point) as usize];
+            if !state.kept {
+                continue;
+            }
+            let (in_window, in_band) = kept.in_window_and_band(store, filter, leg, point, state);
+            if let Some(histograms) = histograms.as_deref_mut() {
+                histograms.add(store, leg, point, state, in_window, in_band);
+            }
+            if !(in_window && in_band) {
+                continue;
+            }
             let slot = column.slot.get(point);
             let cell = &mut sums[slot as usize];
             cell.points += 1;
@@ -207,59 +227,116 @@ fn compact(
     aggregate
 }
 
-/// Points per time bin and per altitude band, for the page's brushes. Each histogram
-/// applies every filter but its own dimension's, so a brush shows what it can select.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Histograms {
-    /// Points per `time_bin_ms` from `time_start_ms`; points outside the bins are not counted.
+/// How the brushes' histograms bin points: by time from `time_start_ms` in bins of
+/// `time_bin_ms`, and by altitude from 0 ft in bands of `alt_band_ft`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistogramBins {
     pub time_start_ms: i64,
     pub time_bin_ms: i64,
-    pub time: Vec<u64>,
-    /// Points per `alt_band_ft` from 0 ft (band 0 also holds altitudes below 0; the last band
-    /// everything above); points on the ground or without altitude are in `alt_unknown`.
+    pub time_bins: u32,
     pub alt_band_ft: u32,
+    pub alt_bands: u32,
+}
+
+/// Time bins people read easily, from a minute to a week.
+const ROUND_TIME_BINS_MS: [i64; 13] = [
+    60_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    172_800_000,
+    604_800_000,
+];
+
+impl HistogramBins {
+    /// At most `max_time_bins` round, aligned time bins over `[first_ms, last_ms]`, and
+    /// 1,000 ft bands up to 50,000 ft (the last band also holds everything higher).
+    pub fn over(first_ms: i64, last_ms: i64, max_time_bins: u32) -> Self {
+        let span_ms = last_ms.saturating_sub(first_ms).max(0).unsigned_abs() + 1;
+        let max_bins = u64::from(max_time_bins.max(2));
+        let time_bin_ms = ROUND_TIME_BINS_MS
+            .into_iter()
+            .find(|&bin| span_ms.div_ceil(bin as u64) < max_bins)
+            .unwrap_or_else(|| span_ms.div_ceil(max_bins - 1) as i64);
+        let time_start_ms = first_ms.div_euclid(time_bin_ms) * time_bin_ms;
+        let time_bins = (last_ms.saturating_sub(time_start_ms).max(0) / time_bin_ms + 1) as u32;
+        Self { time_start_ms, time_bin_ms, time_bins, alt_band_ft: 1_000, alt_bands: 50 }
+    }
+
+    /// The start of time bin `bin` (ms since the Unix epoch).
+    pub fn time_of_bin_ms(&self, bin: u32) -> i64 {
+        self.time_start_ms + i64::from(bin) * self.time_bin_ms
+    }
+}
+
+/// Points per time bin and per altitude band, for the page's brushes. Each histogram
+/// applies every filter but its own dimension's, so a brush shows what it can select.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Histograms {
+    pub bins: HistogramBins,
+    /// Points per time bin; points outside the bins or without a time are not counted.
+    pub time: Vec<u64>,
+    /// Points per altitude band (band 0 also holds altitudes below 0, the last everything
+    /// above); points on the ground or without altitude are in `alt_unknown`.
     pub alt: Vec<u64>,
     pub alt_unknown: u64,
 }
 
 impl Histograms {
-    pub fn new(
-        time_start_ms: i64,
-        time_bin_ms: i64,
-        time_bins: usize,
-        alt_band_ft: u32,
-        alt_bands: usize,
-    ) -> Self {
+    pub fn new(bins: HistogramBins) -> Self {
+        let bins = HistogramBins {
+            time_bin_ms: bins.time_bin_ms.max(1),
+            alt_band_ft: bins.alt_band_ft.max(1),
+            alt_bands: bins.alt_bands.max(1),
+            ..bins
+        };
         Self {
-            time_start_ms,
-            time_bin_ms: time_bin_ms.max(1),
-            time: vec![0; time_bins],
-            alt_band_ft: alt_band_ft.max(1),
-            alt: vec![0; alt_bands.max(1)],
+            bins,
+            time: vec![0; bins.time_bins as usize],
+            alt: vec![0; bins.alt_bands as usize],
             alt_unknown: 0,
         }
     }
 
-    /// Adds the points of `store` under `filter`.
-    pub fn add(&mut self, store: &PointStore, filter: &PointFilter) {
-        let kept = Kept::of(store, filter);
-        let no_time = PointFilter { from_ms: None, to_ms: None, ..filter.clone() };
-        let no_alt = PointFilter { min_alt_ft: None, max_alt_ft: None, ..filter.clone() };
-        for (leg, points) in store.leg_points().filter(|(leg, _)| kept.legs[*leg as usize]) {
-            for point in points {
-                if kept.keeps(store, &no_time, leg, point).is_some() {
-                    self.add_time(store.time_in_leg_ms(leg, point));
-                }
-                if let Some(state) = kept.keeps(store, &no_alt, leg, point) {
-                    self.add_alt(store.alt_ft(point).filter(|_| !state.on_ground));
-                }
-            }
+    /// Adds the counts of other points, binned alike (another worker's).
+    pub fn merge(&mut self, other: &Self) {
+        debug_assert_eq!(self.bins, other.bins, "histograms merge only when binned alike");
+        self.time.iter_mut().zip(&other.time).for_each(|(count, other)| *count += other);
+        self.alt.iter_mut().zip(&other.alt).for_each(|(count, other)| *count += other);
+        self.alt_unknown += other.alt_unknown;
+    }
+
+    /// Counts a point the aircraft and state filters keep: into the time histogram when it
+    /// is in the altitude band, into the altitude histogram when it is in the time window.
+    fn add(
+        &mut self,
+        store: &PointStore,
+        leg: u32,
+        point: usize,
+        state: StateKept,
+        in_window: bool,
+        in_band: bool,
+    ) {
+        if in_band {
+            self.add_time(store.time_in_leg_ms(leg, point));
+        }
+        if in_window {
+            self.add_alt(store.alt_ft(point).filter(|_| !state.on_ground));
         }
     }
 
     fn add_time(&mut self, time_ms: Option<i64>) {
-        let Some(time) = time_ms.filter(|&time| time >= self.time_start_ms) else { return };
-        if let Some(bin) = self.time.get_mut(((time - self.time_start_ms) / self.time_bin_ms) as usize) {
+        let Some(time) = time_ms.filter(|&time| time >= self.bins.time_start_ms) else { return };
+        if let Some(bin) =
+            self.time.get_mut(((time - self.bins.time_start_ms) / self.bins.time_bin_ms) as usize)
+        {
             *bin += 1;
         }
     }
@@ -267,11 +344,27 @@ impl Histograms {
     fn add_alt(&mut self, alt_ft: Option<f32>) {
         match alt_ft {
             Some(alt) => {
-                let band = (alt.max(0.0) / self.alt_band_ft as f32) as usize;
+                let band = (alt.max(0.0) / self.bins.alt_band_ft as f32) as usize;
                 let last = self.alt.len() - 1;
                 self.alt[band.min(last)] += 1;
             }
             None => self.alt_unknown += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_bins_are_round_aligned_and_cover_the_span() {
+        // 2023-08-30 00:54:51.590 to 23:59:59: quarter hours (the first round width under 96 bins) from 00:45.
+        let bins = HistogramBins::over(1_693_356_891_590, 1_693_439_999_000, 96);
+        assert_eq!((bins.time_start_ms, bins.time_bin_ms, bins.time_bins), (1_693_356_300_000, 900_000, 93));
+        let one_point = HistogramBins::over(1_000, 1_000, 96);
+        assert_eq!((one_point.time_start_ms, one_point.time_bin_ms, one_point.time_bins), (0, 60_000, 1));
+        let years = HistogramBins::over(0, 100 * 365 * 86_400_000, 96);
+        assert!(years.time_bins <= 96 && years.time_of_bin_ms(years.time_bins) > 100 * 365 * 86_400_000);
     }
 }

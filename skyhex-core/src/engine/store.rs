@@ -302,6 +302,11 @@ impl PointStore {
 
     /// Frees the room kept for points to come (once an input is complete).
     pub fn shrink_to_fit(&mut self) {
+        if let Some(column) = self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) {
+            let column = Arc::make_mut(column);
+            column.slot.shrink_to_fit();
+            column.cells.shrink_to_fit();
+        }
         self.positions.shrink_to_fit();
         self.offset_ms.shrink_to_fit();
         self.alt_ft.shrink_to_fit();
