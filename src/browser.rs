@@ -17,6 +17,8 @@ pub struct StartParams {
     pub metric: Option<skyhex_core::density::Metric>,
     /// `workers=`: how many web workers decode and aggregate (default: one per core).
     pub workers: Option<usize>,
+    /// `memory_mb=`: the memory the workers' points may take before they are sampled.
+    pub memory_mb: Option<u64>,
 }
 
 impl StartParams {
@@ -27,7 +29,8 @@ impl StartParams {
         let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
         let workers =
             params.get("workers").and_then(|count| count.parse::<usize>().ok()).filter(|&count| count > 0);
-        Self { sources, resolution, metric, workers }
+        let memory_mb = params.get("memory_mb").and_then(|mb| mb.parse::<u64>().ok()).filter(|&mb| mb > 0);
+        Self { sources, resolution, metric, workers, memory_mb }
     }
 }
 

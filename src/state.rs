@@ -113,6 +113,10 @@ pub struct AppState {
     pub histograms: RwSignal<Option<Histograms>>,
     /// Memory the workers' points take (stores and cached cell columns).
     pub retained_bytes: RwSignal<u64>,
+    /// Memory the workers' points may take in all; past it they sample.
+    pub memory_budget_bytes: u64,
+    /// The workers keep one point in `keep_every` of each leg (1: all), to stay in budget.
+    pub keep_every: RwSignal<u32>,
     /// Why the density leaves points out: workers that failed (their points are lost).
     pub worker_failures: RwSignal<Vec<String>>,
     /// Changes whenever what the workers hold changes.
@@ -134,6 +138,10 @@ struct View {
     filter: PointFilter,
 }
 
+/// Memory the workers' points may take in all before they are sampled (`?memory_mb=`
+/// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
+pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_560 << 20;
+
 /// At most this many bars in the time histogram.
 const TIME_BINS: u32 = 96;
 
@@ -147,7 +155,7 @@ const PUBLISH_EVERY_MS: f64 = 1000.0;
 const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 impl AppState {
-    pub fn new(resolution: u8, metric: Metric, workers: usize) -> Self {
+    pub fn new(resolution: u8, metric: Metric, workers: usize, memory_budget_bytes: u64) -> Self {
         let state = Self {
             inputs: RwSignal::new(Vec::new()),
             resolution: RwSignal::new(resolution),
@@ -157,6 +165,8 @@ impl AppState {
             density: RwSignal::new(Arc::default()),
             histograms: RwSignal::new(None),
             retained_bytes: RwSignal::new(0),
+            memory_budget_bytes,
+            keep_every: RwSignal::new(1),
             worker_failures: RwSignal::new(Vec::new()),
             data_version: RwSignal::new(0),
             shown: RwSignal::new(None),
@@ -200,6 +210,7 @@ impl AppState {
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
             cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
             self.retained_bytes.set(cells.retained_bytes);
+            self.sample_alike(cells.keep_every);
             self.histograms.set(cells.histograms);
             if self.worker_failures.with_untracked(|failures| *failures != cells.failures) {
                 self.worker_failures.set(cells.failures);
@@ -343,6 +354,7 @@ impl AppState {
         first_id: u64,
         cancelled: oneshot::Receiver<()>,
     ) -> Vec<(u64, Outcome)> {
+        pool.broadcast(&self.limit()).await;
         let run = RefCell::new(Run::new(first_id, sources.len()));
         let (sender, receiver) = mpsc::unbounded::<Job>();
         let receiver = futures::lock::Mutex::new(receiver);
@@ -376,6 +388,9 @@ impl AppState {
                             progress.members_done += report.members;
                         }
                     });
+                    if let Reply::Decoded(report) = &reply {
+                        self.sample_alike(report.keep_every);
+                    }
                     run.borrow_mut().job_done(&job, reply);
                     self.step(run);
                 }
@@ -401,6 +416,29 @@ impl AppState {
         }
         self.data_version.update(|version| *version += 1);
         std::mem::take(&mut run.outcomes)
+    }
+
+    /// What keeps every worker within its share of the memory budget, sampled alike.
+    fn limit(&self) -> Request {
+        let workers = self.worker_count().max(1) as u64;
+        Request::Limit {
+            budget_bytes: self.memory_budget_bytes / workers,
+            keep_every: self.keep_every.get_untracked(),
+        }
+    }
+
+    /// A worker that had to sample more coarsely makes every worker sample so (the map would
+    /// otherwise mix densities), and the density is asked again: the query is posted after
+    /// the limit, and each worker handles its messages in order.
+    fn sample_alike(self, keep_every: u32) {
+        if keep_every <= self.keep_every.get_untracked() {
+            return;
+        }
+        self.keep_every.set(keep_every);
+        let Ok(pool) = self.pool.with_value(|pool| pool.clone()) else { return };
+        let limit = self.limit();
+        leptos::task::spawn_local(async move { pool.broadcast(&limit).await });
+        self.data_version.update(|version| *version += 1);
     }
 
     /// Counts inputs that are complete, and publishes what is done now and then.

@@ -35,6 +35,10 @@ pub struct Args {
     metric: Vec<Metric>,
     #[command(flatten)]
     filter: FilterArgs,
+    /// Sample: keep the first point of each flight leg and every N-th after (what the app
+    /// does past its memory budget, with the N it shows)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    keep_every: u32,
     /// Files or folders (read recursively)
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -145,12 +149,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Reads every input into stores of about [`STORE_POINTS`] points.
-    pub fn read(inputs: &[PathBuf]) -> Result<(Self, Run), String> {
+    /// Reads every input into stores of about [`STORE_POINTS`] points, each sampled to one
+    /// point in `keep_every` of each leg.
+    pub fn read(inputs: &[PathBuf], keep_every: u32) -> Result<(Self, Run), String> {
         let mut loaded = Self::default();
         let run = Run::read(inputs, &mut |decoded| {
             if loaded.stores.last().is_none_or(|store| store.len() >= STORE_POINTS) {
-                loaded.stores.push(PointStore::default());
+                let mut store = PointStore::default();
+                store.sample(keep_every);
+                loaded.stores.push(store);
             }
             if let Some(store) = loaded.stores.last_mut() {
                 store.add_input(&decoded.batches);
@@ -176,7 +183,7 @@ impl Loaded {
 
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let resolution = Resolution::try_from(args.res).map_err(|err| err.to_string())?;
-    let (loaded, run) = Loaded::read(&args.inputs)?;
+    let (loaded, run) = Loaded::read(&args.inputs, args.keep_every)?;
     run.report_problems();
     let outcome = Outcome::of(run.read_count(), run.failed_count());
     if outcome == Outcome::NothingRead {

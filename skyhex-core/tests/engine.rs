@@ -122,6 +122,39 @@ fn cell_columns_equal_latlng_to_cell_at_every_resolution() {
     }
 }
 
+/// Sampling keeps the first point of each leg and every n-th after, whether the store is
+/// sampled after its inputs, before them, or in steps between.
+#[test]
+fn sampling_keeps_every_nth_point_of_each_leg_whenever_it_is_applied() {
+    let inputs = traces();
+    let full = &stores(&inputs, 1)[0];
+    let mut after = stores(&inputs, 1).remove(0);
+    after.sample(4);
+    let mut before = PointStore::default();
+    before.sample(4);
+    let mut in_steps = PointStore::default();
+    in_steps.sample(2);
+    for (index, input) in inputs.iter().enumerate() {
+        before.add_input(&input.batches);
+        in_steps.add_input(&input.batches);
+        if index == inputs.len() / 2 {
+            in_steps.sample(4);
+        }
+    }
+    let expected: u64 = full.leg_points().map(|(_, points)| points.len().div_ceil(4) as u64).sum();
+    for store in [&after, &before, &in_steps] {
+        assert_eq!(store.keep_every(), 4);
+        assert_eq!(store.len() as u64, expected);
+        assert_eq!(store.legs(), after.legs());
+        let all = density(std::slice::from_ref(store), Resolution::Six, &PointFilter::default());
+        assert_eq!(all, density(std::slice::from_ref(&after), Resolution::Six, &PointFilter::default()));
+    }
+    assert_eq!(after.legs().len(), full.legs().len(), "every leg keeps its first point");
+    let sampled = density(std::slice::from_ref(&after), Resolution::Six, &PointFilter::default());
+    let whole = density(std::slice::from_ref(full), Resolution::Six, &PointFilter::default());
+    assert_eq!(sampled.aircraft, whole.aircraft);
+}
+
 #[test]
 fn filters_partition_the_points_and_metrics_hold_together() {
     let store = stores(&traces(), 1);

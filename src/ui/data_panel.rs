@@ -36,7 +36,12 @@ pub fn DataPanel() -> impl IntoView {
                 </p>
             </Show>
             <section aria-label="Inputs">
-                <h2>"Inputs"</h2>
+                <h2>
+                    "Inputs"
+                    <Show when=move || state.inputs.with(|inputs| inputs.len() > 1)>
+                        {move || format!(" ({})", format::count(state.inputs.with(Vec::len) as u64))}
+                    </Show>
+                </h2>
                 <ul class="inputs">
                     <For
                         each=move || state.inputs.get()

@@ -294,7 +294,8 @@ fn Brushes(form: RwSignal<Form>) -> impl IntoView {
     let time_ends = Signal::derive(move || {
         histograms.with(|h| {
             h.as_ref().map_or_else(Default::default, |h| {
-                (format_time(h.bins.time_start_ms), format_time(h.bins.time_of_bin_ms(h.bins.time_bins)))
+                let end_ms = h.bins.time_of_bin_ms(h.bins.time_bins);
+                (short_time(h.bins.time_start_ms, h.bins.time_bin_ms), short_time(end_ms, h.bins.time_bin_ms))
             })
         })
     });
@@ -367,6 +368,14 @@ fn source_label(source: SourceKind) -> &'static str {
         SourceKind::AdsC => "ADS-C",
         SourceKind::Other => "other",
     }
+}
+
+/// A bin bound as the axis shows it: `2023-08-30 05:00`, or only the day for bins of days.
+fn short_time(time_ms: i64, bin_ms: i64) -> String {
+    const DAY_MS: i64 = 86_400_000;
+    let full = format_time(time_ms);
+    let shown = if bin_ms >= DAY_MS { full.get(..10) } else { full.get(..16) };
+    shown.map_or(full.clone(), |shown| shown.replace('T', " "))
 }
 
 /// The inverse of [`ground_name`]; anything else keeps every point.

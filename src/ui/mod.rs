@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::browser::{self, StartParams};
 use crate::loading::Source;
-use crate::state::{AppState, DEFAULT_RESOLUTION, DEMO_URL, Progress};
+use crate::state::{AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_RESOLUTION, DEMO_URL, Progress};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,6 +21,7 @@ pub fn App() -> impl IntoView {
         params.resolution.unwrap_or(DEFAULT_RESOLUTION),
         params.metric.unwrap_or_default(),
         params.workers.unwrap_or_else(browser::core_count),
+        params.memory_mb.map_or(DEFAULT_MEMORY_BUDGET_BYTES, |mb| mb << 20),
     );
     provide_context(state);
     // The view lives in the URL too, so a copied link restores it (defaults left out).
@@ -131,6 +132,17 @@ fn StatusBar() -> impl IntoView {
             <span data-testid="status" data-state=move || state.status().name() role="status">
                 {text}
             </span>
+            <Show when=move || { state.keep_every.get() > 1 }>
+                <span class="warn" data-testid="sampling" data-value=move || state.keep_every.get()>
+                    {move || {
+                        format!(
+                            "Sampled: 1 point in {} of each track kept, to stay within {} of memory; counts are of the points kept",
+                            state.keep_every.get(),
+                            format::bytes(state.memory_budget_bytes),
+                        )
+                    }}
+                </span>
+            </Show>
             <Show when=move || state.progress.with(Option::is_some)>
                 <button class="button small" data-testid="cancel" on:click=move |_| state.cancel()>
                     "Cancel"

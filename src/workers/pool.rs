@@ -41,6 +41,8 @@ pub struct Cells {
     pub retained_bytes: u64,
     /// Why workers could not answer (their points are missing from `aggregates`).
     pub failures: Vec<String>,
+    /// The workers' highest sampling factor (1: every point kept).
+    pub keep_every: u32,
 }
 
 impl Pool {
@@ -62,7 +64,8 @@ impl Pool {
         let mut cells = Cells::default();
         for reply in replies {
             match reply {
-                Reply::Cells { aggregate, histograms, retained_bytes } => {
+                Reply::Cells { aggregate, histograms, retained_bytes, keep_every } => {
+                    cells.keep_every = cells.keep_every.max(keep_every);
                     cells.aggregates.push(aggregate);
                     match (&mut cells.histograms, histograms) {
                         (Some(merged), Some(histograms)) => merged.merge(&histograms),

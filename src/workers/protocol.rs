@@ -28,6 +28,9 @@ pub enum Request {
     Remove { inputs: Vec<u64> },
     /// A load is over: give back the memory the stores reserved while growing.
     Compact,
+    /// Keep the stores within `budget_bytes`, sampled to at least one point in `keep_every`
+    /// of each leg (so that every worker samples alike).
+    Limit { budget_bytes: u64, keep_every: u32 },
 }
 
 /// The id of the worker's first message (it is ready) and of replies to messages it
@@ -39,7 +42,7 @@ pub const READY_ID: u64 = 0;
 pub enum Reply {
     Decoded(Report),
     Failed(String),
-    Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64 },
+    Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64, keep_every: u32 },
     Done,
 }
 
@@ -56,6 +59,8 @@ pub struct Report {
     /// Archive members read, and those that held no points data (skipped).
     pub members: u64,
     pub not_data: u64,
+    /// The worker's sampling factor once this was decoded (1: every point kept).
+    pub keep_every: u32,
 }
 
 impl Report {
@@ -68,6 +73,7 @@ impl Report {
         self.problems.extend(other.problems);
         self.members += other.members;
         self.not_data += other.not_data;
+        self.keep_every = self.keep_every.max(other.keep_every);
     }
 }
 

@@ -15,25 +15,76 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::decode;
-use super::protocol::{self, READY_ID, Reply, Request};
+use super::protocol::{self, READY_ID, Reply, Report, Request};
 
 /// The inputs a worker holds.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Held {
     stores: BTreeMap<u64, PointStore>,
     /// Inputs removed while still being decoded: what arrives for them later is dropped.
     removed: BTreeSet<u64>,
+    /// Memory the stores may take before they are sampled (doubling the factor each time).
+    budget_bytes: u64,
+    /// Every store keeps one point in `keep_every` of each leg.
+    keep_every: u32,
+    /// What the stores take, kept up to date as they grow.
+    retained_bytes: u64,
+}
+
+/// Sampling stops here: past it, the stores' tables (aircraft, legs) dominate.
+const MAX_KEEP_EVERY: u32 = 1 << 12;
+
+impl Default for Held {
+    fn default() -> Self {
+        Self {
+            stores: BTreeMap::new(),
+            removed: BTreeSet::new(),
+            budget_bytes: u64::MAX,
+            keep_every: 1,
+            retained_bytes: 0,
+        }
+    }
 }
 
 impl Held {
     fn add(&mut self, input: u64, batches: &[RecordBatch]) {
-        if !self.removed.contains(&input) {
-            self.stores.entry(input).or_default().add_input(batches);
+        if self.removed.contains(&input) {
+            return;
+        }
+        let keep_every = self.keep_every;
+        let store = self.stores.entry(input).or_insert_with(|| {
+            let mut store = PointStore::default();
+            store.sample(keep_every);
+            store
+        });
+        let before = store.retained_bytes() as u64;
+        store.add_input(batches);
+        self.retained_bytes = self.retained_bytes - before + store.retained_bytes() as u64;
+        self.keep_within_budget();
+    }
+
+    /// Samples the stores more coarsely (by powers of two) until they fit the budget.
+    fn keep_within_budget(&mut self) {
+        while self.retained_bytes > self.budget_bytes && self.keep_every < MAX_KEEP_EVERY {
+            self.sample(self.keep_every * 2);
         }
     }
 
-    fn retained_bytes(&self) -> u64 {
-        self.stores.values().map(|store| store.retained_bytes() as u64).sum()
+    fn sample(&mut self, keep_every: u32) {
+        self.keep_every = self.keep_every.max(keep_every);
+        self.stores.values_mut().for_each(|store| store.sample(self.keep_every));
+        self.recount();
+    }
+
+    fn recount(&mut self) {
+        self.retained_bytes = self.stores.values().map(|store| store.retained_bytes() as u64).sum();
+    }
+
+    fn remove(&mut self, input: u64) {
+        if let Some(store) = self.stores.remove(&input) {
+            self.retained_bytes -= store.retained_bytes() as u64;
+        }
+        self.removed.insert(input);
     }
 }
 
@@ -88,19 +139,25 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
         }
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();
-            for input in inputs {
-                held.stores.remove(&input);
-                held.removed.insert(input);
-            }
+            inputs.into_iter().for_each(|input| held.remove(input));
             return Reply::Done;
         }
         Request::Compact => {
-            held.borrow_mut().stores.values_mut().for_each(PointStore::shrink_to_fit);
+            let mut held = held.borrow_mut();
+            held.stores.values_mut().for_each(PointStore::shrink_to_fit);
+            held.recount();
+            return Reply::Done;
+        }
+        Request::Limit { budget_bytes, keep_every } => {
+            let mut held = held.borrow_mut();
+            held.budget_bytes = budget_bytes;
+            held.sample(keep_every);
+            held.keep_within_budget();
             return Reply::Done;
         }
     };
     match decoded {
-        Ok(report) => Reply::Decoded(report),
+        Ok(report) => Reply::Decoded(Report { keep_every: held.borrow().keep_every, ..report }),
         Err(message) => Reply::Failed(message),
     }
 }
@@ -114,5 +171,10 @@ fn query(held: &Held, resolution: u8, filter: &PointFilter, bins: Option<Histogr
     for store in held.stores.values() {
         builder.add_aggregate(&aggregate_store(store, resolution, filter, histograms.as_mut()));
     }
-    Reply::Cells { aggregate: builder.into_aggregate(), histograms, retained_bytes: held.retained_bytes() }
+    Reply::Cells {
+        aggregate: builder.into_aggregate(),
+        histograms,
+        retained_bytes: held.retained_bytes,
+        keep_every: held.keep_every,
+    }
 }

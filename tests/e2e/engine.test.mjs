@@ -151,6 +151,30 @@ describe('the density engine in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('past its memory budget the page samples every track alike, says so, and equals skyhex aggregate --keep-every', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyhex-sampling-'));
+    const tar = join(dir, 'traces.tar');
+    execFileSync('tar', ['-cf', tar, '-C', join(REAL, 'readsb_traces'), '.']);
+    const inputs = [tar, join(REAL, 'parquet', 'adsb_actions_points.parquet')];
+    const page = await open('?workers=2&res=6&memory_mb=1');
+    await page.getByTestId('file-input').setInputFiles(inputs);
+    await waitReady(page);
+    const keepEvery = Number(await page.getAttribute('[data-testid=sampling]', 'data-value'));
+    assert.ok([4, 8, 16, 32].includes(keepEvery), `two stores of ~100,000 points within 512 KB each: ${keepEvery}`);
+    assert.match(await page.getByTestId('sampling').innerText(), new RegExp(`1 point in ${keepEvery} of each track`));
+    for (const metric of ['points', 'flights']) {
+      await page.getByTestId('metric').selectOption(metric);
+      const cli = skyhex('aggregate', '--res', '6', '--metric', metric, '--keep-every', String(keepEvery), ...inputs);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal((await exportCsv(page)).text, cli.stdout, `${metric} at 1 point in ${keepEvery}`);
+    }
+    const whole = Number(JSON.parse(skyhex('inspect', '--json', ...inputs).stdout).points);
+    const sampled = await stat(page, 'points');
+    assert.ok(sampled < whole && sampled * keepEvery >= whole, `${sampled} points kept of ${whole}: a leg of n keeps ceil(n / ${keepEvery})`);
+    await screenshot(page, 'sampled');
+    assert.deepEqual(problems, []);
+  });
+
   test('the histograms count the points under the other filters, and a range brushed on them filters like the CLI', async () => {
     const page = await open('?res=6');
     await page.getByTestId('file-input').setInputFiles(TRACES);

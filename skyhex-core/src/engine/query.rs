@@ -238,8 +238,8 @@ pub struct HistogramBins {
     pub alt_bands: u32,
 }
 
-/// Time bins people read easily, from a minute to a week.
-const ROUND_TIME_BINS_MS: [i64; 13] = [
+/// Time bins people read easily, from a minute to a year.
+const ROUND_TIME_BINS_MS: [i64; 17] = [
     60_000,
     300_000,
     600_000,
@@ -253,6 +253,10 @@ const ROUND_TIME_BINS_MS: [i64; 13] = [
     86_400_000,
     172_800_000,
     604_800_000,
+    1_209_600_000,
+    2_592_000_000,
+    7_776_000_000,
+    31_536_000_000,
 ];
 
 impl HistogramBins {
@@ -364,7 +368,9 @@ mod tests {
         assert_eq!((bins.time_start_ms, bins.time_bin_ms, bins.time_bins), (1_693_356_300_000, 900_000, 93));
         let one_point = HistogramBins::over(1_000, 1_000, 96);
         assert_eq!((one_point.time_start_ms, one_point.time_bin_ms, one_point.time_bins), (0, 60_000, 1));
-        let years = HistogramBins::over(0, 100 * 365 * 86_400_000, 96);
+        let two_years = HistogramBins::over(1_693_353_600_000, 1_765_756_800_000, 96);
+        assert_eq!((two_years.time_bin_ms, two_years.time_bins), (1_209_600_000, 61), "bins of two weeks");
+        let years = HistogramBins::over(0, 1000 * 365 * 86_400_000, 96);
         assert!(years.time_bins <= 96 && years.time_of_bin_ms(years.time_bins) > 100 * 365 * 86_400_000);
     }
 }

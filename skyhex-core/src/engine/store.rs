@@ -91,7 +91,7 @@ pub struct Leg {
 }
 
 /// The points of one or more inputs, columnar and compact.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PointStore {
     positions: Positions,
     offset_ms: Chunked<u32>,
@@ -107,6 +107,28 @@ pub struct PointStore {
     state_ids: FxHashMap<PointState, u32>,
     /// The cells of the resolution asked last.
     cell_column: Mutex<Option<Arc<CellColumn>>>,
+    /// Of each leg's points, the store keeps the first and then every `keep_every`-th
+    /// (1: all): the sampling that keeps a store within a memory budget.
+    keep_every: u32,
+}
+
+impl Default for PointStore {
+    fn default() -> Self {
+        Self {
+            positions: Positions::default(),
+            offset_ms: Chunked::default(),
+            alt_ft: Chunked::default(),
+            state: Chunked::default(),
+            legs: Vec::new(),
+            aircraft: Vec::new(),
+            aircraft_ids: FxHashMap::default(),
+            no_address: None,
+            states: Vec::new(),
+            state_ids: FxHashMap::default(),
+            cell_column: Mutex::default(),
+            keep_every: 1,
+        }
+    }
 }
 
 /// One accepted point on its way into the store.
@@ -174,6 +196,8 @@ impl PointStore {
         let mut current: Option<(u32, i64)> = None;
         let mut last_time: Option<i64> = None;
         let mut last_state: Option<u32> = None;
+        // Points of the current leg so far (kept or not).
+        let mut in_leg = 0_u32;
         for row in rows {
             let points = &columns[row.batch as usize];
             let index = row.row as usize;
@@ -200,9 +224,15 @@ impl PointStore {
                     start_ms: row.time_ms.unwrap_or(0),
                 });
                 current = Some((leg, row.time_ms.unwrap_or(0)));
+                in_leg = 0;
             }
             let (_, start) = current.expect("a leg was started");
             last_time = row.time_ms;
+            let position_in_leg = in_leg;
+            in_leg += 1;
+            if !position_in_leg.is_multiple_of(self.keep_every) {
+                continue;
+            }
             let state = match last_state {
                 Some(id) if self.states[id as usize].is_of(points, index) => id,
                 _ => self.state_id(points, index),
@@ -211,6 +241,40 @@ impl PointStore {
             let offset_ms = row.time_ms.map_or(NO_TIME, |time| (time - start) as u32);
             self.push_point(points, index, state, offset_ms);
         }
+    }
+
+    /// The sampling factor: of each leg's points, the first and every `keep_every`-th after.
+    pub fn keep_every(&self) -> u32 {
+        self.keep_every
+    }
+
+    /// Samples the store down to one point in `keep_every` of each leg (a multiple of the
+    /// current factor), now and for the inputs added later. Each leg keeps its first point,
+    /// so tracks, legs and aircraft stay; a point's weight becomes the time to the next
+    /// point kept.
+    pub fn sample(&mut self, keep_every: u32) {
+        if keep_every <= self.keep_every || !keep_every.is_multiple_of(self.keep_every) {
+            return;
+        }
+        let step = (keep_every / self.keep_every) as usize;
+        let mut positions = self.positions.empty_like();
+        let (mut offset_ms, mut alt_ft, mut state) =
+            (Chunked::default(), Chunked::default(), Chunked::default());
+        let mut legs = Vec::with_capacity(self.legs.len());
+        for (leg, points) in self.leg_points() {
+            legs.push(Leg { first_point: state.len() as u32, ..self.legs[leg as usize] });
+            for point in points.step_by(step) {
+                let (lat, lon) = self.positions.get(point);
+                positions.push(lat, lon);
+                offset_ms.push(self.offset_ms.get(point));
+                alt_ft.push(self.alt_ft.get(point));
+                state.push(self.state.get(point));
+            }
+        }
+        (self.positions, self.offset_ms, self.alt_ft, self.state, self.legs) =
+            (positions, offset_ms, alt_ft, state, legs);
+        *self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        self.keep_every = keep_every;
     }
 
     fn state_id(&mut self, points: &PointColumns<'_>, row: usize) -> u32 {
@@ -382,6 +446,14 @@ impl Default for Positions {
 }
 
 impl Positions {
+    /// No positions, stored as `self` stores them.
+    fn empty_like(&self) -> Self {
+        match self {
+            Self::Units { .. } => Self::default(),
+            Self::Degrees { .. } => Self::Degrees { lat: Chunked::default(), lon: Chunked::default() },
+        }
+    }
+
     fn push(&mut self, lat: f64, lon: f64) {
         if let Self::Units { lat: lats, lon: lons } = self {
             match (to_units(lat), to_units(lon)) {
