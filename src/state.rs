@@ -140,7 +140,7 @@ struct View {
 
 /// Memory the workers' points may take in all before they are sampled (`?memory_mb=`
 /// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
-pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_560 << 20;
+pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_048 << 20;
 
 /// At most this many bars in the time histogram.
 const TIME_BINS: u32 = 96;

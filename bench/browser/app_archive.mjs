@@ -1,7 +1,7 @@
 // The app itself (dist/) in Debian's Chromium on a split tar of the real traces copied
 // COPIES times: time to load it on 1 worker (the baseline) and on 2, the resolution and
 // filter changes through the workers, memory the points take, and the browser's peak memory.
-// Usage: node bench/browser/app_archive.mjs DIR_WITH_day.tar.aa_AND_.ab
+// Usage: [WORKERS=1,2] node bench/browser/app_archive.mjs DIR_WITH_day.tar.aa_AND_.ab
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { launchBrowser, serveStatic, setResolution } from '../../tests/e2e/harne
 
 const dir = process.argv[2];
 const parts = [join(dir, 'day.tar.aa'), join(dir, 'day.tar.ab')];
+// WORKERS=2 runs one worker count only (the first is the baseline of the ratios).
+const WORKER_COUNTS = (process.env.WORKERS ?? '1,2').split(',').map(Number);
 
 /** Resident memory of Chromium's renderer processes (the page and its workers), in bytes. */
 function rendererBytes() {
@@ -57,7 +59,7 @@ const server = await serveStatic();
 const browser = await launchBrowser();
 try {
   const results = [];
-  for (const workers of [1, 2]) results.push(await run(browser, server, workers));
+  for (const workers of WORKER_COUNTS) results.push(await run(browser, server, workers));
   const mb = (bytes) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
   for (const r of results) {
     const rate = Math.round(r.points / (r.loadMs / 1000)).toLocaleString('en');

@@ -135,7 +135,7 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
         },
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,
         Request::Query { resolution, filter, bins } => {
-            return query(&held.borrow(), resolution, &filter, bins);
+            return query(&mut held.borrow_mut(), resolution, &filter, bins);
         }
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();
@@ -146,6 +146,7 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             let mut held = held.borrow_mut();
             held.stores.values_mut().for_each(PointStore::shrink_to_fit);
             held.recount();
+            held.keep_within_budget();
             return Reply::Done;
         }
         Request::Limit { budget_bytes, keep_every } => {
@@ -162,7 +163,8 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
     }
 }
 
-fn query(held: &Held, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Reply {
+/// Answers a query; the cell columns it computed count against the budget from then on.
+fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Reply {
     let Ok(resolution) = Resolution::try_from(resolution) else {
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
     };
@@ -171,6 +173,7 @@ fn query(held: &Held, resolution: u8, filter: &PointFilter, bins: Option<Histogr
     for store in held.stores.values() {
         builder.add_aggregate(&aggregate_store(store, resolution, filter, histograms.as_mut()));
     }
+    held.recount();
     Reply::Cells {
         aggregate: builder.into_aggregate(),
         histograms,

@@ -48,6 +48,22 @@ impl<T: Copy> Chunked<T> {
         self.chunks[index >> CHUNK_SHIFT][index & (CHUNK_LEN - 1)]
     }
 
+    pub fn set(&mut self, index: usize, value: T) {
+        self.chunks[index >> CHUNK_SHIFT][index & (CHUNK_LEN - 1)] = value;
+    }
+
+    /// Keeps the first `len` values; whole chunks past them are freed.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        self.chunks.truncate(len.div_ceil(CHUNK_LEN));
+        if let Some(last) = self.chunks.last_mut() {
+            last.truncate(len - (len - 1) / CHUNK_LEN * CHUNK_LEN);
+        }
+        self.len = len;
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
         self.chunks.iter().flatten().copied()
     }
@@ -94,5 +110,13 @@ mod tests {
         assert!(shrunk.retained_bytes() < column.retained_bytes());
         shrunk.push(7);
         assert_eq!(shrunk.get(3 * CHUNK_LEN + 5), 7, "a shrunk last chunk still grows");
+        for len in [2 * CHUNK_LEN + 1, 2 * CHUNK_LEN, 1, 0] {
+            let mut cut = column.clone();
+            cut.truncate(len);
+            assert_eq!(cut.len(), len);
+            assert!(cut.iter().eq(0..len as u32));
+            cut.push(9);
+            assert_eq!(cut.get(len), 9, "a cut column grows on at its end");
+        }
     }
 }

@@ -256,24 +256,27 @@ impl PointStore {
         if keep_every <= self.keep_every || !keep_every.is_multiple_of(self.keep_every) {
             return;
         }
+        // In place, moving kept points down (never up), so sampling takes no memory: in wasm a
+        // copy would stay as the memory's high-water mark.
         let step = (keep_every / self.keep_every) as usize;
-        let mut positions = self.positions.empty_like();
-        let (mut offset_ms, mut alt_ft, mut state) =
-            (Chunked::default(), Chunked::default(), Chunked::default());
-        let mut legs = Vec::with_capacity(self.legs.len());
-        for (leg, points) in self.leg_points() {
-            legs.push(Leg { first_point: state.len() as u32, ..self.legs[leg as usize] });
+        let mut kept = 0;
+        for leg in 0..self.legs.len() {
+            let points = self.legs[leg].first_point as usize..self.leg_end(leg);
+            self.legs[leg].first_point = kept as u32;
             for point in points.step_by(step) {
-                let (lat, lon) = self.positions.get(point);
-                positions.push(lat, lon);
-                offset_ms.push(self.offset_ms.get(point));
-                alt_ft.push(self.alt_ft.get(point));
-                state.push(self.state.get(point));
+                self.positions.copy(point, kept);
+                self.offset_ms.set(kept, self.offset_ms.get(point));
+                self.alt_ft.set(kept, self.alt_ft.get(point));
+                self.state.set(kept, self.state.get(point));
+                kept += 1;
             }
         }
-        (self.positions, self.offset_ms, self.alt_ft, self.state, self.legs) =
-            (positions, offset_ms, alt_ft, state, legs);
+        self.positions.truncate(kept);
+        self.offset_ms.truncate(kept);
+        self.alt_ft.truncate(kept);
+        self.state.truncate(kept);
         *self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        self.shrink_to_fit();
         self.keep_every = keep_every;
     }
 
@@ -446,11 +449,30 @@ impl Default for Positions {
 }
 
 impl Positions {
-    /// No positions, stored as `self` stores them.
-    fn empty_like(&self) -> Self {
+    /// Copies the position of point `from` over that of point `to`.
+    fn copy(&mut self, from: usize, to: usize) {
         match self {
-            Self::Units { .. } => Self::default(),
-            Self::Degrees { .. } => Self::Degrees { lat: Chunked::default(), lon: Chunked::default() },
+            Self::Units { lat, lon } => {
+                lat.set(to, lat.get(from));
+                lon.set(to, lon.get(from));
+            }
+            Self::Degrees { lat, lon } => {
+                lat.set(to, lat.get(from));
+                lon.set(to, lon.get(from));
+            }
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Self::Units { lat, lon } => {
+                lat.truncate(len);
+                lon.truncate(len);
+            }
+            Self::Degrees { lat, lon } => {
+                lat.truncate(len);
+                lon.truncate(len);
+            }
         }
     }
 
