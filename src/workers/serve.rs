@@ -59,7 +59,7 @@ impl Held {
         });
         let before = store.retained_bytes() as u64;
         store.add_input(batches);
-        self.retained_bytes = self.retained_bytes - before + store.retained_bytes() as u64;
+        self.retained_bytes = self.retained_bytes.saturating_sub(before) + store.retained_bytes() as u64;
         self.keep_within_budget();
     }
 
