@@ -27,11 +27,15 @@ impl StartParams {
         let sources = params.get_all("src").iter().filter_map(|value| value.as_string()).collect();
         let resolution = params.get("res").and_then(|res| res.parse::<u8>().ok()).filter(|res| *res <= 15);
         let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
-        let workers =
-            params.get("workers").and_then(|count| count.parse::<usize>().ok()).filter(|&count| count > 0);
-        let memory_mb = params.get("memory_mb").and_then(|mb| mb.parse::<u64>().ok()).filter(|&mb| mb > 0);
+        let workers = positive(&params, "workers");
+        let memory_mb = positive(&params, "memory_mb");
         Self { sources, resolution, metric, workers, memory_mb }
     }
+}
+
+/// A parameter that must be a whole number above zero (else it is ignored).
+fn positive<T: std::str::FromStr + PartialOrd + Default>(params: &UrlSearchParams, name: &str) -> Option<T> {
+    params.get(name).and_then(|value| value.parse::<T>().ok()).filter(|value| *value > T::default())
 }
 
 /// The page's query parameters.

@@ -8,7 +8,7 @@ use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::summary::{format_time, parse_time};
 
 use super::format;
-use super::histograms::{Histogram, alt_bars, time_bars};
+use super::histograms::{Histogram, alt_bars, alt_ends, time_bars, time_ends};
 use crate::browser;
 use crate::state::AppState;
 
@@ -292,25 +292,10 @@ fn Brushes(form: RwSignal<Form>) -> impl IntoView {
         histograms.with(|h| h.as_ref().map(|h| alt_bars(h, band.0, band.1)).unwrap_or_default())
     });
     let time_ends = Signal::derive(move || {
-        histograms.with(|h| {
-            h.as_ref().map_or_else(Default::default, |h| {
-                let end_ms = h.bins.time_of_bin_ms(h.bins.time_bins);
-                (short_time(h.bins.time_start_ms, h.bins.time_bin_ms), short_time(end_ms, h.bins.time_bin_ms))
-            })
-        })
+        histograms.with(|h| h.as_ref().map(|h| time_ends(&h.bins))).unwrap_or_default()
     });
     let alt_ends = Signal::derive(move || {
-        histograms.with(|h| {
-            h.as_ref().map_or_else(Default::default, |h| {
-                (
-                    "0 ft".to_owned(),
-                    format!(
-                        "{} ft and above",
-                        format::count(u64::from(h.bins.alt_band_ft * (h.bins.alt_bands - 1)))
-                    ),
-                )
-            })
-        })
+        histograms.with(|h| h.as_ref().map(|h| alt_ends(&h.bins))).unwrap_or_default()
     });
     let select_time = Callback::new(move |(first, last): (usize, usize)| {
         let Some(bins) = histograms.with_untracked(|h| h.as_ref().map(|h| h.bins)) else { return };
@@ -368,14 +353,6 @@ fn source_label(source: SourceKind) -> &'static str {
         SourceKind::AdsC => "ADS-C",
         SourceKind::Other => "other",
     }
-}
-
-/// A bin bound as the axis shows it: `2023-08-30 05:00`, or only the day for bins of days.
-fn short_time(time_ms: i64, bin_ms: i64) -> String {
-    const DAY_MS: i64 = 86_400_000;
-    let full = format_time(time_ms);
-    let shown = if bin_ms >= DAY_MS { full.get(..10) } else { full.get(..16) };
-    shown.map_or(full.clone(), |shown| shown.replace('T', " "))
 }
 
 /// The inverse of [`ground_name`]; anything else keeps every point.

@@ -3,7 +3,7 @@
 //! the time window or the altitude band fields take its bounds, and the density follows.
 
 use leptos::prelude::*;
-use skyhex_core::engine::Histograms;
+use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::summary::format_time;
 
 use super::format;
@@ -46,13 +46,34 @@ pub fn alt_bars(histograms: &Histograms, min_ft: Option<f64>, max_ft: Option<f64
             let overlaps =
                 min_ft.is_none_or(|min| band == last || high > min) && max_ft.is_none_or(|max| low <= max);
             let covers = if band == last {
-                format!("{} ft and above", format::count(low as u64))
+                open_band(low as u64)
             } else {
                 format!("{} to {} ft", format::count(low as u64), format::count(high as u64))
             };
             Bar { count: histograms.alt[band], covers, selected: banded.then_some(overlaps) }
         })
         .collect()
+}
+
+/// What the time axis says at its ends: `2023-08-30 05:00`, or only the day for bins of days.
+pub fn time_ends(bins: &HistogramBins) -> (String, String) {
+    const DAY_MS: i64 = 86_400_000;
+    let short = |time_ms: i64| {
+        let full = format_time(time_ms);
+        let shown = if bins.time_bin_ms >= DAY_MS { full.get(..10) } else { full.get(..16) };
+        shown.map_or(full.clone(), |shown| shown.replace('T', " "))
+    };
+    (short(bins.time_start_ms), short(bins.time_of_bin_ms(bins.time_bins)))
+}
+
+/// What the altitude axis says at its ends.
+pub fn alt_ends(bins: &HistogramBins) -> (String, String) {
+    ("0 ft".to_owned(), open_band(u64::from(bins.alt_band_ft * (bins.alt_bands - 1))))
+}
+
+/// The last altitude band, which holds everything above its floor.
+fn open_band(low_ft: u64) -> String {
+    format!("{} ft and above", format::count(low_ft))
 }
 
 /// The height of the lowest non-empty bar, in percent of the tallest.
@@ -72,16 +93,15 @@ pub fn Histogram(
     let anchor = RwSignal::new(None::<usize>);
     let hovered = RwSignal::new(None::<usize>);
     let total = move || bars.with(|bars| bars.iter().map(|bar| bar.count).sum::<u64>());
-    let tallest = move || bars.with(|bars| bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1));
     let dragged = move |bar: usize| match (anchor.get(), hovered.get()) {
         (Some(start), Some(end)) => (start.min(end)..=start.max(end)).contains(&bar),
         _ => false,
     };
-    let bar_view = move |(index, bar): (usize, Bar)| {
+    let bar_view = move |index: usize, bar: Bar, tallest: u64| {
         // Heights are linear; a bar with any point stays visible next to a tall one.
         let height = match bar.count {
             0 => 0.0,
-            count => (count as f64 / tallest() as f64 * 100.0).max(MIN_BAR_HEIGHT),
+            count => (count as f64 / tallest as f64 * 100.0).max(MIN_BAR_HEIGHT),
         };
         let selected = bar.selected;
         let class = move || match (dragged(index), selected) {
@@ -128,7 +148,11 @@ pub fn Histogram(
                     hovered.set(None);
                 }
             >
-                {move || bars.get().into_iter().enumerate().map(bar_view).collect_view()}
+                {move || {
+                    let bars = bars.get();
+                    let tallest = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1);
+                    bars.into_iter().enumerate().map(|(index, bar)| bar_view(index, bar, tallest)).collect_view()
+                }}
             </svg>
             <div class="histogram-ends muted">
                 <span>{move || ends.get().0}</span>

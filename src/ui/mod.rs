@@ -104,28 +104,39 @@ fn progress_text(progress: &Progress) -> String {
     text
 }
 
+/// Why the counts are of fewer points than were read.
+fn sampling_text(state: AppState) -> String {
+    format!(
+        "Sampled: 1 point in {} of each track kept, to stay within {} of memory; counts are of the points kept",
+        state.keep_every.get(),
+        format::bytes(state.memory_budget_bytes),
+    )
+}
+
+/// What the status bar says of the density shown.
+fn shown_text(state: AppState) -> String {
+    let workers = state.worker_count();
+    let (points, cells) = state.density.with(|density| (density.points, density.cells.len() as u64));
+    format!(
+        "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points in memory, on {workers} {}",
+        format::count(points),
+        format::count(cells),
+        state.resolution.get(),
+        format::count(state.query_ms.get().round() as u64),
+        format::bytes(state.retained_bytes.get()),
+        if workers == 1 { "worker" } else { "workers" }
+    )
+}
+
 #[component]
 fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let text = move || {
-        match state.progress.get() {
+    let text = move || match state.progress.get() {
         Some(progress) => progress_text(&progress),
         None if state.is_computing() => {
             format!("Computing the cells at H3 resolution {} on the workers…", state.resolution.get())
         }
-        None => state.density.with(|density| {
-            format!(
-                "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points in memory, on {} {}",
-                format::count(density.points),
-                format::count(density.cells.len() as u64),
-                state.resolution.get(),
-                format::count(state.query_ms.get().round() as u64),
-                format::bytes(state.retained_bytes.get()),
-                state.worker_count(),
-                if state.worker_count() == 1 { "worker" } else { "workers" }
-            )
-        }),
-    }
+        None => shown_text(state),
     };
     view! {
         <footer class="status-bar">
@@ -134,13 +145,7 @@ fn StatusBar() -> impl IntoView {
             </span>
             <Show when=move || { state.keep_every.get() > 1 }>
                 <span class="warn" data-testid="sampling" data-value=move || state.keep_every.get()>
-                    {move || {
-                        format!(
-                            "Sampled: 1 point in {} of each track kept, to stay within {} of memory; counts are of the points kept",
-                            state.keep_every.get(),
-                            format::bytes(state.memory_budget_bytes),
-                        )
-                    }}
+                    {move || sampling_text(state)}
                 </span>
             </Show>
             <Show when=move || state.progress.with(Option::is_some)>

@@ -81,9 +81,7 @@ impl Held {
     }
 
     fn remove(&mut self, input: u64) {
-        if let Some(store) = self.stores.remove(&input) {
-            self.retained_bytes -= store.retained_bytes() as u64;
-        }
+        self.stores.remove(&input);
         self.removed.insert(input);
     }
 }
@@ -140,6 +138,7 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();
             inputs.into_iter().for_each(|input| held.remove(input));
+            held.recount();
             return Reply::Done;
         }
         Request::Compact => {
