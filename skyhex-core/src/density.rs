@@ -200,9 +200,13 @@ impl DensityBuilder {
         let ids: Vec<u32> = aggregate
             .addresses
             .iter()
-            .map(|address| {
-                let next_id = self.aircraft_ids.len() as u32;
-                *self.aircraft_ids.entry(address.clone()).or_insert(next_id)
+            .map(|address| match self.aircraft_ids.get(address) {
+                Some(&id) => id,
+                None => {
+                    let id = self.aircraft_ids.len() as u32;
+                    self.aircraft_ids.insert(address.clone(), id);
+                    id
+                }
             })
             .collect();
         for &(slot, address) in &aggregate.aircraft {

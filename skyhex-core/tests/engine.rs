@@ -8,7 +8,7 @@ use bytes::Bytes;
 use common::{files_under, real};
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
-use skyhex_core::engine::{HistogramBins, Histograms, PointStore, aggregate_store};
+use skyhex_core::engine::{HistogramBins, Histograms, PointStore, PointSums, aggregate_store};
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::ingest::{self, Decoded};
 
@@ -264,4 +264,92 @@ fn rolled_up_counts_are_the_sums_of_their_children() {
         assert_eq!(rolled.cells[0].cell, parent);
         assert_eq!(rolled.cells[0].point_count, cells.iter().map(|cell| cell.points).sum::<u64>());
     }
+}
+
+/// A query adds a run of points in one cell at once when the filter keeps all of it: the
+/// cells and histograms must be those of adding its points one by one, computed here
+/// independently, for time windows and altitude bands that cut through runs.
+#[test]
+fn runs_add_up_to_their_points() {
+    let store = &stores(&traces(), 1)[0];
+    let times: Vec<i64> = (0..store.len()).filter_map(|point| store.time_ms(point)).collect();
+    let (first, last) = (*times.iter().min().expect("times"), *times.iter().max().expect("times"));
+    let bins = HistogramBins::over(first, last, 96);
+    let mut filters = vec![PointFilter::default()];
+    for k in 0..5 {
+        let at = |part: i64| first + (last - first) * part / 7;
+        filters.push(PointFilter { from_ms: Some(at(k)), to_ms: Some(at(k + 2)), ..PointFilter::default() });
+    }
+    for (min, max) in
+        [(Some(2_000.0), Some(30_000.0)), (Some(10_000.5), Some(10_999.5)), (None, Some(3_000.0))]
+    {
+        filters.push(PointFilter {
+            min_alt_ft: min,
+            max_alt_ft: max,
+            from_ms: Some(first + 1),
+            ..PointFilter::default()
+        });
+    }
+    for resolution in [Resolution::Two, Resolution::Five, Resolution::Seven] {
+        let column = store.cell_column(resolution);
+        let in_runs: u32 = column.runs.iter().map(|run| run.points).sum();
+        assert!(in_runs as usize > store.len() / 5, "runs hold many points at {resolution}: {in_runs}");
+        for filter in &filters {
+            let mut histograms = Histograms::new(bins);
+            let aggregate = aggregate_store(store, resolution, filter, Some(&mut histograms));
+            let (cells, expected_histograms) = point_by_point(store, resolution, filter, bins);
+            let got: std::collections::BTreeMap<u64, PointSums> =
+                aggregate.cells.iter().copied().zip(aggregate.sums.iter().copied()).collect();
+            assert_eq!(got, cells, "{resolution} {filter:?}");
+            assert_eq!(histograms, expected_histograms, "{resolution} {filter:?}");
+        }
+    }
+}
+
+/// Cell sums and histograms of a filter without aircraft or state conditions, point by point.
+fn point_by_point(
+    store: &PointStore,
+    resolution: Resolution,
+    filter: &PointFilter,
+    bins: HistogramBins,
+) -> (std::collections::BTreeMap<u64, PointSums>, Histograms) {
+    let mut cells = std::collections::BTreeMap::<u64, PointSums>::new();
+    let mut histograms = Histograms::new(bins);
+    for point in 0..store.len() {
+        let on_ground = store.states()[store.state_of(point) as usize].on_ground;
+        let time = store.time_ms(point);
+        let alt = store.alt_ft(point);
+        let in_window = filter.keeps_time(time);
+        let in_band = filter.keeps_alt(alt.map(f64::from), on_ground);
+        let airborne_alt = alt.filter(|_| !on_ground);
+        if in_band && let Some(time) = time.filter(|&time| time >= bins.time_start_ms) {
+            let bin = ((time - bins.time_start_ms) / bins.time_bin_ms) as usize;
+            if let Some(count) = histograms.time.get_mut(bin) {
+                *count += 1;
+            }
+        }
+        if in_window {
+            match airborne_alt {
+                Some(alt) => histograms.alt[((alt.max(0.0) / 1_000.0) as usize).min(49)] += 1,
+                None => histograms.alt_unknown += 1,
+            }
+        }
+        if !(in_window && in_band) {
+            continue;
+        }
+        let (lat, lon) = store.lat_lon(point);
+        let cell = h3o::LatLng::new(lat, lon).expect("valid").to_cell(resolution);
+        let sums = cells.entry(u64::from(cell)).or_default();
+        let (lat_nanodeg, lon_nanodeg) = store.nanodegrees(point);
+        sums.points += 1;
+        sums.lat_nanodeg += i128::from(lat_nanodeg);
+        sums.lon_nanodeg += i128::from(lon_nanodeg);
+        sums.weight_ms += u64::from(store.weight_ms(point));
+        if let Some(alt) = alt {
+            sums.alt_points += 1;
+            sums.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i128;
+            sums.alt_max_ft = sums.alt_max_ft.max(alt);
+        }
+    }
+    (cells, histograms)
 }

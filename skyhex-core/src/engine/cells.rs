@@ -6,28 +6,51 @@
 //! cell, tested with a few multiplications. A point inside the previous point's disc is in
 //! that cell, exactly as `latlng_to_cell` would say; only the others are computed.
 
+use std::ops::Range;
+
 use h3o::{CellIndex, LatLng, LatLngIndexer, Resolution};
 use rustc_hash::FxHashMap;
 
 use super::chunked::Chunked;
-use super::store::PointStore;
+use super::store::{PointStore, milli_ft};
 
 /// The H3 cell of every point at one resolution, as an index into `cells` (so the query
-/// loop counts into arrays, not a hash map).
+/// loop counts into arrays, not a hash map), and the long runs of points in one cell.
 #[derive(Debug, Clone)]
 pub struct CellColumn {
     pub resolution: Resolution,
     pub slot: Chunked<u32>,
     pub cells: Vec<u64>,
+    /// In order of their first points.
+    pub runs: Vec<CellRun>,
 }
 
 impl CellColumn {
     pub fn new(resolution: Resolution) -> Self {
-        Self { resolution, slot: Chunked::default(), cells: Vec::new() }
+        Self { resolution, slot: Chunked::default(), cells: Vec::new(), runs: Vec::new() }
     }
 
-    /// Computes the cells of the store's points that the column does not cover yet.
+    /// Memory the column holds, in bytes.
+    pub fn retained_bytes(&self) -> usize {
+        self.slot.retained_bytes()
+            + self.cells.capacity() * size_of::<u64>()
+            + self.runs.capacity() * size_of::<CellRun>()
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.slot.shrink_to_fit();
+        self.cells.shrink_to_fit();
+        self.runs.shrink_to_fit();
+    }
+
+    /// Computes the cells (and runs) of the store's points that the column does not cover yet.
     pub fn extend(&mut self, store: &PointStore) {
+        let covered = self.slot.len();
+        self.extend_slots(store);
+        self.extend_runs(store, covered);
+    }
+
+    fn extend_slots(&mut self, store: &PointStore) {
         let mut slots: FxHashMap<u64, u32> =
             self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
         // Discs of the cells where two consecutive points were found (`None`: no usable disc).
@@ -58,6 +81,102 @@ impl CellColumn {
             last = Some((slot, disc));
             self.slot.push(slot);
         }
+    }
+
+    /// Finds the runs among the points from `first_point` on (legs start there: a store's
+    /// points are added input by input, whole legs at a time).
+    fn extend_runs(&mut self, store: &PointStore, first_point: usize) {
+        for (_, points) in store.leg_points().filter(|(_, points)| points.start >= first_point) {
+            let mut start = points.start;
+            while start < points.end {
+                let slot = self.slot.get(start);
+                let end = (start + 1..points.end.min(start + MAX_RUN_POINTS))
+                    .find(|&point| self.slot.get(point) != slot)
+                    .unwrap_or(points.end.min(start + MAX_RUN_POINTS));
+                if end - start >= MIN_RUN_POINTS
+                    && let Some(run) = CellRun::of(store, slot, start..end, points.end)
+                {
+                    self.runs.push(run);
+                }
+                start = end;
+            }
+        }
+    }
+}
+
+/// Runs shorter than this are summed point by point: their summary would take more memory
+/// (64 bytes) than the 4 bytes per point of the slot column, for little time saved.
+const MIN_RUN_POINTS: usize = 8;
+/// Longer runs are split, so that a run's sums cannot overflow.
+const MAX_RUN_POINTS: usize = 1 << 20;
+/// Runs with altitudes beyond this (hostile input) are summed point by point.
+const MAX_RUN_ALT_FT: f32 = 1e7;
+
+/// Consecutive points of one leg in one cell, summed when the column is computed, so a
+/// query that keeps all of them (no state filter, the run inside the time window and the
+/// altitude band) adds them at once. Sums are those the query would add point by point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellRun {
+    pub lat_nanodeg: i64,
+    pub lon_nanodeg: i64,
+    pub weight_ms: u64,
+    pub alt_milli_ft: i64,
+    pub first_point: u32,
+    pub points: u32,
+    pub slot: u32,
+    /// Points with an altitude (on the ground or not) and the highest.
+    pub alt_points: u32,
+    pub alt_max_ft: f32,
+    /// Points with an altitude off the ground (what altitude bands and the altitude
+    /// histogram see), the lowest and highest of them.
+    pub airborne_points: u32,
+    pub airborne_min_ft: f32,
+    pub airborne_max_ft: f32,
+}
+
+impl CellRun {
+    /// The run of `points` (in cell `slot`, of a leg ending before `leg_end`), unless an
+    /// altitude is too large to sum safely.
+    fn of(store: &PointStore, slot: u32, points: Range<usize>, leg_end: usize) -> Option<Self> {
+        let mut run = Self {
+            lat_nanodeg: 0,
+            lon_nanodeg: 0,
+            weight_ms: 0,
+            alt_milli_ft: 0,
+            first_point: points.start as u32,
+            points: points.len() as u32,
+            slot,
+            alt_points: 0,
+            alt_max_ft: f32::NEG_INFINITY,
+            airborne_points: 0,
+            airborne_min_ft: f32::INFINITY,
+            airborne_max_ft: f32::NEG_INFINITY,
+        };
+        for point in points {
+            let (lat, lon) = store.nanodegrees(point);
+            run.lat_nanodeg += lat;
+            run.lon_nanodeg += lon;
+            let state = &store.states()[store.state_of(point) as usize];
+            run.weight_ms +=
+                u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point, leg_end)));
+            let Some(alt) = store.alt_ft(point) else { continue };
+            if alt.abs() > MAX_RUN_ALT_FT {
+                return None;
+            }
+            run.alt_points += 1;
+            run.alt_milli_ft += milli_ft(alt);
+            run.alt_max_ft = run.alt_max_ft.max(alt);
+            if !state.on_ground {
+                run.airborne_points += 1;
+                run.airborne_min_ft = run.airborne_min_ft.min(alt);
+                run.airborne_max_ft = run.airborne_max_ft.max(alt);
+            }
+        }
+        Some(run)
+    }
+
+    pub fn points(&self) -> Range<usize> {
+        self.first_point as usize..(self.first_point + self.points) as usize
     }
 }
 

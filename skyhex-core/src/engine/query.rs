@@ -5,7 +5,8 @@
 use h3o::Resolution;
 use serde::{Deserialize, Serialize};
 
-use super::store::{Aircraft, PointStore};
+use super::cells::CellRun;
+use super::store::{Aircraft, PointStore, milli_ft};
 use crate::filter::PointFilter;
 
 /// Sums over one cell's points in one store.
@@ -67,9 +68,12 @@ pub struct StoreAggregate {
 
 /// What a query needs of each state and leg of a store, decided once per query so the
 /// loop over points does two lookups.
-struct Kept {
+struct Kept<'a> {
+    filter: &'a PointFilter,
     states: Vec<StateKept>,
     legs: Vec<bool>,
+    /// Whether every state is kept (runs can then be added whole).
+    all_states: bool,
     /// Whether points must be tested one by one (a time window or an altitude band is set).
     by_time: bool,
     by_alt: bool,
@@ -82,8 +86,28 @@ struct StateKept {
     interval_ms: Option<u32>,
 }
 
-impl Kept {
-    fn of(store: &PointStore, filter: &PointFilter) -> Self {
+/// How many of a run's points a filter keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Share {
+    All,
+    None,
+    Some,
+}
+
+impl Share {
+    /// From whether the filter keeps both ends of a run's range and whether the range lies
+    /// wholly outside what it keeps (when neither, the points are tested one by one).
+    fn of(ends_kept: bool, outside: bool) -> Self {
+        match (ends_kept, outside) {
+            (true, _) => Self::All,
+            (false, true) => Self::None,
+            (false, false) => Self::Some,
+        }
+    }
+}
+
+impl<'a> Kept<'a> {
+    fn of(store: &PointStore, filter: &'a PointFilter) -> Self {
         let aircraft: Vec<bool> = store
             .aircraft()
             .iter()
@@ -96,7 +120,7 @@ impl Kept {
                 )
             })
             .collect();
-        let states = store
+        let states: Vec<StateKept> = store
             .states()
             .iter()
             .map(|s| StateKept {
@@ -108,21 +132,55 @@ impl Kept {
         let legs = store.legs().iter().map(|leg| aircraft[leg.aircraft as usize]).collect();
         let by_time = filter.from_ms.is_some() || filter.to_ms.is_some();
         let by_alt = filter.min_alt_ft.is_some() || filter.max_alt_ft.is_some();
-        Self { states, legs, by_time, by_alt }
+        let all_states = states.iter().all(|state| state.kept);
+        Self { filter, states, legs, all_states, by_time, by_alt }
     }
 
     /// Whether `point` (of `leg`, in `state`) is in the filter's time window and altitude band.
     fn in_window_and_band(
         &self,
         store: &PointStore,
-        filter: &PointFilter,
         leg: u32,
         point: usize,
         state: StateKept,
     ) -> (bool, bool) {
-        let in_window = !self.by_time || filter.keeps_time(store.time_in_leg_ms(leg, point));
-        let in_band = !self.by_alt || filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground);
+        let in_window = !self.by_time || self.filter.keeps_time(store.time_in_leg_ms(leg, point));
+        let in_band =
+            !self.by_alt || self.filter.keeps_alt(store.alt_ft(point).map(f64::from), state.on_ground);
         (in_window, in_band)
+    }
+
+    /// The run's points in the time window (a leg's times never decrease, so the first
+    /// and last decide).
+    fn window_share(&self, store: &PointStore, leg: u32, run: &CellRun) -> Share {
+        if !self.by_time {
+            return Share::All;
+        }
+        let points = run.points();
+        let (Some(first), Some(last)) =
+            (store.time_in_leg_ms(leg, points.start), store.time_in_leg_ms(leg, points.end - 1))
+        else {
+            return Share::None;
+        };
+        let filter = self.filter;
+        let outside =
+            filter.to_ms.is_some_and(|to| first >= to) || filter.from_ms.is_some_and(|from| last < from);
+        Share::of(filter.keeps_time(Some(first)) && filter.keeps_time(Some(last)), outside)
+    }
+
+    /// The run's points in the altitude band.
+    fn band_share(&self, run: &CellRun) -> Share {
+        if !self.by_alt || run.airborne_points == 0 {
+            return if self.by_alt { Share::None } else { Share::All };
+        }
+        if run.airborne_points < run.points {
+            return Share::Some;
+        }
+        let (low, high) = (f64::from(run.airborne_min_ft), f64::from(run.airborne_max_ft));
+        let filter = self.filter;
+        let outside =
+            filter.max_alt_ft.is_some_and(|max| low > max) || filter.min_alt_ft.is_some_and(|min| high < min);
+        Share::of(filter.keeps_alt(Some(low), false) && filter.keeps_alt(Some(high), false), outside)
     }
 }
 
@@ -132,66 +190,144 @@ pub fn aggregate_store(
     store: &PointStore,
     resolution: Resolution,
     filter: &PointFilter,
-    mut histograms: Option<&mut Histograms>,
+    histograms: Option<&mut Histograms>,
 ) -> StoreAggregate {
     let column = store.cell_column(resolution);
     let kept = Kept::of(store, filter);
-    let slots = column.cells.len();
-    let mut sums = vec![PointSums::default(); slots];
-    let mut last_aircraft = vec![u32::MAX; slots];
-    let mut last_leg = vec![u32::MAX; slots];
-    let mut aircraft_pairs = Vec::new();
-    let mut leg_pairs = Vec::new();
+    let mut sums = Accumulator::new(store, &kept, column.cells.len(), histograms);
+    let mut runs = column.runs.iter().peekable();
     for (leg, points) in store.leg_points() {
         if !kept.legs[leg as usize] {
             continue;
         }
-        let aircraft = store.legs()[leg as usize].aircraft;
-        let has_address = store.aircraft()[aircraft as usize].address.is_some();
-        for point in points.clone() {
-            let state = kept.states[store.state_of(point) as usize];
-            if !state.kept {
-                continue;
-            }
-            let (in_window, in_band) = kept.in_window_and_band(store, filter, leg, point, state);
-            if let Some(histograms) = histograms.as_deref_mut() {
-                histograms.add(store, leg, point, state, in_window, in_band);
-            }
-            if !(in_window && in_band) {
-                continue;
-            }
-            let slot = column.slot.get(point);
-            let cell = &mut sums[slot as usize];
-            cell.points += 1;
-            let (lat, lon) = store.nanodegrees(point);
-            cell.lat_nanodeg += i128::from(lat);
-            cell.lon_nanodeg += i128::from(lon);
-            cell.weight_ms +=
-                u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point, points.end)));
-            if let Some(alt) = store.alt_ft(point) {
-                cell.alt_points += 1;
-                cell.alt_milli_ft += (f64::from(alt) * 1000.0).round() as i128;
-                cell.alt_max_ft = cell.alt_max_ft.max(alt);
-            }
-            // A leg's points are consecutive, so a pair repeats mostly back to back: note it
-            // only when it changes, and deduplicate the few revisits at the end.
-            if last_leg[slot as usize] != leg {
-                last_leg[slot as usize] = leg;
-                leg_pairs.push((slot, leg));
-                if last_aircraft[slot as usize] != aircraft && has_address {
-                    last_aircraft[slot as usize] = aircraft;
-                    aircraft_pairs.push((slot, aircraft));
+        let mut point = points.start;
+        while point < points.end {
+            while runs.next_if(|run| (run.first_point as usize) < point).is_some() {}
+            match runs.next_if(|run| run.first_point as usize == point) {
+                Some(run) => {
+                    sums.add_run(leg, run, points.end);
+                    point += run.points as usize;
+                }
+                None => {
+                    sums.add_point(leg, point, column.slot.get(point), points.end);
+                    point += 1;
                 }
             }
         }
     }
-    leg_pairs.sort_unstable();
-    leg_pairs.dedup();
-    let mut legs = vec![0; slots];
-    for (slot, _) in leg_pairs {
-        legs[slot as usize] += 1;
+    sums.finish(&column.cells)
+}
+
+/// A query's sums in progress, per slot of the cell column.
+struct Accumulator<'a> {
+    store: &'a PointStore,
+    kept: &'a Kept<'a>,
+    histograms: Option<&'a mut Histograms>,
+    sums: Vec<PointSums>,
+    /// Distinct legs per slot.
+    legs: Vec<u64>,
+    last_aircraft: Vec<u32>,
+    last_leg: Vec<u32>,
+    aircraft_pairs: Vec<(u32, u32)>,
+}
+
+impl<'a> Accumulator<'a> {
+    fn new(
+        store: &'a PointStore,
+        kept: &'a Kept<'a>,
+        slots: usize,
+        histograms: Option<&'a mut Histograms>,
+    ) -> Self {
+        Self {
+            store,
+            kept,
+            histograms,
+            sums: vec![PointSums::default(); slots],
+            legs: vec![0; slots],
+            last_aircraft: vec![u32::MAX; slots],
+            last_leg: vec![u32::MAX; slots],
+            aircraft_pairs: Vec::new(),
+        }
     }
-    compact(store, &column.cells, sums, legs, aircraft_pairs)
+
+    /// Adds a run whole when the filter keeps all or none of it, else point by point.
+    fn add_run(&mut self, leg: u32, run: &CellRun, leg_end: usize) {
+        let (window, band) = (self.kept.window_share(self.store, leg, run), self.kept.band_share(run));
+        if !self.kept.all_states || window == Share::Some || band == Share::Some {
+            run.points().for_each(|point| self.add_point(leg, point, run.slot, leg_end));
+            return;
+        }
+        if let Some(histograms) = self.histograms.as_deref_mut() {
+            if band == Share::All {
+                histograms.add_run_times(self.store, leg, run);
+            }
+            if window == Share::All {
+                histograms.add_run_alts(self.store, run);
+            }
+        }
+        if window == Share::All && band == Share::All {
+            let cell = &mut self.sums[run.slot as usize];
+            cell.points += u64::from(run.points);
+            cell.lat_nanodeg += i128::from(run.lat_nanodeg);
+            cell.lon_nanodeg += i128::from(run.lon_nanodeg);
+            cell.weight_ms += run.weight_ms;
+            cell.alt_points += u64::from(run.alt_points);
+            cell.alt_milli_ft += i128::from(run.alt_milli_ft);
+            cell.alt_max_ft = cell.alt_max_ft.max(run.alt_max_ft);
+            self.note_leg(run.slot, leg);
+        }
+    }
+
+    fn add_point(&mut self, leg: u32, point: usize, slot: u32, leg_end: usize) {
+        let (store, kept) = (self.store, self.kept);
+        let state = kept.states[store.state_of(point) as usize];
+        if !state.kept {
+            return;
+        }
+        let (in_window, in_band) = kept.in_window_and_band(store, leg, point, state);
+        if let Some(histograms) = self.histograms.as_deref_mut() {
+            histograms.add(store, leg, point, state, in_window, in_band);
+        }
+        if !(in_window && in_band) {
+            return;
+        }
+        let cell = &mut self.sums[slot as usize];
+        cell.points += 1;
+        let (lat, lon) = store.nanodegrees(point);
+        cell.lat_nanodeg += i128::from(lat);
+        cell.lon_nanodeg += i128::from(lon);
+        cell.weight_ms +=
+            u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point, leg_end)));
+        if let Some(alt) = store.alt_ft(point) {
+            cell.alt_points += 1;
+            cell.alt_milli_ft += i128::from(milli_ft(alt));
+            cell.alt_max_ft = cell.alt_max_ft.max(alt);
+        }
+        self.note_leg(slot, leg);
+    }
+
+    /// Notes that `leg` (and its aircraft) has points in `slot`. Legs are summed one after
+    /// the other, so a leg new to a slot is one not summed into it last. An aircraft's
+    /// legs are consecutive too unless it recurs in several inputs: its pairs are noted
+    /// when they change, and only recurring aircraft's revisits need deduplicating.
+    fn note_leg(&mut self, slot: u32, leg: u32) {
+        if self.last_leg[slot as usize] == leg {
+            return;
+        }
+        self.last_leg[slot as usize] = leg;
+        self.legs[slot as usize] += 1;
+        let aircraft = self.store.legs()[leg as usize].aircraft;
+        if self.last_aircraft[slot as usize] != aircraft
+            && self.store.aircraft()[aircraft as usize].address.is_some()
+        {
+            self.last_aircraft[slot as usize] = aircraft;
+            self.aircraft_pairs.push((slot, aircraft));
+        }
+    }
+
+    fn finish(self, cells: &[u64]) -> StoreAggregate {
+        compact(self.store, cells, self.sums, self.legs, self.aircraft_pairs)
+    }
 }
 
 /// Keeps the occupied slots only and names aircraft by address.
@@ -200,7 +336,7 @@ fn compact(
     cells: &[u64],
     sums: Vec<PointSums>,
     legs: Vec<u64>,
-    mut aircraft_pairs: Vec<(u32, u32)>,
+    aircraft_pairs: Vec<(u32, u32)>,
 ) -> StoreAggregate {
     let mut aggregate = StoreAggregate::default();
     let mut new_slot = vec![u32::MAX; cells.len()];
@@ -212,10 +348,13 @@ fn compact(
             aggregate.legs.push(legs);
         }
     }
-    aircraft_pairs.sort_unstable();
-    aircraft_pairs.dedup();
+    let (mut recurring, single): (Vec<_>, Vec<_>) = aircraft_pairs
+        .into_iter()
+        .partition(|&(_, aircraft)| store.aircraft()[aircraft as usize].in_several_inputs);
+    recurring.sort_unstable();
+    recurring.dedup();
     let mut address_index = vec![u32::MAX; store.aircraft().len()];
-    for (slot, aircraft) in aircraft_pairs {
+    for (slot, aircraft) in single.into_iter().chain(recurring) {
         let index = &mut address_index[aircraft as usize];
         if *index == u32::MAX {
             *index = aggregate.addresses.len() as u32;
@@ -336,21 +475,56 @@ impl Histograms {
         }
     }
 
+    /// Counts a run's points by time: at once when they share a bin.
+    fn add_run_times(&mut self, store: &PointStore, leg: u32, run: &CellRun) {
+        let points = run.points();
+        let (first, last) =
+            (store.time_in_leg_ms(leg, points.start), store.time_in_leg_ms(leg, points.end - 1));
+        match (self.time_bin(first), self.time_bin(last)) {
+            (Some(first), Some(last)) if first == last => self.time[first] += u64::from(run.points),
+            _ => points.for_each(|point| self.add_time(store.time_in_leg_ms(leg, point))),
+        }
+    }
+
+    /// Counts a run's points by altitude: at once when they share a band or have none.
+    fn add_run_alts(&mut self, store: &PointStore, run: &CellRun) {
+        if run.airborne_points == 0 {
+            self.alt_unknown += u64::from(run.points);
+            return;
+        }
+        let (low, high) = (self.alt_band(run.airborne_min_ft), self.alt_band(run.airborne_max_ft));
+        if run.airborne_points == run.points && low == high {
+            self.alt[low] += u64::from(run.points);
+            return;
+        }
+        for point in run.points() {
+            let on_ground = store.states()[store.state_of(point) as usize].on_ground;
+            self.add_alt(store.alt_ft(point).filter(|_| !on_ground));
+        }
+    }
+
+    fn time_bin(&self, time_ms: Option<i64>) -> Option<usize> {
+        let time = time_ms.filter(|&time| time >= self.bins.time_start_ms)?;
+        let bin = ((time - self.bins.time_start_ms) / self.bins.time_bin_ms) as usize;
+        (bin < self.time.len()).then_some(bin)
+    }
+
+    fn alt_band(&self, alt_ft: f32) -> usize {
+        let band = (alt_ft.max(0.0) / self.bins.alt_band_ft as f32) as usize;
+        band.min(self.alt.len() - 1)
+    }
+
     fn add_time(&mut self, time_ms: Option<i64>) {
-        let Some(time) = time_ms.filter(|&time| time >= self.bins.time_start_ms) else { return };
-        if let Some(bin) =
-            self.time.get_mut(((time - self.bins.time_start_ms) / self.bins.time_bin_ms) as usize)
-        {
-            *bin += 1;
+        if let Some(bin) = self.time_bin(time_ms) {
+            self.time[bin] += 1;
         }
     }
 
     fn add_alt(&mut self, alt_ft: Option<f32>) {
         match alt_ft {
             Some(alt) => {
-                let band = (alt.max(0.0) / self.bins.alt_band_ft as f32) as usize;
-                let last = self.alt.len() - 1;
-                self.alt[band.min(last)] += 1;
+                let band = self.alt_band(alt);
+                self.alt[band] += 1;
             }
             None => self.alt_unknown += 1,
         }

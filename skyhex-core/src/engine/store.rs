@@ -45,6 +45,9 @@ pub struct Aircraft {
     pub registration: Option<Box<str>>,
     pub type_code: Option<Box<str>>,
     pub db_flags: u16,
+    /// Whether the aircraft has points in more than one input (its legs are then not all
+    /// consecutive in the store).
+    pub in_several_inputs: bool,
 }
 
 /// What a point reports besides position, time and altitude. Consecutive points mostly
@@ -162,7 +165,7 @@ impl PointStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
-            .map_or(0, |c| c.slot.retained_bytes() + c.cells.capacity() * size_of::<u64>());
+            .map_or(0, |column| column.retained_bytes());
         columns + tables + cells
     }
 
@@ -171,6 +174,7 @@ impl PointStore {
     pub fn add_input(&mut self, batches: &[RecordBatch]) {
         let columns: Vec<PointColumns<'_>> = batches.iter().map(PointColumns::new).collect();
         let mut rows = Vec::with_capacity(columns.iter().map(PointColumns::len).sum());
+        let known_aircraft = self.aircraft.len() as u32;
         let mut last: Option<(Option<&str>, u32)> = None;
         for (batch, points) in columns.iter().enumerate() {
             for row in 0..points.len() {
@@ -181,6 +185,9 @@ impl PointStore {
                     _ => self.aircraft_id(address),
                 };
                 last = Some((address, aircraft));
+                if aircraft < known_aircraft && address.is_some() {
+                    self.aircraft[aircraft as usize].in_several_inputs = true;
+                }
                 self.describe_aircraft(aircraft, points, row);
                 rows.push(Row {
                     aircraft,
@@ -370,9 +377,7 @@ impl PointStore {
     /// Frees the room kept for points to come (once an input is complete).
     pub fn shrink_to_fit(&mut self) {
         if let Some(column) = self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) {
-            let column = Arc::make_mut(column);
-            column.slot.shrink_to_fit();
-            column.cells.shrink_to_fit();
+            Arc::make_mut(column).shrink_to_fit();
         }
         self.positions.shrink_to_fit();
         self.offset_ms.shrink_to_fit();
@@ -551,6 +556,16 @@ fn from_units(units: i32) -> f64 {
     f64::from(units) / UNITS_PER_DEGREE
 }
 
+/// An altitude in whole thousandths of a foot (fixed point, so sums do not depend on
+/// order): `(alt * 1000).round()`, saturating, without the `round` library call that
+/// wasm32 (and x86-64 before SSE4.1) lacks an instruction for.
+pub fn milli_ft(alt_ft: f32) -> i64 {
+    let milli = f64::from(alt_ft) * 1000.0;
+    let whole = milli as i64;
+    // `milli - whole` is exact while `whole` is (below 2^53); beyond, `milli` has no fraction.
+    if (milli - whole as f64).abs() >= 0.5 { whole.saturating_add(milli.signum() as i64) } else { whole }
+}
+
 /// Nanodegrees in one stored unit.
 const NANODEGREES_PER_UNIT: i64 = 100;
 
@@ -607,6 +622,15 @@ mod tests {
         ]);
         let weights: Vec<u32> = (0..store.len()).map(|point| store.weight_ms(point)).collect();
         assert_eq!(weights, [MAX_POINT_WEIGHT_MS, 500, 0, 30_000]);
+    }
+
+    #[test]
+    fn milli_ft_rounds_like_round() {
+        for alt in [0.0, 0.0625, -0.0625, 0.0005, 1234.5678, -2.5e-3, 37_000.0, 1.5e-4, -1e9, 0.49999997] {
+            assert_eq!(milli_ft(alt), (f64::from(alt) * 1000.0).round() as i64, "{alt}");
+        }
+        assert_eq!(milli_ft(f32::MAX), i64::MAX);
+        assert_eq!(milli_ft(f32::NEG_INFINITY), i64::MIN);
     }
 
     #[test]
