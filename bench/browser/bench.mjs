@@ -132,16 +132,19 @@ window.runEngineBench = async (urls, copies) => {
   const build = timedMs(() => new EngineBench(joined, lengths, copies));
   const bench = build.result;
   const first = timedMs(() => bench.query(5, false));
+  const bytesPerPoint = bench.bytesPerPoint();
   const resolution = timedMs(() => bench.query(6, false));
   const filter = timedMs(() => bench.query(6, true));
+  const back = timedMs(() => bench.query(5, false));
   const baseline = timedMs(() => bench.queryFromBatches(6));
   const figures = {
     points: bench.points(),
-    bytesPerPoint: bench.bytesPerPoint(),
+    bytesPerPoint,
     buildMs: build.ms,
     first: { cells: first.result, ms: first.ms },
     resolution: { cells: resolution.result, ms: resolution.ms },
     filter: { cells: filter.result, ms: filter.ms },
+    back: { cells: back.result, ms: back.ms },
     baseline: { cells: baseline.result, ms: baseline.ms },
   };
   bench.free();

@@ -46,12 +46,13 @@ try {
   const ms = (value) => `${Math.round(value).toLocaleString('en')} ms`;
   console.log(
     `chromium engine: ${engine.points.toLocaleString('en')} points stored in ${ms(engine.buildMs)}, ` +
-      `${engine.bytesPerPoint.toFixed(1)} bytes/point retained (with the cell column of one resolution)`,
+      `${engine.bytesPerPoint.toFixed(1)} bytes/point retained with the cells of res 5`,
   );
   console.log(
     `chromium engine: first aggregate (res 5, ${engine.first.cells} cells) ${ms(engine.first.ms)}; ` +
       `resolution change to 6 (${engine.resolution.cells} cells) ${ms(engine.resolution.ms)}; ` +
       `filter change (altitude band, ${engine.filter.cells} cells) ${ms(engine.filter.ms)}; ` +
+      `back to res 5 (its cells kept) ${ms(engine.back.ms)}; ` +
       `baseline (H3 from coordinates every query) ${ms(engine.baseline.ms)}; ` +
       `filter change ${(engine.baseline.ms / engine.filter.ms).toFixed(1)}x faster than the baseline`,
   );

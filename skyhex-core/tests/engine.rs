@@ -353,3 +353,23 @@ fn point_by_point(
     }
     (cells, histograms)
 }
+
+/// Going back to a resolution asked before reuses its cells while they fit the cache.
+#[test]
+fn columns_of_earlier_resolutions_are_kept_within_their_allowance() {
+    let mut store = stores(&traces(), 1).remove(0);
+    let five = store.cell_column(Resolution::Five);
+    let one_column = store.retained_bytes();
+    let _six = store.cell_column(Resolution::Six);
+    assert!(store.retained_bytes() > one_column, "both columns are held");
+    assert!(std::sync::Arc::ptr_eq(&five, &store.cell_column(Resolution::Five)), "res 5 is not recomputed");
+    for resolution in [Resolution::Nine, Resolution::Ten, Resolution::Eleven] {
+        store.cell_column(resolution);
+    }
+    assert!(
+        !std::sync::Arc::ptr_eq(&five, &store.cell_column(Resolution::Five)),
+        "fine columns pushed res 5 out"
+    );
+    store.forget_earlier_columns();
+    assert_eq!(store.retained_bytes(), one_column, "only the last column stays");
+}

@@ -63,8 +63,10 @@ impl Held {
         self.keep_within_budget();
     }
 
-    /// Samples the stores more coarsely (by powers of two) until they fit the budget.
+    /// Samples the stores more coarsely (by powers of two) until they fit the budget, once
+    /// the cells of earlier resolutions are let go.
     fn keep_within_budget(&mut self) {
+        self.forget_earlier_columns_past_budget();
         while self.retained_bytes > self.budget_bytes && self.keep_every < MAX_KEEP_EVERY {
             self.sample(self.keep_every * 2);
         }
@@ -74,6 +76,13 @@ impl Held {
         self.keep_every = self.keep_every.max(keep_every);
         self.stores.values_mut().for_each(|store| store.sample(self.keep_every));
         self.recount();
+    }
+
+    fn forget_earlier_columns_past_budget(&mut self) {
+        if self.retained_bytes > self.budget_bytes {
+            self.stores.values_mut().for_each(PointStore::forget_earlier_columns);
+            self.recount();
+        }
     }
 
     fn recount(&mut self) {
@@ -162,7 +171,8 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
     }
 }
 
-/// Answers a query; the cell columns it computed count against the budget from then on.
+/// Answers a query; the cell columns it computed count against the budget from then on
+/// (those of earlier resolutions are let go first when it is passed).
 fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Reply {
     let Ok(resolution) = Resolution::try_from(resolution) else {
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
@@ -173,6 +183,7 @@ fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<His
         builder.add_aggregate(&aggregate_store(store, resolution, filter, histograms.as_mut()));
     }
     held.recount();
+    held.forget_earlier_columns_past_budget();
     Reply::Cells {
         aggregate: builder.into_aggregate(),
         histograms,

@@ -48,6 +48,7 @@ impl CellColumn {
         let covered = self.slot.len();
         self.extend_slots(store);
         self.extend_runs(store, covered);
+        self.shrink_to_fit();
     }
 
     fn extend_slots(&mut self, store: &PointStore) {

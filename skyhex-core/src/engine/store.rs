@@ -108,8 +108,8 @@ pub struct PointStore {
     no_address: Option<u32>,
     states: Vec<PointState>,
     state_ids: FxHashMap<PointState, u32>,
-    /// The cells of the resolution asked last.
-    cell_column: Mutex<Option<Arc<CellColumn>>>,
+    /// The cells of the resolutions asked last, the most recent last ([`Self::cell_column`]).
+    cell_columns: Mutex<Vec<Arc<CellColumn>>>,
     /// Of each leg's points, the store keeps the first and then every `keep_every`-th
     /// (1: all): the sampling that keeps a store within a memory budget.
     keep_every: u32,
@@ -128,7 +128,7 @@ impl Default for PointStore {
             no_address: None,
             states: Vec::new(),
             state_ids: FxHashMap::default(),
-            cell_column: Mutex::default(),
+            cell_columns: Mutex::default(),
             keep_every: 1,
         }
     }
@@ -160,12 +160,7 @@ impl PointStore {
         let tables = self.legs.capacity() * size_of::<Leg>()
             + self.aircraft.capacity() * (size_of::<Aircraft>() + 16)
             + self.states.capacity() * (size_of::<PointState>() + 16);
-        let cells = self
-            .cell_column
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map_or(0, |column| column.retained_bytes());
+        let cells = column_bytes(&self.cell_columns.lock().unwrap_or_else(PoisonError::into_inner));
         columns + tables + cells
     }
 
@@ -282,7 +277,7 @@ impl PointStore {
         self.offset_ms.truncate(kept);
         self.alt_ft.truncate(kept);
         self.state.truncate(kept);
-        *self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        self.cell_columns.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
         self.shrink_to_fit();
         self.keep_every = keep_every;
     }
@@ -376,7 +371,7 @@ impl PointStore {
 
     /// Frees the room kept for points to come (once an input is complete).
     pub fn shrink_to_fit(&mut self) {
-        if let Some(column) = self.cell_column.get_mut().unwrap_or_else(PoisonError::into_inner) {
+        for column in self.cell_columns.get_mut().unwrap_or_else(PoisonError::into_inner) {
             Arc::make_mut(column).shrink_to_fit();
         }
         self.positions.shrink_to_fit();
@@ -424,18 +419,38 @@ impl PointStore {
     }
 
     /// The cell of every point at `resolution`: computed once per resolution asked, then
-    /// only for the points added since (points are only ever appended).
+    /// only for the points added since (points are only ever appended). The columns of the
+    /// resolutions asked before stay while all fit in [`COLUMN_CACHE_BYTES_PER_POINT`], so
+    /// going back to one is immediate.
     pub fn cell_column(&self, resolution: Resolution) -> Arc<CellColumn> {
-        let mut cached = self.cell_column.lock().unwrap_or_else(PoisonError::into_inner);
-        if cached.as_ref().is_some_and(|column| column.resolution != resolution) {
-            *cached = None;
-        }
-        let column = cached.get_or_insert_with(|| Arc::new(CellColumn::new(resolution)));
+        let mut columns = self.cell_columns.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut column = match columns.iter().position(|column| column.resolution == resolution) {
+            Some(index) => columns.remove(index),
+            None => Arc::new(CellColumn::new(resolution)),
+        };
         if column.slot.len() < self.len() {
-            Arc::make_mut(column).extend(self);
+            Arc::make_mut(&mut column).extend(self);
         }
-        Arc::clone(column)
+        columns.push(Arc::clone(&column));
+        while columns.len() > 1 && column_bytes(&columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
+            columns.remove(0);
+        }
+        column
     }
+
+    /// Drops the columns of the resolutions asked before the last (to fit a memory budget).
+    pub fn forget_earlier_columns(&mut self) {
+        let columns = self.cell_columns.get_mut().unwrap_or_else(PoisonError::into_inner);
+        columns.drain(..columns.len().saturating_sub(1));
+    }
+}
+
+/// Memory the cell columns of several resolutions may take together, per point (a column
+/// takes 4 bytes per point and its runs' sums up to 8 more).
+const COLUMN_CACHE_BYTES_PER_POINT: usize = 16;
+
+fn column_bytes(columns: &[Arc<CellColumn>]) -> usize {
+    columns.iter().map(|column| column.retained_bytes()).sum()
 }
 
 /// Point positions, exactly as decoded: in 1e-7 degree units while every value is a whole

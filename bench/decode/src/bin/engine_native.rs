@@ -40,13 +40,16 @@ fn main() {
         store.retained_bytes() as f64 / points as f64
     );
     let (first, first_ms) = timed(|| query(&store, 5, &PointFilter::default()));
+    let bytes_per_point = store.retained_bytes() as f64 / points as f64;
     let (second, res_ms) = timed(|| query(&store, 6, &PointFilter::default()));
     let (_, filter_ms) = timed(|| query(&store, 6, &altitude_band()));
+    let (_, back_ms) = timed(|| query(&store, 5, &PointFilter::default()));
     let (baseline_cells, baseline_ms) = timed(|| query_from_batches(&inputs, COPIES, 6));
     assert_eq!(baseline_cells, second.cells.len() as u64, "the baseline finds the same cells");
     println!(
-        "native engine: first aggregate (res 5, {} cells) {first_ms:.0} ms; resolution change to 6 ({} cells) {res_ms:.0} ms; \
-         filter change (altitude band) {filter_ms:.0} ms; baseline (H3 from coordinates every query) {baseline_ms:.0} ms; \
+        "native engine: first aggregate (res 5, {} cells, {bytes_per_point:.1} bytes/point with its cells) {first_ms:.0} ms; \
+         resolution change to 6 ({} cells) {res_ms:.0} ms; \
+         filter change (altitude band) {filter_ms:.0} ms; back to res 5 (its cells kept) {back_ms:.0} ms; baseline (H3 from coordinates every query) {baseline_ms:.0} ms; \
          filter change {:.1}x faster than the baseline",
         first.cells.len(),
         second.cells.len(),
