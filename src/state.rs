@@ -175,7 +175,15 @@ impl AppState {
             next_id: StoredValue::new(0),
             cancels: StoredValue::new(Vec::new()),
         };
-        Effect::new(move |_| state.query(state.view()));
+        // A signal set to the value it had (the slider reports `input` then `change`) asks
+        // nothing again.
+        Effect::new(move |previous: Option<View>| {
+            let view = state.view();
+            if previous.as_ref() != Some(&view) {
+                state.query(view.clone());
+            }
+            view
+        });
         state
     }
 

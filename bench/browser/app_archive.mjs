@@ -49,10 +49,15 @@ async function run(browser, server, workers) {
   await page.getByTestId('filter-min-alt').press('Enter');
   await waitReady(page);
   const filterMs = performance.now() - filterStart;
+  const filterStatus = await page.getByTestId('status').innerText();
+  const backStart = performance.now();
+  await setResolution(page, 5);
+  await waitReady(page);
+  const backMs = performance.now() - backStart;
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();
-  return { workers, loadMs, points, status, resStatus, resMs, filterMs, peak };
+  return { workers, loadMs, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak };
 }
 
 const server = await serveStatic();
@@ -67,7 +72,9 @@ try {
       `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
         `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
-        `renderer peak ${mb(r.peak)}; status: ${r.status}; after the resolution change: ${r.resStatus}`,
+        `back to resolution 5 (its cells kept) ${Math.round(r.backMs).toLocaleString('en')} ms; ` +
+        `renderer peak ${mb(r.peak)}; status: ${r.status}; after the resolution change: ${r.resStatus}; ` +
+        `after the filter change: ${r.filterStatus}`,
     );
   }
 } finally {

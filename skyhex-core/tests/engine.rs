@@ -97,10 +97,9 @@ fn cells_of_points_added_later_extend_the_column() {
     }
     let fresh = &stores(&inputs, 1)[0];
     let (grown, whole) = (growing.cell_column(Resolution::Seven), fresh.cell_column(Resolution::Seven));
-    assert_eq!(grown.slot.len(), fresh.len());
-    for point in 0..fresh.len() {
-        assert_eq!(grown.cells[grown.slot.get(point) as usize], whole.cells[whole.slot.get(point) as usize]);
-    }
+    assert_eq!(grown.len(), fresh.len());
+    assert!(grown.point_cells().eq(whole.point_cells()));
+    assert_eq!(grown.runs, whole.runs);
 }
 
 /// The cell column takes shortcuts inside cells (`engine::cells`); at every resolution it
@@ -110,14 +109,11 @@ fn cell_columns_equal_latlng_to_cell_at_every_resolution() {
     let store = &stores(&traces(), 1)[0];
     for resolution in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
         let column = store.cell_column(resolution);
-        for point in 0..store.len() {
+        assert_eq!(column.point_cells().count(), store.len());
+        for (point, column_cell) in column.point_cells().enumerate() {
             let (lat, lon) = store.lat_lon(point);
             let cell = h3o::LatLng::new(lat, lon).expect("valid").to_cell(resolution);
-            assert_eq!(
-                column.cells[column.slot.get(point) as usize],
-                u64::from(cell),
-                "point {point} at {resolution}"
-            );
+            assert_eq!(column_cell, u64::from(cell), "point {point} at {resolution}");
         }
     }
 }

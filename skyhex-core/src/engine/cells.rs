@@ -19,33 +19,125 @@ use super::store::{PointStore, milli_ft};
 #[derive(Debug, Clone)]
 pub struct CellColumn {
     pub resolution: Resolution,
-    pub slot: Chunked<u32>,
     pub cells: Vec<u64>,
-    /// In order of their first points.
+    slots: Slots,
+    /// Runs of at least [`MIN_RUN_POINTS`] points of a leg in one cell, in order of their
+    /// first points.
     pub runs: Vec<CellRun>,
+}
+
+/// The slot of every point: as spans of consecutive points in one cell while those are
+/// long (coarse resolutions: 8 bytes a span, instead of 4 a point), else point by point.
+#[derive(Debug, Clone)]
+enum Slots {
+    Spans { spans: Vec<Span>, points: usize },
+    PerPoint(Chunked<u32>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    first_point: u32,
+    slot: u32,
+}
+
+impl Slots {
+    fn len(&self) -> usize {
+        match self {
+            Self::Spans { points, .. } => *points,
+            Self::PerPoint(slots) => slots.len(),
+        }
+    }
+
+    /// Appends the slot of the next point; spans turn into slots per point once they
+    /// average under two points (where they would take more memory).
+    fn push(&mut self, slot: u32) {
+        match self {
+            Self::Spans { spans, points } => {
+                if spans.last().is_none_or(|span| span.slot != slot) {
+                    spans.push(Span { first_point: *points as u32, slot });
+                }
+                *points += 1;
+                if spans.len() > 1024 && spans.len() * 2 > *points {
+                    *self = Self::PerPoint(self.iter().collect());
+                }
+            }
+            Self::PerPoint(slots) => slots.push(slot),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut cursor = SlotCursor { slots: self, span: 0 };
+        (0..self.len()).map(move |point| cursor.slot(point))
+    }
+}
+
+/// Reads the slots of points in increasing order (spans are walked, not searched).
+#[derive(Debug)]
+pub struct SlotCursor<'a> {
+    slots: &'a Slots,
+    span: usize,
+}
+
+impl SlotCursor<'_> {
+    pub fn slot(&mut self, point: usize) -> u32 {
+        match self.slots {
+            Slots::Spans { spans, .. } => {
+                while spans.get(self.span + 1).is_some_and(|next| next.first_point as usize <= point) {
+                    self.span += 1;
+                }
+                spans[self.span].slot
+            }
+            Slots::PerPoint(slots) => slots.get(point),
+        }
+    }
 }
 
 impl CellColumn {
     pub fn new(resolution: Resolution) -> Self {
-        Self { resolution, slot: Chunked::default(), cells: Vec::new(), runs: Vec::new() }
+        let slots = Slots::Spans { spans: Vec::new(), points: 0 };
+        Self { resolution, cells: Vec::new(), slots, runs: Vec::new() }
+    }
+
+    /// The points whose cells the column holds (the store's first ones).
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A reader of the points' slots, for points taken in increasing order.
+    pub fn slot_cursor(&self) -> SlotCursor<'_> {
+        SlotCursor { slots: &self.slots, span: 0 }
+    }
+
+    /// The cell of every point, in order.
+    pub fn point_cells(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().map(|slot| self.cells[slot as usize])
     }
 
     /// Memory the column holds, in bytes.
     pub fn retained_bytes(&self) -> usize {
-        self.slot.retained_bytes()
-            + self.cells.capacity() * size_of::<u64>()
-            + self.runs.capacity() * size_of::<CellRun>()
+        let slots = match &self.slots {
+            Slots::Spans { spans, .. } => spans.capacity() * size_of::<Span>(),
+            Slots::PerPoint(slots) => slots.retained_bytes(),
+        };
+        slots + self.cells.capacity() * size_of::<u64>() + self.runs.capacity() * size_of::<CellRun>()
     }
 
     pub fn shrink_to_fit(&mut self) {
-        self.slot.shrink_to_fit();
+        match &mut self.slots {
+            Slots::Spans { spans, .. } => spans.shrink_to_fit(),
+            Slots::PerPoint(slots) => slots.shrink_to_fit(),
+        }
         self.cells.shrink_to_fit();
         self.runs.shrink_to_fit();
     }
 
     /// Computes the cells (and runs) of the store's points that the column does not cover yet.
     pub fn extend(&mut self, store: &PointStore) {
-        let covered = self.slot.len();
+        let covered = self.len();
         self.extend_slots(store);
         self.extend_runs(store, covered);
         self.shrink_to_fit();
@@ -58,12 +150,12 @@ impl CellColumn {
         let mut discs: FxHashMap<u32, Option<InnerDisc>> = FxHashMap::default();
         let mut indexer = LatLngIndexer::default();
         let mut last: Option<(u32, Option<InnerDisc>)> = None;
-        for point in self.slot.len()..store.len() {
+        for point in self.len()..store.len() {
             let (lat, lon) = store.lat_lon(point);
             if let Some((slot, Some(disc))) = last
                 && disc.contains(lat, lon)
             {
-                self.slot.push(slot);
+                self.slots.push(slot);
                 continue;
             }
             let position = LatLng::new(lat, lon).expect("accepted points have valid coordinates");
@@ -80,28 +172,32 @@ impl CellColumn {
                 _ => discs.get(&slot).copied().flatten(),
             };
             last = Some((slot, disc));
-            self.slot.push(slot);
+            self.slots.push(slot);
         }
     }
 
     /// Finds the runs among the points from `first_point` on (legs start there: a store's
     /// points are added input by input, whole legs at a time).
     fn extend_runs(&mut self, store: &PointStore, first_point: usize) {
+        let mut cursor = self.slot_cursor();
+        let mut runs = Vec::new();
         for (_, points) in store.leg_points().filter(|(_, points)| points.start >= first_point) {
             let mut start = points.start;
-            while start < points.end {
-                let slot = self.slot.get(start);
-                let end = (start + 1..points.end.min(start + MAX_RUN_POINTS))
-                    .find(|&point| self.slot.get(point) != slot)
-                    .unwrap_or(points.end.min(start + MAX_RUN_POINTS));
-                if end - start >= MIN_RUN_POINTS
-                    && let Some(run) = CellRun::of(store, slot, start..end, points.end)
-                {
-                    self.runs.push(run);
+            let mut slot = cursor.slot(start);
+            for point in start + 1..=points.end {
+                let next = if point < points.end { cursor.slot(point) } else { u32::MAX };
+                if next == slot && point - start < MAX_RUN_POINTS {
+                    continue;
                 }
-                start = end;
+                if point - start >= MIN_RUN_POINTS
+                    && let Some(run) = CellRun::of(store, slot, start..point, points.end)
+                {
+                    runs.push(run);
+                }
+                (start, slot) = (point, next);
             }
         }
+        self.runs.append(&mut runs);
     }
 }
 

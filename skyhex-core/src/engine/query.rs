@@ -196,6 +196,7 @@ pub fn aggregate_store(
     let kept = Kept::of(store, filter);
     let mut sums = Accumulator::new(store, &kept, column.cells.len(), histograms);
     let mut runs = column.runs.iter().peekable();
+    let mut slots = column.slot_cursor();
     for (leg, points) in store.leg_points() {
         if !kept.legs[leg as usize] {
             continue;
@@ -209,7 +210,7 @@ pub fn aggregate_store(
                     point += run.points as usize;
                 }
                 None => {
-                    sums.add_point(leg, point, column.slot.get(point), points.end);
+                    sums.add_point(leg, point, slots.slot(point), points.end);
                     point += 1;
                 }
             }

@@ -428,7 +428,7 @@ impl PointStore {
             Some(index) => columns.remove(index),
             None => Arc::new(CellColumn::new(resolution)),
         };
-        if column.slot.len() < self.len() {
+        if column.len() < self.len() {
             Arc::make_mut(&mut column).extend(self);
         }
         columns.push(Arc::clone(&column));
