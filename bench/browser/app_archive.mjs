@@ -11,6 +11,8 @@ const dir = process.argv[2];
 const parts = [join(dir, 'day.tar.aa'), join(dir, 'day.tar.ab')];
 // WORKERS=2 runs one worker count only (the first is the baseline of the ratios).
 const WORKER_COUNTS = (process.env.WORKERS ?? '1,2').split(',').map(Number);
+/** The pause before each click, as a user's. */
+const PAUSE_MS = 3_000;
 
 /** Resident memory of Chromium's renderer processes (the page and its workers), in bytes. */
 function rendererBytes() {
@@ -39,17 +41,21 @@ async function run(browser, server, workers) {
   const loadMs = performance.now() - start;
   const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const status = await page.getByTestId('status').innerText();
+  // A user looks at the map between clicks; the workers prepare neighbouring resolutions meanwhile.
+  await page.waitForTimeout(PAUSE_MS);
   const resStart = performance.now();
   await setResolution(page, 6);
   await waitReady(page);
   const resMs = performance.now() - resStart;
   const resStatus = await page.getByTestId('status').innerText();
+  await page.waitForTimeout(PAUSE_MS);
   const filterStart = performance.now();
   await page.getByTestId('filter-min-alt').fill('10000');
   await page.getByTestId('filter-min-alt').press('Enter');
   await waitReady(page);
   const filterMs = performance.now() - filterStart;
   const filterStatus = await page.getByTestId('status').innerText();
+  await page.waitForTimeout(PAUSE_MS);
   const backStart = performance.now();
   await setResolution(page, 5);
   await waitReady(page);
@@ -70,7 +76,7 @@ try {
     const rate = Math.round(r.points / (r.loadMs / 1000)).toLocaleString('en');
     console.log(
       `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
-        `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
+        `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); each after a ${PAUSE_MS / 1000} s pause: resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
         `back to resolution 5 (its cells kept) ${Math.round(r.backMs).toLocaleString('en')} ms; ` +
         `renderer peak ${mb(r.peak)}; status: ${r.status}; after the resolution change: ${r.resStatus}; ` +

@@ -369,3 +369,24 @@ fn columns_of_earlier_resolutions_are_kept_within_their_allowance() {
     store.forget_earlier_columns();
     assert_eq!(store.retained_bytes(), one_column, "only the last column stays");
 }
+
+/// A worker computes columns in slices while idle: the cells and runs come out as if
+/// computed at once, and the column asked last stays cached.
+#[test]
+fn columns_prepared_in_slices_equal_columns_computed_at_once() {
+    let inputs = traces();
+    let whole = &stores(&inputs, 1)[0];
+    for (resolution, slice) in [(Resolution::Five, 1_000), (Resolution::Nine, 7_777)] {
+        let store = stores(&inputs, 1).remove(0);
+        let asked = store.cell_column(Resolution::Three);
+        let mut slices = 0;
+        while store.prepare_cell_column(resolution, slice) {
+            slices += 1;
+        }
+        assert!(slices > 5, "{slices} slices");
+        assert!(std::sync::Arc::ptr_eq(&asked, &store.cell_column(Resolution::Three)), "res 3 stays");
+        let (prepared, expected) = (store.cell_column(resolution), whole.cell_column(resolution));
+        assert!(prepared.point_cells().eq(expected.point_cells()), "{resolution}");
+        assert_eq!(prepared.runs, expected.runs, "{resolution}");
+    }
+}

@@ -29,6 +29,8 @@ struct Held {
     keep_every: u32,
     /// What the stores take, kept up to date as they grow.
     retained_bytes: u64,
+    /// Requests received: work done while idle stops when a new one comes.
+    requests: u64,
 }
 
 /// Sampling stops here: past it, the stores' tables (aircraft, legs) dominate.
@@ -42,6 +44,7 @@ impl Default for Held {
             budget_bytes: u64::MAX,
             keep_every: 1,
             retained_bytes: 0,
+            requests: 0,
         }
     }
 }
@@ -101,8 +104,13 @@ pub fn serve() {
     let held = Rc::new(RefCell::new(Held::default()));
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let held = Rc::clone(&held);
+        held.borrow_mut().requests += 1;
         wasm_bindgen_futures::spawn_local(async move {
             match protocol::decode::<Request>(&event.data()) {
+                Ok((id, Request::Query { resolution, filter, bins }, _)) => {
+                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins));
+                    prepare_neighbours(&held, resolution).await;
+                }
                 Ok((id, request, blob)) => post(id, &handle(&held, request, blob).await),
                 Err(message) => post(READY_ID, &Reply::Failed(message)),
             }
@@ -168,6 +176,38 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
     match decoded {
         Ok(report) => Reply::Decoded(Report { keep_every: held.borrow().keep_every, ..report }),
         Err(message) => Reply::Failed(message),
+    }
+}
+
+/// Points whose cells a worker computes between two looks at its messages while idle
+/// (about ten milliseconds).
+const PREPARE_SLICE_POINTS: usize = 50_000;
+
+/// While idle after a query, computes the cells of the resolutions next to the one asked,
+/// in slices, so that a step of the slider finds them ready; stops at the next request or
+/// when they would not fit the budget.
+async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
+    let Ok(resolution) = Resolution::try_from(resolution) else { return };
+    let asked_at = held.borrow().requests;
+    for next in [resolution.succ(), resolution.pred()].into_iter().flatten() {
+        loop {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            let mut held = held.borrow_mut();
+            if held.requests != asked_at {
+                return;
+            }
+            let more =
+                held.stores.values().find(|store| store.prepare_cell_column(next, PREPARE_SLICE_POINTS));
+            let more = more.is_some();
+            held.recount();
+            if held.retained_bytes > held.budget_bytes {
+                held.forget_earlier_columns_past_budget();
+                return;
+            }
+            if !more {
+                break;
+            }
+        }
     }
 }
 

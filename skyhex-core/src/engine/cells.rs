@@ -24,6 +24,8 @@ pub struct CellColumn {
     /// Runs of at least [`MIN_RUN_POINTS`] points of a leg in one cell, in order of their
     /// first points.
     pub runs: Vec<CellRun>,
+    /// The point where the legs not yet searched for runs begin.
+    runs_from: usize,
 }
 
 /// The slot of every point: as spans of consecutive points in one cell while those are
@@ -95,7 +97,7 @@ impl SlotCursor<'_> {
 impl CellColumn {
     pub fn new(resolution: Resolution) -> Self {
         let slots = Slots::Spans { spans: Vec::new(), points: 0 };
-        Self { resolution, cells: Vec::new(), slots, runs: Vec::new() }
+        Self { resolution, cells: Vec::new(), slots, runs: Vec::new(), runs_from: 0 }
     }
 
     /// The points whose cells the column holds (the store's first ones).
@@ -137,20 +139,30 @@ impl CellColumn {
 
     /// Computes the cells (and runs) of the store's points that the column does not cover yet.
     pub fn extend(&mut self, store: &PointStore) {
-        let covered = self.len();
-        self.extend_slots(store);
-        self.extend_runs(store, covered);
-        self.shrink_to_fit();
+        self.extend_by(store, usize::MAX);
     }
 
-    fn extend_slots(&mut self, store: &PointStore) {
+    /// Computes the cells of at most `max_points` more of the store's points, and the runs
+    /// of the legs they complete (so a column can be computed in slices).
+    pub fn extend_by(&mut self, store: &PointStore, max_points: usize) {
+        self.extend_slots(store, store.len().min(self.len().saturating_add(max_points)));
+        self.extend_runs(store);
+        if self.len() == store.len() {
+            self.shrink_to_fit();
+        }
+    }
+
+    fn extend_slots(&mut self, store: &PointStore, end: usize) {
+        if end <= self.len() {
+            return;
+        }
         let mut slots: FxHashMap<u64, u32> =
             self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
         // Discs of the cells where two consecutive points were found (`None`: no usable disc).
         let mut discs: FxHashMap<u32, Option<InnerDisc>> = FxHashMap::default();
         let mut indexer = LatLngIndexer::default();
         let mut last: Option<(u32, Option<InnerDisc>)> = None;
-        for point in self.len()..store.len() {
+        for point in self.len()..end {
             let (lat, lon) = store.lat_lon(point);
             if let Some((slot, Some(disc))) = last
                 && disc.contains(lat, lon)
@@ -176,12 +188,15 @@ impl CellColumn {
         }
     }
 
-    /// Finds the runs among the points from `first_point` on (legs start there: a store's
-    /// points are added input by input, whole legs at a time).
-    fn extend_runs(&mut self, store: &PointStore, first_point: usize) {
+    /// Finds the runs of the legs whose cells are all known and that were not searched yet.
+    fn extend_runs(&mut self, store: &PointStore) {
         let mut cursor = self.slot_cursor();
         let mut runs = Vec::new();
-        for (_, points) in store.leg_points().filter(|(_, points)| points.start >= first_point) {
+        let (from, covered) = (self.runs_from, self.len());
+        let mut runs_from = from;
+        let legs = store.leg_points().filter(|(_, points)| points.start >= from && points.end <= covered);
+        for (_, points) in legs {
+            runs_from = points.end;
             let mut start = points.start;
             let mut slot = cursor.slot(start);
             for point in start + 1..=points.end {
@@ -198,6 +213,7 @@ impl CellColumn {
             }
         }
         self.runs.append(&mut runs);
+        self.runs_from = runs_from;
     }
 }
 

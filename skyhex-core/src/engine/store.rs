@@ -432,10 +432,30 @@ impl PointStore {
             Arc::make_mut(&mut column).extend(self);
         }
         columns.push(Arc::clone(&column));
-        while columns.len() > 1 && column_bytes(&columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
+        self.keep_columns_within_allowance(&mut columns);
+        column
+    }
+
+    /// Computes up to `max_points` more of the cells at `resolution` before a query asks
+    /// for them (a worker does so while idle, in slices); returns whether some are left.
+    /// The column joins the cache behind the one asked last, which it never pushes out.
+    pub fn prepare_cell_column(&self, resolution: Resolution, max_points: usize) -> bool {
+        let mut columns = self.cell_columns.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = columns.iter().position(|column| column.resolution == resolution).unwrap_or_else(|| {
+            let behind_last = columns.len().saturating_sub(1);
+            columns.insert(behind_last, Arc::new(CellColumn::new(resolution)));
+            behind_last
+        });
+        Arc::make_mut(&mut columns[index]).extend_by(self, max_points);
+        self.keep_columns_within_allowance(&mut columns);
+        columns.iter().any(|column| column.resolution == resolution && column.len() < self.len())
+    }
+
+    /// Drops the oldest columns (never the last asked) past [`COLUMN_CACHE_BYTES_PER_POINT`].
+    fn keep_columns_within_allowance(&self, columns: &mut Vec<Arc<CellColumn>>) {
+        while columns.len() > 1 && column_bytes(columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
             columns.remove(0);
         }
-        column
     }
 
     /// Drops the columns of the resolutions asked before the last (to fit a memory budget).
