@@ -5,6 +5,10 @@
 //! lingers in gets an [`InnerDisc`]: a disc around its centre proven to lie inside the
 //! cell, tested with a few multiplications. A point inside the previous point's disc is in
 //! that cell, exactly as `latlng_to_cell` would say; only the others are computed.
+//!
+//! The same lingering makes the column small and queries quick: cells are kept as spans of
+//! consecutive points where those are long, and runs of a leg's points in one cell are
+//! summed once ([`CellRun`]) for queries to add whole.
 
 use std::ops::Range;
 
