@@ -30,6 +30,16 @@ pub struct CellColumn {
     pub runs: Vec<CellRun>,
     /// The point where the legs not yet searched for runs begin.
     runs_from: usize,
+    /// What finding cells needs, kept while the column is computed in slices.
+    lookups: Option<Box<Lookups>>,
+}
+
+/// The slot of each cell found, and the discs of cells where two consecutive points were
+/// found (`None`: no usable disc).
+#[derive(Debug, Clone, Default)]
+struct Lookups {
+    slots: FxHashMap<u64, u32>,
+    discs: FxHashMap<u32, Option<InnerDisc>>,
 }
 
 /// The slot of every point: as spans of consecutive points in one cell while those are
@@ -101,7 +111,7 @@ impl SlotCursor<'_> {
 impl CellColumn {
     pub fn new(resolution: Resolution) -> Self {
         let slots = Slots::Spans { spans: Vec::new(), points: 0 };
-        Self { resolution, cells: Vec::new(), slots, runs: Vec::new(), runs_from: 0 }
+        Self { resolution, cells: Vec::new(), slots, runs: Vec::new(), runs_from: 0, lookups: None }
     }
 
     /// The points whose cells the column holds (the store's first ones).
@@ -125,6 +135,15 @@ impl CellColumn {
 
     /// Memory the column holds, in bytes.
     pub fn retained_bytes(&self) -> usize {
+        let lookups = self.lookups.as_ref().map_or(0, |lookups| {
+            lookups.slots.capacity() * (size_of::<(u64, u32)>() + 1)
+                + lookups.discs.capacity() * (size_of::<(u32, Option<InnerDisc>)>() + 1)
+        });
+        self.complete_bytes() + lookups
+    }
+
+    /// Memory the column holds once complete (without what computing it takes meanwhile).
+    pub fn complete_bytes(&self) -> usize {
         let slots = match &self.slots {
             Slots::Spans { spans, .. } => spans.capacity() * size_of::<Span>(),
             Slots::PerPoint(slots) => slots.retained_bytes(),
@@ -160,10 +179,11 @@ impl CellColumn {
         if end <= self.len() {
             return;
         }
-        let mut slots: FxHashMap<u64, u32> =
-            self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
-        // Discs of the cells where two consecutive points were found (`None`: no usable disc).
-        let mut discs: FxHashMap<u32, Option<InnerDisc>> = FxHashMap::default();
+        let mut lookups = self.lookups.take().unwrap_or_else(|| {
+            let slots = self.cells.iter().enumerate().map(|(slot, &cell)| (cell, slot as u32)).collect();
+            Box::new(Lookups { slots, discs: FxHashMap::default() })
+        });
+        let Lookups { slots, discs } = &mut *lookups;
         let mut indexer = LatLngIndexer::default();
         let mut last: Option<(u32, Option<InnerDisc>)> = None;
         for point in self.len()..end {
@@ -189,6 +209,10 @@ impl CellColumn {
             };
             last = Some((slot, disc));
             self.slots.push(slot);
+        }
+        // Kept until the column is complete (a slice of it was asked), then let go.
+        if end < store.len() {
+            self.lookups = Some(lookups);
         }
     }
 

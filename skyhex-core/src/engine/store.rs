@@ -451,9 +451,13 @@ impl PointStore {
         columns.iter().any(|column| column.resolution == resolution && column.len() < self.len())
     }
 
-    /// Drops the oldest columns (never the last asked) past [`COLUMN_CACHE_BYTES_PER_POINT`].
+    /// Drops the oldest columns (never the last asked) past [`COLUMN_CACHE_BYTES_PER_POINT`]
+    /// (counted complete: a column computed in slices is not pushed out by its lookups).
     fn keep_columns_within_allowance(&self, columns: &mut Vec<Arc<CellColumn>>) {
-        while columns.len() > 1 && column_bytes(columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
+        let cached_bytes = |columns: &[Arc<CellColumn>]| -> usize {
+            columns.iter().map(|column| column.complete_bytes()).sum()
+        };
+        while columns.len() > 1 && cached_bytes(columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
             columns.remove(0);
         }
     }
