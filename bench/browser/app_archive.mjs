@@ -27,6 +27,18 @@ async function waitReady(page) {
   await page.waitForSelector('[data-testid=status][data-state=ready]', { timeout: 600_000 });
 }
 
+/**
+ * Milliseconds from `click` until the page is ready again, after a pause: a user looks at
+ * the map between clicks, and the workers prepare neighbouring resolutions meanwhile.
+ */
+async function clickAfterPause(page, click) {
+  await page.waitForTimeout(PAUSE_MS);
+  const start = performance.now();
+  await click();
+  await waitReady(page);
+  return performance.now() - start;
+}
+
 async function run(browser, server, workers) {
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
@@ -41,25 +53,14 @@ async function run(browser, server, workers) {
   const loadMs = performance.now() - start;
   const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const status = await page.getByTestId('status').innerText();
-  // A user looks at the map between clicks; the workers prepare neighbouring resolutions meanwhile.
-  await page.waitForTimeout(PAUSE_MS);
-  const resStart = performance.now();
-  await setResolution(page, 6);
-  await waitReady(page);
-  const resMs = performance.now() - resStart;
+  const resMs = await clickAfterPause(page, () => setResolution(page, 6));
   const resStatus = await page.getByTestId('status').innerText();
-  await page.waitForTimeout(PAUSE_MS);
-  const filterStart = performance.now();
-  await page.getByTestId('filter-min-alt').fill('10000');
-  await page.getByTestId('filter-min-alt').press('Enter');
-  await waitReady(page);
-  const filterMs = performance.now() - filterStart;
+  const filterMs = await clickAfterPause(page, async () => {
+    await page.getByTestId('filter-min-alt').fill('10000');
+    await page.getByTestId('filter-min-alt').press('Enter');
+  });
   const filterStatus = await page.getByTestId('status').innerText();
-  await page.waitForTimeout(PAUSE_MS);
-  const backStart = performance.now();
-  await setResolution(page, 5);
-  await waitReady(page);
-  const backMs = performance.now() - backStart;
+  const backMs = await clickAfterPause(page, () => setResolution(page, 5));
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();

@@ -197,8 +197,7 @@ async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
                 return;
             }
             let more =
-                held.stores.values().find(|store| store.prepare_cell_column(next, PREPARE_SLICE_POINTS));
-            let more = more.is_some();
+                held.stores.values().any(|store| store.prepare_cell_column(next, PREPARE_SLICE_POINTS));
             held.recount();
             if held.retained_bytes > held.budget_bytes {
                 held.forget_earlier_columns_past_budget();

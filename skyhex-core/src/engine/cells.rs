@@ -297,9 +297,7 @@ impl CellRun {
             let (lat, lon) = store.nanodegrees(point);
             run.lat_nanodeg += lat;
             run.lon_nanodeg += lon;
-            let state = &store.states()[store.state_of(point) as usize];
-            run.weight_ms +=
-                u64::from(state.interval_ms.unwrap_or_else(|| store.gap_to_next_ms(point, leg_end)));
+            run.weight_ms += u64::from(store.weight_in_leg_ms(point, leg_end));
             let Some(alt) = store.alt_ft(point) else { continue };
             if alt.abs() > MAX_RUN_ALT_FT {
                 return None;
@@ -307,7 +305,7 @@ impl CellRun {
             run.alt_points += 1;
             run.alt_milli_ft += milli_ft(alt);
             run.alt_max_ft = run.alt_max_ft.max(alt);
-            if !state.on_ground {
+            if !store.states()[store.state_of(point) as usize].on_ground {
                 run.airborne_points += 1;
                 run.airborne_min_ft = run.airborne_min_ft.min(alt);
                 run.airborne_max_ft = run.airborne_max_ft.max(alt);

@@ -399,7 +399,11 @@ impl PointStore {
     /// The time the point stands for: its heatmap interval, or the time to the next point
     /// of its leg capped at [`MAX_POINT_WEIGHT_MS`] (0 for a leg's last point).
     pub fn weight_ms(&self, point: usize) -> u32 {
-        let leg_end = self.leg_end(self.leg_of(point) as usize);
+        self.weight_in_leg_ms(point, self.leg_end(self.leg_of(point) as usize))
+    }
+
+    /// [`Self::weight_ms`] of a point whose leg ends before `leg_end`.
+    pub fn weight_in_leg_ms(&self, point: usize, leg_end: usize) -> u32 {
         self.states[self.state.get(point) as usize]
             .interval_ms
             .unwrap_or_else(|| self.gap_to_next_ms(point, leg_end))
