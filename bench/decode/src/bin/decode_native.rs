@@ -1,5 +1,5 @@
 //! Native decode throughput on the real data: the same inputs and work as the browser bench.
-//! Prints one line per input kind; `make bench` runs it.
+//! Prints two lines per input kind (decode alone, then decode to cells); `make bench` runs it.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::path::{Path, PathBuf};
@@ -14,6 +14,17 @@ fn files_under(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
+/// The shortest of `PASSES` runs of `work`, in seconds.
+fn best_secs(mut work: impl FnMut()) -> f64 {
+    (0..PASSES)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::MAX, f64::min)
+}
+
 skyhex_core::use_unfused_fma!();
 
 fn main() {
@@ -24,18 +35,26 @@ fn main() {
     for (name, files) in [("readsb traces (gzip JSON)", traces), ("Parquet (zstd)", parquet)] {
         let contents: Vec<Vec<u8>> =
             files.iter().map(|path| std::fs::read(path).expect("real file")).collect();
-        let mut best_secs = f64::MAX;
-        let mut points = 0;
-        for _ in 0..PASSES {
-            let start = Instant::now();
-            points = contents.iter().map(|content| skyhex_bench::decode_points(content)).sum::<u64>();
-            best_secs = best_secs.min(start.elapsed().as_secs_f64());
-        }
+        let points = contents.iter().map(|content| skyhex_bench::decode_points(content)).sum::<u64>();
+        let decode_secs = best_secs(|| {
+            contents.iter().for_each(|content| {
+                skyhex_bench::decode_points(content);
+            });
+        });
+        let ingest_secs = best_secs(|| {
+            contents.iter().for_each(|content| {
+                skyhex_bench::ingest_to_cells(content, 5);
+            });
+        });
         let retained: usize = contents.iter().map(|content| skyhex_bench::decode_measured(content).1).sum();
         println!(
-            "native  {name:<28} {points:>9} points  {:>12.0} points/s (1 core, best of {PASSES})  {:>5.0} bytes kept per point",
-            points as f64 / best_secs,
+            "native  decode          {name:<26} {points:>9} points  {:>11.0} points/s (1 core, best of {PASSES})  {:>5.0} bytes kept per point",
+            points as f64 / decode_secs,
             retained as f64 / points as f64
+        );
+        println!(
+            "native  ingest to cells {name:<26} {points:>9} points  {:>11.0} points/s (1 core, best of {PASSES}; res 5)",
+            points as f64 / ingest_secs
         );
     }
 }
