@@ -13,7 +13,7 @@
 //! or altitude, so the other metrics come from points only.
 
 use h3o::{CellIndex, LatLng, Resolution};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::store::nanodegrees;
@@ -163,9 +163,13 @@ pub struct DensityBuilder {
     resolution: Resolution,
     filter: PointFilter,
     aircraft_ids: FxHashMap<Box<str>, u32>,
-    cells: FxHashMap<u64, CellSums>,
-    /// (cell, aircraft id) pairs seen.
-    cell_aircraft: FxHashSet<(u64, u32)>,
+    /// Where each cell is in `cells`.
+    cell_index: FxHashMap<u64, u32>,
+    cells: Vec<(u64, CellSums)>,
+    /// (cell index, aircraft id) pairs, packed as `index << 32 | id`: distinct within each
+    /// aggregate added, so only when several brought pairs do they need deduplicating.
+    cell_aircraft: Vec<u64>,
+    aggregates_with_aircraft: u32,
     points: u64,
     /// Pre-aggregated cells were left out (filters were set).
     tables_left_out: bool,
@@ -177,8 +181,10 @@ impl DensityBuilder {
             resolution,
             filter,
             aircraft_ids: FxHashMap::default(),
-            cells: FxHashMap::default(),
-            cell_aircraft: FxHashSet::default(),
+            cell_index: FxHashMap::default(),
+            cells: Vec::new(),
+            cell_aircraft: Vec::new(),
+            aggregates_with_aircraft: 0,
             points: 0,
             tables_left_out: false,
         }
@@ -191,11 +197,13 @@ impl DensityBuilder {
 
     /// Adds what [`aggregate_store`] made of a store (at this builder's resolution and filter).
     pub fn add_aggregate(&mut self, aggregate: &StoreAggregate) {
+        let mut indexes = Vec::with_capacity(aggregate.cells.len());
         for ((&cell, sums), &legs) in aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs) {
-            let target = self.cells.entry(cell).or_default();
+            let (index, target) = self.cell_mut(cell);
             target.points.merge(sums);
             target.flights += legs;
             self.points += sums.points;
+            indexes.push(u64::from(index));
         }
         let ids: Vec<u32> = aggregate
             .addresses
@@ -209,9 +217,32 @@ impl DensityBuilder {
                 }
             })
             .collect();
-        for &(slot, address) in &aggregate.aircraft {
-            self.cell_aircraft.insert((aggregate.cells[slot as usize], ids[address as usize]));
+        self.aggregates_with_aircraft += u32::from(!aggregate.aircraft.is_empty());
+        self.cell_aircraft.extend(
+            aggregate
+                .aircraft
+                .iter()
+                .map(|&(slot, address)| indexes[slot as usize] << 32 | u64::from(ids[address as usize])),
+        );
+    }
+
+    /// The sums of `cell` (new ones start empty) and where they are.
+    fn cell_mut(&mut self, cell: u64) -> (u32, &mut CellSums) {
+        let next = self.cells.len() as u32;
+        let index = *self.cell_index.entry(cell).or_insert(next);
+        if index == next {
+            self.cells.push((cell, CellSums::default()));
         }
+        (index, &mut self.cells[index as usize].1)
+    }
+
+    /// The distinct (cell index, aircraft id) pairs, as `(index, id)`.
+    fn distinct_cell_aircraft(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        if self.aggregates_with_aircraft > 1 {
+            self.cell_aircraft.sort_unstable();
+            self.cell_aircraft.dedup();
+        }
+        self.cell_aircraft.iter().map(|&pair| ((pair >> 32) as u32, pair as u32))
     }
 
     /// Adds pre-aggregated cells. Filters select points by what tables cannot answer, so
@@ -227,7 +258,7 @@ impl DensityBuilder {
                 let center = LatLng::from(count.cell);
                 (center.lat(), center.lng())
             });
-            let sums = self.cells.entry(u64::from(target)).or_default();
+            let (_, sums) = self.cell_mut(u64::from(target));
             sums.points.points += count.points;
             sums.points.lat_nanodeg += i128::from(nanodegrees(lat)) * i128::from(count.points);
             sums.points.lon_nanodeg += i128::from(nanodegrees(lon)) * i128::from(count.points);
@@ -241,45 +272,39 @@ impl DensityBuilder {
 
     /// What the stores added so far sum to, as one aggregate to merge elsewhere (a worker's
     /// answer to the page). Pre-aggregated cells are not part of it: add them where it merges.
-    pub fn into_aggregate(self) -> StoreAggregate {
-        let mut cells: Vec<(u64, CellSums)> = self.cells.into_iter().collect();
-        cells.sort_unstable_by_key(|&(cell, _)| cell);
-        let slot_of: FxHashMap<u64, u32> =
-            cells.iter().enumerate().map(|(slot, &(cell, _))| (cell, slot as u32)).collect();
+    pub fn into_aggregate(mut self) -> StoreAggregate {
+        let aircraft = self.distinct_cell_aircraft().collect();
         let mut addresses = vec![Box::<str>::default(); self.aircraft_ids.len()];
         for (address, id) in self.aircraft_ids {
             addresses[id as usize] = address;
         }
-        let mut aircraft: Vec<(u32, u32)> =
-            self.cell_aircraft.into_iter().map(|(cell, id)| (slot_of[&cell], id)).collect();
-        aircraft.sort_unstable();
         StoreAggregate {
-            cells: cells.iter().map(|&(cell, _)| cell).collect(),
-            sums: cells.iter().map(|(_, sums)| sums.points).collect(),
-            legs: cells.iter().map(|(_, sums)| sums.flights).collect(),
+            cells: self.cells.iter().map(|&(cell, _)| cell).collect(),
+            sums: self.cells.iter().map(|(_, sums)| sums.points).collect(),
+            legs: self.cells.iter().map(|(_, sums)| sums.flights).collect(),
             aircraft,
             addresses,
         }
     }
 
-    pub fn finish(self) -> Density {
-        let mut aircraft_per_cell: FxHashMap<u64, u64> = FxHashMap::default();
+    pub fn finish(mut self) -> Density {
+        let mut aircraft_per_cell = vec![0_u64; self.cells.len()];
         let mut aircraft_seen = vec![false; self.aircraft_ids.len()];
-        for &(cell, aircraft) in &self.cell_aircraft {
-            *aircraft_per_cell.entry(cell).or_default() += 1;
+        for (index, aircraft) in self.distinct_cell_aircraft() {
+            aircraft_per_cell[index as usize] += 1;
             aircraft_seen[aircraft as usize] = true;
         }
         let mut aircraft_incomplete = self.tables_left_out;
         let mut cells: Vec<CellStats> = self
             .cells
-            .into_iter()
-            .filter(|(_, sums)| sums.points.points > 0)
-            .map(|(cell, sums)| {
-                let from_points = aircraft_per_cell.get(&cell).copied().unwrap_or(0);
+            .iter()
+            .zip(aircraft_per_cell)
+            .filter(|((_, sums), _)| sums.points.points > 0)
+            .map(|(&(cell, ref sums), from_points)| {
                 let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
                 aircraft_incomplete |= sums.table_cells > 0 && !table_only;
                 let aircraft_count = if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points };
-                cell_stats(cell, &sums, aircraft_count, table_only)
+                cell_stats(cell, sums, aircraft_count, table_only)
             })
             .collect();
         cells.sort_unstable_by_key(|cell| cell.cell);
