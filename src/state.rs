@@ -111,6 +111,8 @@ pub struct AppState {
     pub density: RwSignal<Arc<Density>>,
     /// Points per time bin and altitude band under the current filters (for the brushes).
     pub histograms: RwSignal<Option<Histograms>>,
+    /// The view (resolution aside) and bins `histograms` were counted for.
+    histograms_for: StoredValue<Option<(View, HistogramBins)>>,
     /// Memory the workers' points take (stores and cached cell columns).
     pub retained_bytes: RwSignal<u64>,
     /// Memory the workers' points may take in all; past it they sample.
@@ -138,6 +140,13 @@ struct View {
     filter: PointFilter,
 }
 
+impl View {
+    /// Whether both views count the same points (they may differ in resolution).
+    fn same_points(&self, other: &Self) -> bool {
+        self.data_version == other.data_version && self.filter == other.filter
+    }
+}
+
 /// Memory the workers' points may take in all before they are sampled (`?memory_mb=`
 /// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
 pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_048 << 20;
@@ -152,6 +161,9 @@ const CANCELLED: &str = "not read: loading was cancelled";
 /// most every second, and rarer when queries take long, so they never take more than a
 /// fifth of the workers' time.
 const PUBLISH_EVERY_MS: f64 = 1000.0;
+
+/// Jobs each worker is given at a time during a load.
+const JOBS_PER_WORKER: usize = 2;
 const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 impl AppState {
@@ -164,6 +176,7 @@ impl AppState {
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
             histograms: RwSignal::new(None),
+            histograms_for: StoredValue::new(None),
             retained_bytes: RwSignal::new(0),
             memory_budget_bytes,
             keep_every: RwSignal::new(1),
@@ -205,10 +218,17 @@ impl AppState {
             .with_untracked(|inputs| loaded(inputs).flat_map(|loaded| loaded.cells.clone()).collect());
         let pool = self.pool.with_value(|pool| pool.clone());
         let bins = self.histogram_bins();
+        // Histograms do not depend on the resolution: a resolution change keeps them.
+        let counted = self.histograms_for.with_value(|counted| {
+            counted.as_ref().is_some_and(|(counted, counted_bins)| {
+                counted.same_points(&view) && bins == Some(*counted_bins)
+            })
+        });
+        let asked_bins = bins.filter(|_| !counted);
         leptos::task::spawn_local(async move {
             let started_ms = browser::now_ms();
             let cells = match &pool {
-                Ok(pool) => pool.query(view.resolution, &view.filter, bins).await,
+                Ok(pool) => pool.query(view.resolution, &view.filter, asked_bins).await,
                 Err(reason) => Cells { failures: vec![reason.clone()], ..Cells::default() },
             };
             if self.view_untracked() != view {
@@ -219,7 +239,10 @@ impl AppState {
             cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
             self.retained_bytes.set(cells.retained_bytes);
             self.sample_alike(cells.keep_every);
-            self.histograms.set(cells.histograms);
+            if !counted {
+                self.histograms.set(cells.histograms);
+                self.histograms_for.set_value(bins.map(|bins| (view.clone(), bins)));
+            }
             if self.worker_failures.with_untracked(|failures| *failures != cells.failures) {
                 self.worker_failures.set(cells.failures);
             }
@@ -381,7 +404,9 @@ impl AppState {
                 self.step(&run);
             }
         };
-        let workers = pool.workers().iter().map(|worker| {
+        // Each worker has a second job waiting while it works on one, so it never idles
+        // while the page hands out the next.
+        let workers = pool.workers().iter().flat_map(|worker| [worker; JOBS_PER_WORKER]).map(|worker| {
             let (run, receiver) = (&run, &receiver);
             async move {
                 loop {

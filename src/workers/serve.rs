@@ -8,7 +8,7 @@ use std::rc::Rc;
 use arrow::array::RecordBatch;
 use skyhex_core::Resolution;
 use skyhex_core::density::DensityBuilder;
-use skyhex_core::engine::{HistogramBins, Histograms, PointStore, aggregate_store};
+use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
 use skyhex_core::filter::PointFilter;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -217,16 +217,23 @@ fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<His
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
     };
     let mut histograms = bins.map(Histograms::new);
-    let mut builder = DensityBuilder::new(resolution, filter.clone());
-    for store in held.stores.values() {
-        builder.add_aggregate(&aggregate_store(store, resolution, filter, histograms.as_mut()));
-    }
+    let mut aggregates =
+        held.stores.values().map(|store| aggregate_store(store, resolution, filter, histograms.as_mut()));
+    // The page merges what workers send: one store's aggregate goes as it is (a worker
+    // given one archive holds one store), several are merged here to send less.
+    let aggregate = match (aggregates.next(), aggregates.next()) {
+        (None, _) => StoreAggregate::default(),
+        (Some(only), None) => only,
+        (Some(first), Some(second)) => {
+            let mut builder = DensityBuilder::new(resolution, filter.clone());
+            [first, second]
+                .into_iter()
+                .chain(aggregates)
+                .for_each(|aggregate| builder.add_aggregate(&aggregate));
+            builder.into_aggregate()
+        }
+    };
     held.recount();
     held.forget_earlier_columns_past_budget();
-    Reply::Cells {
-        aggregate: builder.into_aggregate(),
-        histograms,
-        retained_bytes: held.retained_bytes,
-        keep_every: held.keep_every,
-    }
+    Reply::Cells { aggregate, histograms, retained_bytes: held.retained_bytes, keep_every: held.keep_every }
 }
