@@ -167,9 +167,10 @@ pub struct DensityBuilder {
     cell_index: FxHashMap<u64, u32>,
     cells: Vec<(u64, CellSums)>,
     /// (cell index, aircraft id) pairs, packed as `index << 32 | id`: distinct within each
-    /// aggregate added, so only when several brought pairs do they need deduplicating.
+    /// aggregate added, so only pairs of aircraft that several aggregates name may repeat.
     cell_aircraft: Vec<u64>,
-    aggregates_with_aircraft: u32,
+    /// Per aircraft id, whether several aggregates named it.
+    aircraft_shared: Vec<bool>,
     points: u64,
     /// Pre-aggregated cells were left out (filters were set).
     tables_left_out: bool,
@@ -184,7 +185,7 @@ impl DensityBuilder {
             cell_index: FxHashMap::default(),
             cells: Vec::new(),
             cell_aircraft: Vec::new(),
-            aggregates_with_aircraft: 0,
+            aircraft_shared: Vec::new(),
             points: 0,
             tables_left_out: false,
         }
@@ -209,15 +210,19 @@ impl DensityBuilder {
             .addresses
             .iter()
             .map(|address| match self.aircraft_ids.get(address) {
-                Some(&id) => id,
+                // An aggregate names each aircraft once: an earlier one named this.
+                Some(&id) => {
+                    self.aircraft_shared[id as usize] = true;
+                    id
+                }
                 None => {
                     let id = self.aircraft_ids.len() as u32;
                     self.aircraft_ids.insert(address.clone(), id);
+                    self.aircraft_shared.push(false);
                     id
                 }
             })
             .collect();
-        self.aggregates_with_aircraft += u32::from(!aggregate.aircraft.is_empty());
         self.cell_aircraft.extend(
             aggregate
                 .aircraft
@@ -238,9 +243,15 @@ impl DensityBuilder {
 
     /// The distinct (cell index, aircraft id) pairs, as `(index, id)`.
     fn distinct_cell_aircraft(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        if self.aggregates_with_aircraft > 1 {
-            self.cell_aircraft.sort_unstable();
-            self.cell_aircraft.dedup();
+        if self.aircraft_shared.contains(&true) {
+            let shared = &self.aircraft_shared;
+            let (mut repeated, mut distinct): (Vec<u64>, Vec<u64>) =
+                self.cell_aircraft.iter().partition(|&&pair| shared[pair as u32 as usize]);
+            repeated.sort_unstable();
+            repeated.dedup();
+            distinct.append(&mut repeated);
+            self.cell_aircraft = distinct;
+            self.aircraft_shared.fill(false);
         }
         self.cell_aircraft.iter().map(|&pair| ((pair >> 32) as u32, pair as u32))
     }
