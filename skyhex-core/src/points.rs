@@ -7,11 +7,13 @@
 
 use std::sync::{Arc, LazyLock};
 
+use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
     Array, ArrayBuilder, ArrayRef, BooleanArray, BooleanBuilder, Float64Array, Float64Builder, RecordBatch,
-    StringArray, StringBuilder, TimestampMillisecondArray, TimestampMillisecondBuilder, UInt8Array,
-    UInt8Builder, UInt16Array, UInt16Builder, UInt32Array, UInt32Builder,
+    StringArray, TimestampMillisecondArray, TimestampMillisecondBuilder, UInt8Array, UInt8Builder,
+    UInt16Array, UInt16Builder, UInt32Array, UInt32Builder,
 };
+use arrow::buffer::{Buffer, OffsetBuffer};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -212,7 +214,7 @@ pub struct Point<'a> {
 /// Builds canonical record batches row by row, validating positions and counting rejections.
 #[derive(Debug)]
 pub struct PointsBuilder {
-    address: StringBuilder,
+    address: TextRuns,
     time: TimestampMillisecondBuilder,
     lat: Float64Builder,
     lon: Float64Builder,
@@ -221,15 +223,15 @@ pub struct PointsBuilder {
     gs_kt: Float64Builder,
     track_deg: Float64Builder,
     flags: UInt8Builder,
-    source: StringBuilder,
-    callsign: StringBuilder,
-    squawk: StringBuilder,
-    category: StringBuilder,
-    registration: StringBuilder,
-    type_code: StringBuilder,
-    description: StringBuilder,
-    operator: StringBuilder,
-    year: StringBuilder,
+    source: TextRuns,
+    callsign: TextRuns,
+    squawk: TextRuns,
+    category: TextRuns,
+    registration: TextRuns,
+    type_code: TextRuns,
+    description: TextRuns,
+    operator: TextRuns,
+    year: TextRuns,
     db_flags: UInt16Builder,
     interval_ms: UInt32Builder,
     rejected: RejectCounts,
@@ -244,7 +246,7 @@ impl Default for PointsBuilder {
 impl PointsBuilder {
     pub fn with_capacity(points: usize) -> Self {
         Self {
-            address: StringBuilder::with_capacity(points, points * 6),
+            address: TextRuns::default(),
             time: TimestampMillisecondBuilder::with_capacity(points).with_timezone("UTC"),
             lat: Float64Builder::with_capacity(points),
             lon: Float64Builder::with_capacity(points),
@@ -253,15 +255,15 @@ impl PointsBuilder {
             gs_kt: Float64Builder::with_capacity(points),
             track_deg: Float64Builder::with_capacity(points),
             flags: UInt8Builder::with_capacity(points),
-            source: StringBuilder::new(),
-            callsign: StringBuilder::new(),
-            squawk: StringBuilder::new(),
-            category: StringBuilder::new(),
-            registration: StringBuilder::new(),
-            type_code: StringBuilder::new(),
-            description: StringBuilder::new(),
-            operator: StringBuilder::new(),
-            year: StringBuilder::new(),
+            source: TextRuns::default(),
+            callsign: TextRuns::default(),
+            squawk: TextRuns::default(),
+            category: TextRuns::default(),
+            registration: TextRuns::default(),
+            type_code: TextRuns::default(),
+            description: TextRuns::default(),
+            operator: TextRuns::default(),
+            year: TextRuns::default(),
             db_flags: UInt16Builder::with_capacity(points),
             interval_ms: UInt32Builder::with_capacity(points),
             rejected: RejectCounts::default(),
@@ -274,7 +276,7 @@ impl PointsBuilder {
             self.reject(reason);
             return;
         }
-        self.address.append_option(point.address);
+        self.address.push(point.address);
         self.time.append_option(point.time_ms);
         self.lat.append_value(point.lat);
         self.lon.append_value(point.lon);
@@ -283,15 +285,15 @@ impl PointsBuilder {
         self.gs_kt.append_option(point.gs_kt);
         self.track_deg.append_option(point.track_deg);
         self.flags.append_value(point.flags);
-        self.source.append_option(point.source);
-        self.callsign.append_option(point.callsign);
-        self.squawk.append_option(point.squawk);
-        self.category.append_option(point.category);
-        self.registration.append_option(point.registration);
-        self.type_code.append_option(point.type_code);
-        self.description.append_option(point.description);
-        self.operator.append_option(point.operator);
-        self.year.append_option(point.year);
+        self.source.push(point.source);
+        self.callsign.push(point.callsign);
+        self.squawk.push(point.squawk);
+        self.category.push(point.category);
+        self.registration.push(point.registration);
+        self.type_code.push(point.type_code);
+        self.description.push(point.description);
+        self.operator.push(point.operator);
+        self.year.push(point.year);
         self.db_flags.append_option(point.db_flags);
         self.interval_ms.append_option(point.interval_ms);
     }
@@ -308,10 +310,11 @@ impl PointsBuilder {
         self.len() == 0
     }
 
-    /// Returns the accepted points as one batch (possibly empty) and the rejection counts.
-    pub fn finish(mut self) -> (RecordBatch, RejectCounts) {
+    /// Returns the accepted points as one batch (possibly empty) and the rejection counts;
+    /// fails only when a text column would pass Arrow's 2 GiB (hostile input).
+    pub fn finish(mut self) -> Result<(RecordBatch, RejectCounts), TextTooLarge> {
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.address.finish()),
+            Arc::new(self.address.finish(column::ADDRESS)?),
             Arc::new(self.time.finish()),
             Arc::new(self.lat.finish()),
             Arc::new(self.lon.finish()),
@@ -320,23 +323,112 @@ impl PointsBuilder {
             Arc::new(self.gs_kt.finish()),
             Arc::new(self.track_deg.finish()),
             Arc::new(self.flags.finish()),
-            Arc::new(self.source.finish()),
-            Arc::new(self.callsign.finish()),
-            Arc::new(self.squawk.finish()),
-            Arc::new(self.category.finish()),
-            Arc::new(self.registration.finish()),
-            Arc::new(self.type_code.finish()),
-            Arc::new(self.description.finish()),
-            Arc::new(self.operator.finish()),
-            Arc::new(self.year.finish()),
+            Arc::new(self.source.finish(column::SOURCE)?),
+            Arc::new(self.callsign.finish(column::CALLSIGN)?),
+            Arc::new(self.squawk.finish(column::SQUAWK)?),
+            Arc::new(self.category.finish(column::CATEGORY)?),
+            Arc::new(self.registration.finish(column::REGISTRATION)?),
+            Arc::new(self.type_code.finish(column::TYPE_CODE)?),
+            Arc::new(self.description.finish(column::DESCRIPTION)?),
+            Arc::new(self.operator.finish(column::OPERATOR)?),
+            Arc::new(self.year.finish(column::YEAR)?),
             Arc::new(self.db_flags.finish()),
             Arc::new(self.interval_ms.finish()),
         ];
         let batch = RecordBatch::try_new(schema(), columns)
             .expect("builders produce columns of the canonical schema and equal length");
-        (batch, self.rejected)
+        Ok((batch, self.rejected))
     }
 }
+
+/// A text column of [`PointsBuilder`] kept as runs of equal values until it is finished:
+/// consecutive points mostly repeat the previous one's text (a trace file's registration,
+/// an aircraft's callsign, a column a table lacks), so a push is mostly one comparison
+/// instead of a copy and a validity bit.
+#[derive(Debug, Default)]
+struct TextRuns {
+    runs: Vec<TextRun>,
+    /// The runs' texts, one after the other.
+    texts: String,
+    /// The texts would not fit an Arrow string column.
+    too_large: bool,
+}
+
+/// Consecutive points with one text (`None` when they have none).
+#[derive(Debug, Clone, Copy)]
+struct TextRun {
+    text: Option<(u32, u32)>,
+    points: u32,
+}
+
+impl TextRuns {
+    fn push(&mut self, value: Option<&str>) {
+        if let Some(last) = self.runs.last_mut()
+            && last.points < u32::MAX
+            && text_in(&self.texts, last.text) == value
+        {
+            last.points += 1;
+            return;
+        }
+        // Each run's text is in the column at least once: past 2 GiB, `finish` fails.
+        let value = value.filter(|value| {
+            self.too_large |= self.texts.len() + value.len() > i32::MAX as usize;
+            !self.too_large
+        });
+        let text = value.map(|value| {
+            let start = self.texts.len();
+            self.texts.push_str(value);
+            (start as u32, value.len() as u32)
+        });
+        self.runs.push(TextRun { text, points: 1 });
+    }
+
+    fn finish(&self, column: &'static str) -> Result<StringArray, TextTooLarge> {
+        if self.too_large {
+            return Err(TextTooLarge(column));
+        }
+        let points: usize = self.runs.iter().map(|run| run.points as usize).sum();
+        if self.runs.iter().all(|run| run.text.is_none()) {
+            return Ok(StringArray::new_null(points));
+        }
+        let bytes: u64 = self
+            .runs
+            .iter()
+            .map(|run| run.text.map_or(0, |(_, len)| u64::from(len)) * u64::from(run.points))
+            .sum();
+        if bytes > i32::MAX as u64 {
+            return Err(TextTooLarge(column));
+        }
+        let mut offsets = Vec::with_capacity(points + 1);
+        let mut values = Vec::with_capacity(bytes as usize);
+        let mut nulls = NullBufferBuilder::new(points);
+        offsets.push(0_i32);
+        for run in &self.runs {
+            let points = run.points as usize;
+            let text = text_in(&self.texts, run.text).unwrap_or_default().as_bytes();
+            for _ in 0..points {
+                values.extend_from_slice(text);
+                offsets.push(values.len() as i32);
+            }
+            if run.text.is_some() {
+                nulls.append_n_non_nulls(points);
+            } else {
+                nulls.append_n_nulls(points);
+            }
+        }
+        Ok(StringArray::new(OffsetBuffer::new(offsets.into()), Buffer::from_vec(values), nulls.finish()))
+    }
+}
+
+/// The text at (start, length) in `texts`.
+fn text_in(texts: &str, text: Option<(u32, u32)>) -> Option<&str> {
+    text.map(|(start, len)| &texts[start as usize..(start + len) as usize])
+}
+
+/// A text column of one input would pass the 2 GiB an Arrow string column can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the {0} text of this input passes 2 GiB")]
+pub struct TextTooLarge(pub &'static str);
 
 /// Typed, borrowed view of the columns of one canonical batch.
 #[derive(Debug, Clone, Copy)]
@@ -443,6 +535,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_runs_give_each_point_its_text() {
+        let mut runs = TextRuns::default();
+        for value in [Some("a"), Some("a"), None, Some("bc"), Some("bc"), Some(""), None] {
+            runs.push(value);
+        }
+        assert_eq!(runs.runs.len(), 5, "equal neighbours share a run");
+        assert_eq!(runs.texts, "abc", "each run's text is kept once");
+        let array = runs.finish(column::CALLSIGN).expect("short texts");
+        let texts: Vec<Option<&str>> = array.iter().collect();
+        assert_eq!(texts, [Some("a"), Some("a"), None, Some("bc"), Some("bc"), Some(""), None]);
+        assert_eq!(TextRuns::default().finish(column::CALLSIGN).expect("empty").len(), 0);
+    }
+
+    #[test]
+    fn text_past_two_gib_is_an_error_not_a_panic() {
+        let runs = TextRuns {
+            runs: vec![TextRun { text: Some((0, 1 << 16)), points: 1 << 15 }],
+            texts: "x".repeat(1 << 16),
+            too_large: false,
+        };
+        assert_eq!(runs.finish(column::OPERATOR).err(), Some(TextTooLarge(column::OPERATOR)));
+        let runs = TextRuns { too_large: true, ..TextRuns::default() };
+        assert_eq!(runs.finish(column::OPERATOR).err(), Some(TextTooLarge(column::OPERATOR)));
+    }
+
+    #[test]
     fn rejects_by_reason_and_keeps_valid_points() {
         let mut builder = PointsBuilder::default();
         let ok = Point { address: Some("abc123"), lat: 90.0, lon: -180.0, ..Point::default() };
@@ -452,7 +570,7 @@ mod tests {
         builder.push(&Point { lat: 90.000001, ..ok });
         builder.push(&Point { lon: 180.5, ..ok });
         builder.reject(Rejection::MissingCoordinate);
-        let (batch, rejected) = builder.finish();
+        let (batch, rejected) = builder.finish().expect("short texts");
         assert_eq!(batch.num_rows(), 1);
         assert_eq!(rejected.get(Rejection::NonFiniteCoordinate), 2);
         assert_eq!(rejected.get(Rejection::CoordinateOutOfRange), 2);

@@ -51,7 +51,7 @@ fn shifted(batch: &arrow::array::RecordBatch, copy: usize) -> arrow::array::Reco
             ..Point::default()
         });
     }
-    builder.finish().0
+    builder.finish().expect("real texts are short").0
 }
 
 /// The cells of `store` at `resolution` under `filter`.

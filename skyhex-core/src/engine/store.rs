@@ -626,7 +626,7 @@ mod tests {
         let mut builder = PointsBuilder::default();
         points.iter().for_each(|point| builder.push(point));
         let mut store = PointStore::default();
-        store.add_input(&[builder.finish().0]);
+        store.add_input(&[builder.finish().expect("short texts").0]);
         store
     }
 

@@ -134,6 +134,8 @@ pub enum IngestError {
     MissingColumn { role: &'static str, aliases: String },
     #[error("column {column:?} has type {data_type}, which cannot hold {role}")]
     ColumnType { column: String, data_type: String, role: &'static str },
+    #[error(transparent)]
+    TextTooLarge(#[from] crate::points::TextTooLarge),
 }
 
 /// Decodes one input, whatever its supported format and compression.

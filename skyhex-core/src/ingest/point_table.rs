@@ -312,7 +312,7 @@ impl BatchConverter {
                 interval_ms: source.number(Number::IntervalMs, row).map(|ms| ms as u32),
             });
         }
-        Ok(builder.finish())
+        Ok(builder.finish()?)
     }
 
     fn time_ms(&mut self, time: &TimeColumn, row: usize) -> Option<i64> {

@@ -39,7 +39,7 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
         return Err(first_error
             .map_or_else(|| IngestError::Records("no aircraft records".to_owned()), IngestError::Json));
     }
-    let (batch, rejected) = builder.finish();
+    let (batch, rejected) = builder.finish()?;
     Ok(Decoded::complete(Format::ReadsbAircraft, vec![batch], rejected))
 }
 

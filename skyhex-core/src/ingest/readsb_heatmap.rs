@@ -136,7 +136,7 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
             ..Point::default()
         });
     }
-    let (batch, rejected) = builder.finish();
+    let (batch, rejected) = builder.finish()?;
     Ok(Decoded::complete(Format::ReadsbHeatmap, vec![batch], rejected))
 }
 

@@ -58,7 +58,7 @@ pub fn decode(json: &[u8]) -> Result<Decoded, IngestError> {
             interval_ms: None,
         });
     }
-    let (batch, rejected) = builder.finish();
+    let (batch, rejected) = builder.finish()?;
     Ok(Decoded::complete(Format::ReadsbTrace, vec![batch], rejected))
 }
 
