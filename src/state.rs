@@ -161,10 +161,10 @@ const CANCELLED: &str = "not read: loading was cancelled";
 /// most every second, and rarer when queries take long, so they never take more than a
 /// fifth of the workers' time.
 const PUBLISH_EVERY_MS: f64 = 1000.0;
+const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 /// Jobs each worker is given at a time during a load.
 const JOBS_PER_WORKER: usize = 2;
-const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 impl AppState {
     pub fn new(resolution: u8, metric: Metric, workers: usize, memory_budget_bytes: u64) -> Self {
