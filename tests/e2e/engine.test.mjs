@@ -189,6 +189,13 @@ describe('the density engine in the browser', () => {
     assert.equal(await total('histogram-alt') + (await unknownAlt()), all);
     const timeCounts = await counts('histogram-time');
     assert.equal(timeCounts.length, 48, 'the day of the points (00:04 to 23:50) in half hours');
+    const altCounts = await counts('histogram-alt');
+    await setResolution(page, 7);
+    await waitReady(page);
+    assert.deepEqual([await counts('histogram-time'), await counts('histogram-alt')], [timeCounts, altCounts],
+      'a resolution change keeps the histograms (they do not depend on it)');
+    await setResolution(page, 6);
+    await waitReady(page);
 
     await brush(page, 'histogram-time', 10, 30);
     const from = await page.getByTestId('filter-from').inputValue();
