@@ -370,16 +370,19 @@ impl TextRuns {
             last.points += 1;
             return;
         }
-        // Each run's text is in the column at least once: past 2 GiB, `finish` fails.
-        let value = value.filter(|value| {
-            self.too_large |= self.texts.len() + value.len() > i32::MAX as usize;
-            !self.too_large
-        });
-        let text = value.map(|value| {
-            let start = self.texts.len();
-            self.texts.push_str(value);
-            (start as u32, value.len() as u32)
-        });
+        let text = match value {
+            // Each run's text is in the column at least once: past 2 GiB, `finish` fails.
+            Some(value) if self.texts.len() + value.len() > i32::MAX as usize => {
+                self.too_large = true;
+                None
+            }
+            Some(value) => {
+                let start = self.texts.len();
+                self.texts.push_str(value);
+                Some((start as u32, value.len() as u32))
+            }
+            None => None,
+        };
         self.runs.push(TextRun { text, points: 1 });
     }
 
