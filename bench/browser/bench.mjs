@@ -3,8 +3,9 @@
 // - decode: DecompressionStream + JSON.parse for readsb traces, hyparquet for Parquet; both
 //   keep each point's time, position and altitude in columns and count accepted points;
 // - ingest to cells: the same plus each point's H3 cell (h3-js) counted in a Map;
+// - ceiling of trace decoding: gzip alone and a JSON scan alone in wasm (any decoder does both);
 // - engine: queries over ~10 M stored points (real traces replicated), as a user's clicks cause.
-import init, { EngineBench, decodePoints, ingestToCells } from './pkg/skyhex_bench.js';
+import init, { EngineBench, decodePoints, inflateGzip, ingestToCells, scanJson } from './pkg/skyhex_bench.js';
 import { latLngToCell } from 'h3-js';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -99,6 +100,23 @@ async function best(work) {
   return { points, seconds };
 }
 
+/** Gzip alone and a JSON scan alone, in wasm, over the trace files `contents`. */
+async function traceCeiling(contents) {
+  const plain = await Promise.all(
+    contents.map(async (bytes) => new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())),
+  );
+  const points = inWasm(contents);
+  const inflate = await best(() => {
+    contents.forEach((bytes) => inflateGzip(bytes));
+    return points;
+  });
+  const scan = await best(() => {
+    plain.forEach((json) => scanJson(json));
+    return points;
+  });
+  return { inflate, scan };
+}
+
 window.runBench = async (cases) => {
   await init();
   const results = [];
@@ -108,7 +126,8 @@ window.runBench = async (cases) => {
     const js = await best(() => decodeInJs(contents, kind));
     const ingestWasm = await best(() => ingestInWasm(contents, 5));
     const ingestJs = await best(() => ingestInJs(contents, kind, 5));
-    results.push({ name, wasm, js, ingestWasm, ingestJs });
+    const ceiling = kind === 'trace' ? await traceCeiling(contents) : null;
+    results.push({ name, wasm, js, ingestWasm, ingestJs, ceiling });
   }
   return results;
 };

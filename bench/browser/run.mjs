@@ -35,9 +35,18 @@ try {
       `chromium ${what.padEnd(15)} ${name.padEnd(26)} ${String(wasm.points).padStart(9)} points  skyhex wasm ${rate(wasm).toLocaleString('en').padStart(11)} points/s` +
         `  JavaScript ${rate(js).toLocaleString('en').padStart(11)} points/s (${js.points} points)  ratio ${(rate(wasm) / rate(js)).toFixed(1)}x`,
     );
-  for (const { name, wasm, js, ingestWasm, ingestJs } of results) {
+  for (const { name, wasm, js, ingestWasm, ingestJs, ceiling } of results) {
     line('decode', name, wasm, js);
     line('ingest to cells', name, ingestWasm, ingestJs);
+    if (ceiling) {
+      const [inflate, scan] = [rate(ceiling.inflate), rate(ceiling.scan)];
+      const bound = Math.round(1 / (1 / inflate + 1 / scan));
+      const perSecond = (value) => `${value.toLocaleString('en')} points/s`;
+      console.log(
+        `chromium ceiling        ${name.padEnd(26)} gzip alone ${perSecond(inflate)}, JSON scan alone ${perSecond(scan)}: ` +
+          `any decoder doing both stays under ${perSecond(bound)}`,
+      );
+    }
   }
   const engine = await page.evaluate(
     ({ urls, copies }) => window.runEngineBench(urls, copies),

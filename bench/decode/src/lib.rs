@@ -1,10 +1,13 @@
 //! The work each benchmark times. Decode: bytes of one input in, accepted points out.
 //! Ingest: bytes in, points in a store with their cells at one resolution. Engine (see
-//! [`engine`]): queries over millions of stored points. In the browser they are exported to
+//! [`engine`]): queries over millions of stored points. Ceiling: gzip alone and a JSON scan
+//! alone, the least any trace decoder does. In the browser they are exported to
 //! JavaScript (see bench/browser); natively the `decode_native` and `engine_native`
 //! binaries call them directly.
 
 pub mod engine;
+
+use std::io::Read;
 
 use bytes::Bytes;
 
@@ -31,6 +34,19 @@ pub fn ingest_to_cells(content: &[u8], resolution: u8) -> u64 {
     let resolution = skyhex_core::Resolution::try_from(resolution).unwrap_or(skyhex_core::Resolution::Five);
     store.cell_column(resolution);
     store.len() as u64
+}
+
+/// Inflates gzip `content` and returns the bytes it holds (0 for content that does not
+/// inflate): the first half of a trace decoder's unavoidable work.
+pub fn inflate_gzip(content: &[u8]) -> usize {
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(content).read_to_end(&mut plain).unwrap_or(0)
+}
+
+/// Tokenises `json` without keeping a value (the least any JSON decoder does); false when it
+/// is not JSON.
+pub fn scan_json(json: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(json).is_ok()
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -93,6 +109,18 @@ mod wasm {
         pub fn query_from_batches(&self, resolution: u8) -> f64 {
             super::engine::query_from_batches(&self.inputs, self.copies, resolution) as f64
         }
+    }
+
+    /// `inflate_gzip` for JavaScript.
+    #[wasm_bindgen(js_name = inflateGzip)]
+    pub fn inflate_gzip(content: &[u8]) -> f64 {
+        super::inflate_gzip(content) as f64
+    }
+
+    /// `scan_json` for JavaScript.
+    #[wasm_bindgen(js_name = scanJson)]
+    pub fn scan_json(json: &[u8]) -> bool {
+        super::scan_json(json)
     }
 
     /// `decode_points` for JavaScript (a point count fits an f64 exactly).
