@@ -4,22 +4,13 @@
 use skyhex_core::map::basemap::{Basemap, Ring};
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::hexagons::HexLayer;
-use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
+use skyhex_core::map::mercator::WorldPoint;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
-const OCEAN: &str = "#0b1220";
-const LAND: &str = "#1e293b";
-const COASTLINE: &str = "#334155";
-const HEX_OPACITY: f64 = 0.85;
-/// Below this zoom the coarse basemap is drawn; it has a tenth of the vertices.
-const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
+use super::{MapLayers, style, world_copies};
 
-/// What to draw.
-#[derive(Debug, Clone, Copy)]
-pub struct MapLayers<'a> {
-    pub coarse_land: Option<&'a Basemap>,
-    pub detailed_land: Option<&'a Basemap>,
-    pub hexagons: &'a HexLayer,
+fn css([r, g, b]: [u8; 3]) -> String {
+    format!("rgb({r},{g},{b})")
 }
 
 /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
@@ -27,12 +18,12 @@ pub fn draw_map(
     context: &CanvasRenderingContext2d,
     camera: &Camera,
     pixel_ratio: f64,
-    layers: MapLayers<'_>,
+    layers: &MapLayers<'_>,
 ) {
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
-    context.set_fill_style_str(OCEAN);
+    context.set_fill_style_str(&css(style::OCEAN));
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
-    let land = if camera.zoom < DETAILED_BASEMAP_FROM_ZOOM {
+    let land = if camera.zoom < style::DETAILED_BASEMAP_FROM_ZOOM {
         layers.coarse_land.or(layers.detailed_land)
     } else {
         layers.detailed_land.or(layers.coarse_land)
@@ -44,22 +35,6 @@ pub fn draw_map(
         draw_hexagons(context, camera, offset, layers.hexagons);
     }
     context.set_global_alpha(1.0);
-}
-
-/// The horizontal world copies (x offsets) that the viewport shows, so panning past the
-/// antimeridian shows the world again.
-fn world_copies(camera: &Camera) -> impl Iterator<Item = f64> {
-    let visible = camera.visible_bounds();
-    let first = visible.min.x.floor() as i64;
-    let last = visible.max.x.floor() as i64;
-    (first..=last).map(|copy| copy as f64)
-}
-
-fn shifted(bounds: WorldBounds, offset: f64) -> WorldBounds {
-    WorldBounds {
-        min: WorldPoint::new(bounds.min.x + offset, bounds.min.y),
-        max: WorldPoint::new(bounds.max.x + offset, bounds.max.y),
-    }
 }
 
 fn trace_ring(path: &Path2d, camera: &Camera, offset: f64, ring: &[WorldPoint]) {
@@ -79,7 +54,7 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
     let visible = camera.visible_bounds();
     for polygon in &land.polygons {
         let Some(outline) = polygon.first() else { continue };
-        if !shifted(outline.bounds, offset).intersects(&visible) {
+        if !outline.bounds.shifted_x(offset).intersects(&visible) {
             continue;
         }
         for Ring { points, .. } in polygon {
@@ -87,9 +62,9 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
         }
     }
     context.set_global_alpha(1.0);
-    context.set_fill_style_str(LAND);
+    context.set_fill_style_str(&css(style::LAND));
     context.fill_with_path_2d_and_winding(&path, web_sys::CanvasWindingRule::Evenodd);
-    context.set_stroke_style_str(COASTLINE);
+    context.set_stroke_style_str(&css(style::COASTLINE));
     context.set_line_width(0.75);
     context.stroke_with_path(&path);
 }
@@ -101,14 +76,13 @@ fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f6
         return;
     }
     for cell in &layer.cells {
-        if shifted(cell.bounds, offset).intersects(&visible) {
+        if cell.bounds.shifted_x(offset).intersects(&visible) {
             trace_ring(&paths[cell.class], camera, offset, &cell.ring);
         }
     }
-    context.set_global_alpha(HEX_OPACITY);
+    context.set_global_alpha(style::HEX_OPACITY);
     for (path, class) in paths.iter().zip(&layer.scale.classes) {
-        let [r, g, b] = class.colour;
-        context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
+        context.set_fill_style_str(&css(class.colour));
         context.fill_with_path_2d(path);
     }
 }

@@ -1,6 +1,84 @@
 //! Drawing the map. Geometry comes ready from `skyhex_core::map`; this module only turns
-//! world coordinates into pixels on a canvas.
+//! world coordinates into pixels: with WebGL2 (`webgl.rs`), or on a 2D canvas
+//! (`canvas2d.rs`) where WebGL2 is missing.
 
 mod canvas2d;
+mod webgl;
 
-pub use canvas2d::{MapLayers, draw_map};
+use std::sync::Arc;
+
+use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::camera::Camera;
+use skyhex_core::map::hexagons::HexLayer;
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use webgl::GlMap;
+
+/// What to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct MapLayers<'a> {
+    pub coarse_land: Option<&'a Arc<Basemap>>,
+    pub detailed_land: Option<&'a Arc<Basemap>>,
+    pub hexagons: &'a Arc<HexLayer>,
+}
+
+/// The renderer of one canvas.
+#[derive(Debug)]
+pub enum MapRenderer {
+    WebGl(GlMap),
+    /// Where WebGL2 is missing; says why.
+    Canvas2d {
+        context: CanvasRenderingContext2d,
+        why: String,
+    },
+}
+
+impl MapRenderer {
+    /// WebGL2 where the browser has it, else a 2D canvas; `None` when the canvas gives
+    /// neither.
+    pub fn on(canvas: &HtmlCanvasElement) -> Option<Self> {
+        match GlMap::new(canvas) {
+            Ok(map) => Some(Self::WebGl(map)),
+            Err(why) => {
+                let context = canvas.get_context("2d").ok().flatten()?.dyn_into().ok()?;
+                Some(Self::Canvas2d { context, why })
+            }
+        }
+    }
+
+    /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
+    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
+        match self {
+            Self::WebGl(map) => map.draw(camera, pixel_ratio, layers),
+            Self::Canvas2d { context, .. } => canvas2d::draw_map(context, camera, pixel_ratio, layers),
+        }
+    }
+
+    /// Why the map is not drawn with WebGL2, if it is not.
+    pub fn fallback_reason(&self) -> Option<&str> {
+        match self {
+            Self::WebGl(_) => None,
+            Self::Canvas2d { why, .. } => Some(why),
+        }
+    }
+}
+
+/// The map's colours, shared by both renderers.
+mod style {
+    pub const OCEAN: [u8; 3] = [0x0b, 0x12, 0x20];
+    pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
+    pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
+    pub const HEX_OPACITY: f64 = 0.85;
+    /// Below this zoom the coarse basemap is drawn; it has a tenth of the vertices.
+    pub const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
+}
+
+/// The horizontal world copies (x offsets) that the viewport shows, so panning past the
+/// antimeridian shows the world again.
+fn world_copies(camera: &Camera) -> impl Iterator<Item = f64> {
+    let visible = camera.visible_bounds();
+    let first = visible.min.x.floor() as i64;
+    let last = visible.max.x.floor() as i64;
+    (first..=last).map(|copy| copy as f64)
+}

@@ -8,12 +8,10 @@ use leptos::prelude::*;
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::hexagons::HexLayer;
-use wasm_bindgen::JsCast;
-use web_sys::CanvasRenderingContext2d;
 
 use super::format;
 use crate::browser;
-use crate::render::{MapLayers, draw_map};
+use crate::render::{MapLayers, MapRenderer};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
@@ -79,25 +77,26 @@ pub fn MapView() -> impl IntoView {
     let resize_listener = window_event_listener(leptos::ev::resize, move |_| resize());
     on_cleanup(move || resize_listener.remove());
 
+    // The renderer is made once the canvas is in the page; WebGL2 when the browser has it.
+    let renderer = StoredValue::new_local(None::<MapRenderer>);
+    let fallback_reason = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
-        let Some(context) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|context| context.dyn_into::<CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
+        if renderer.with_value(Option::is_none) {
+            let made = MapRenderer::on(&canvas);
+            fallback_reason.set(made.as_ref().and_then(|made| made.fallback_reason().map(str::to_owned)));
+            renderer.set_value(made);
+        }
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         let (coarse, detailed, hexagons) = (coarse_land.get(), detailed_land.get(), hexagons.get());
-        let layers = MapLayers {
-            coarse_land: coarse.as_deref(),
-            detailed_land: detailed.as_deref(),
-            hexagons: &hexagons,
-        };
-        draw_map(&context, &camera, ratio, layers);
+        let layers =
+            MapLayers { coarse_land: coarse.as_ref(), detailed_land: detailed.as_ref(), hexagons: &hexagons };
+        renderer.update_value(|renderer| {
+            if let Some(renderer) = renderer {
+                renderer.draw(&camera, ratio, &layers);
+            }
+        });
     });
 
     let drag_from = StoredValue::new(None::<ScreenPoint>);
@@ -173,6 +172,11 @@ pub fn MapView() -> impl IntoView {
                 <button class="icon-button" aria-label="Zoom out" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), -KEY_ZOOM_STEP))>"−"</button>
                 <button class="icon-button" aria-label="Fit the map to the data" on:click=move |_| fit()>"⤢"</button>
             </div>
+            <Show when=move || fallback_reason.with(Option::is_some)>
+                <p class="map-notice" role="status">
+                    {move || format!("WebGL2 is unavailable ({}): the map is drawn on a 2D canvas, slower with many cells.", fallback_reason.get().unwrap_or_default())}
+                </p>
+            </Show>
             <Legend hexagons />
             <p class="attribution">
                 "Land: Natural Earth (public domain), via world-atlas"

@@ -53,6 +53,14 @@ impl WorldBounds {
         }
     }
 
+    /// The box moved east by `dx` world units (a copy of the world: dx = ±1).
+    pub fn shifted_x(self, dx: f64) -> Self {
+        Self {
+            min: WorldPoint::new(self.min.x + dx, self.min.y),
+            max: WorldPoint::new(self.max.x + dx, self.max.y),
+        }
+    }
+
     pub fn intersects(&self, other: &Self) -> bool {
         self.min.x <= other.max.x
             && other.min.x <= self.max.x

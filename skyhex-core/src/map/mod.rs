@@ -6,3 +6,4 @@ pub mod camera;
 pub mod colour;
 pub mod hexagons;
 pub mod mercator;
+pub mod mesh;

@@ -1,0 +1,214 @@
+//! Triangle meshes of the map's layers, ready for a GPU: built once per aggregate (or
+//! basemap), then panned and zoomed by uniforms alone.
+//!
+//! World coordinates need f64 at deep zoom (the world is 2^28 pixels wide at zoom 20), GPUs
+//! take f32. So vertices are stored relative to the origin of their chunk, a square of
+//! [`CHUNK_WORLD`] (or one land polygon); the renderer adds the chunk's origin, in f64,
+//! through a uniform. Within a chunk f32 keeps a vertex within half a pixel at zoom 20.
+
+use earcut::Earcut;
+
+use super::basemap::Basemap;
+use super::hexagons::HexLayer;
+use super::mercator::{WorldBounds, WorldPoint};
+
+/// The side of a hexagon chunk in world units (1/32 of the world: ~8 pixels at zoom 0).
+pub const CHUNK_WORLD: f64 = 1.0 / 32.0;
+
+/// Triangles (and outline segments) of one part of a layer, in coordinates relative to
+/// `origin`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeshChunk {
+    pub origin: WorldPoint,
+    /// x, y of each vertex, in world units from `origin`.
+    pub positions: Vec<f32>,
+    /// The colour class of each vertex (all vertices of a cell share their cell's).
+    pub classes: Vec<u8>,
+    /// Vertex indices, three per triangle.
+    pub triangles: Vec<u32>,
+    /// Vertex indices, two per outline segment.
+    pub outlines: Vec<u32>,
+    /// The box around the chunk's vertices, in world coordinates, to skip it off screen.
+    pub bounds: WorldBounds,
+}
+
+impl MeshChunk {
+    fn new(origin: WorldPoint) -> Self {
+        Self {
+            origin,
+            positions: Vec::new(),
+            classes: Vec::new(),
+            triangles: Vec::new(),
+            outlines: Vec::new(),
+            bounds: WorldBounds { min: origin, max: origin },
+        }
+    }
+
+    pub fn vertices(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Appends a ring's vertices (of one colour class); returns the index of the first.
+    fn push_ring(&mut self, ring: &[WorldPoint], class: u8) -> u32 {
+        let first = self.vertices() as u32;
+        for point in ring {
+            self.positions.push((point.x - self.origin.x) as f32);
+            self.positions.push((point.y - self.origin.y) as f32);
+            self.classes.push(class);
+        }
+        if let Some(bounds) = WorldBounds::around(ring.iter().copied()) {
+            self.bounds = if first == 0 { bounds } else { self.bounds.union(bounds) };
+        }
+        first
+    }
+
+    /// Segments along a ring of `len` vertices starting at `first`, closing it.
+    fn push_outline(&mut self, first: u32, len: u32) {
+        for vertex in 0..len {
+            self.outlines.push(first + vertex);
+            self.outlines.push(first + (vertex + 1) % len);
+        }
+    }
+}
+
+/// A layer's mesh: its chunks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mesh {
+    pub chunks: Vec<MeshChunk>,
+}
+
+impl Mesh {
+    pub fn triangles(&self) -> usize {
+        self.chunks.iter().map(|chunk| chunk.triangles.len() / 3).sum()
+    }
+
+    /// The hexagons, each a fan of triangles (H3 cells are convex, and stay so in Mercator
+    /// at the sizes where a cell is more than a few pixels), grouped in chunks by where the
+    /// cell starts.
+    pub fn of_hexagons(layer: &HexLayer) -> Self {
+        let mut chunk_of_square: rustc_hash::FxHashMap<(i64, i64), usize> = Default::default();
+        let mut chunks: Vec<MeshChunk> = Vec::new();
+        for cell in &layer.cells {
+            let Some(start) = cell.ring.first() else { continue };
+            let square = ((start.x / CHUNK_WORLD).floor() as i64, (start.y / CHUNK_WORLD).floor() as i64);
+            let index = *chunk_of_square.entry(square).or_insert_with(|| {
+                let origin = WorldPoint::new(square.0 as f64 * CHUNK_WORLD, square.1 as f64 * CHUNK_WORLD);
+                chunks.push(MeshChunk::new(origin));
+                chunks.len() - 1
+            });
+            let chunk = &mut chunks[index];
+            let class = u8::try_from(cell.class).unwrap_or(u8::MAX);
+            let first = chunk.push_ring(&cell.ring, class);
+            for corner in 1..cell.ring.len().saturating_sub(1) as u32 {
+                chunk.triangles.extend_from_slice(&[first, first + corner, first + corner + 1]);
+            }
+        }
+        Self { chunks }
+    }
+
+    /// The land: one chunk per polygon (holes included), triangulated by ear clipping, with
+    /// its rings as outlines (the coast).
+    pub fn of_land(basemap: &Basemap) -> Self {
+        let mut earcut = Earcut::<f64>::new();
+        let mut triangles: Vec<u32> = Vec::new();
+        let chunks = basemap
+            .polygons
+            .iter()
+            .filter_map(|polygon| {
+                let outline = polygon.first()?;
+                let mut chunk = MeshChunk::new(outline.bounds.min);
+                let mut hole_starts: Vec<u32> = Vec::new();
+                for ring in polygon {
+                    let first = chunk.push_ring(&ring.points, 0);
+                    if first > 0 {
+                        hole_starts.push(first);
+                    }
+                    chunk.push_outline(first, ring.points.len() as u32);
+                }
+                let origin = chunk.origin;
+                let relative = polygon
+                    .iter()
+                    .flat_map(|ring| &ring.points)
+                    .map(|point| [point.x - origin.x, point.y - origin.y]);
+                earcut.earcut(relative, &hole_starts, &mut triangles);
+                chunk.triangles = std::mem::take(&mut triangles);
+                Some(chunk)
+            })
+            .collect();
+        Self { chunks }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use h3o::{LatLng, Resolution};
+
+    use super::*;
+    use crate::density::{CellStats, Metric};
+    use crate::map::basemap::Ring;
+
+    fn cell_stats(lat: f64, lon: f64, points: u64) -> CellStats {
+        let cell = LatLng::new(lat, lon).expect("valid").to_cell(Resolution::Five);
+        CellStats {
+            cell,
+            point_count: points,
+            aircraft_count: 1,
+            aircraft_minutes: 1.0,
+            flight_count: 1,
+            mean_alt_ft: None,
+            max_alt_ft: None,
+            center_lat: lat,
+            center_lon: lon,
+        }
+    }
+
+    #[test]
+    fn hexagons_become_fans_that_return_to_their_world_positions() {
+        let cells = [cell_stats(39.4991, -119.7681, 5), cell_stats(-33.9, 151.2, 50)];
+        let layer = HexLayer::new(&cells, Metric::Points);
+        let mesh = Mesh::of_hexagons(&layer);
+        assert_eq!(mesh.chunks.len(), 2, "cells far apart fall in different chunks");
+        assert_eq!(mesh.triangles(), 8, "4 triangles per hexagon");
+        for (chunk, cell) in mesh.chunks.iter().zip(&layer.cells) {
+            assert!(chunk.classes.iter().all(|&class| usize::from(class) == cell.class));
+            for (xy, world) in chunk.positions.chunks_exact(2).zip(&cell.ring) {
+                let x = chunk.origin.x + f64::from(xy[0]);
+                let y = chunk.origin.y + f64::from(xy[1]);
+                // f32 relative to a chunk's origin: within 1e-9 world units (0.3 px at zoom 20).
+                assert!((x - world.x).abs() < 1e-9 && (y - world.y).abs() < 1e-9, "{x} {y} {world:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn land_with_a_hole_is_triangulated_around_it() {
+        let square = |min: f64, max: f64| {
+            let points = vec![
+                WorldPoint::new(min, min),
+                WorldPoint::new(max, min),
+                WorldPoint::new(max, max),
+                WorldPoint::new(min, max),
+            ];
+            Ring { bounds: WorldBounds::around(points.iter().copied()).expect("points"), points }
+        };
+        let basemap = Basemap { polygons: vec![vec![square(0.2, 0.4), square(0.25, 0.35)]] };
+        let mesh = Mesh::of_land(&basemap);
+        let chunk = &mesh.chunks[0];
+        assert_eq!(chunk.vertices(), 8);
+        assert_eq!(chunk.outlines.len(), 16, "both rings outlined");
+        // Area of the triangles = outer square less the hole.
+        let vertex = |index: u32| {
+            let at = index as usize * 2;
+            (f64::from(chunk.positions[at]), f64::from(chunk.positions[at + 1]))
+        };
+        let area: f64 = chunk
+            .triangles
+            .chunks_exact(3)
+            .map(|t| {
+                let (a, b, c) = (vertex(t[0]), vertex(t[1]), vertex(t[2]));
+                ((b.0 - a.0) * (c.1 - a.1) - (c.0 - a.0) * (b.1 - a.1)).abs() / 2.0
+            })
+            .sum();
+        assert!((area - (0.04 - 0.01)).abs() < 1e-6, "{area}");
+    }
+}

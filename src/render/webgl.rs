@@ -1,0 +1,292 @@
+//! The map in WebGL2: meshes from `skyhex_core::map::mesh` are uploaded once per aggregate
+//! (or basemap) and every frame after that only sets uniforms, so panning and zooming over
+//! a million hexagons costs a handful of draw calls.
+
+use std::sync::Arc;
+
+use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::camera::Camera;
+use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
+use skyhex_core::map::mesh::{Mesh, MeshChunk};
+use wasm_bindgen::JsCast;
+use web_sys::{
+    HtmlCanvasElement, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlProgram, WebGlShader,
+    WebGlUniformLocation, WebGlVertexArrayObject,
+};
+
+use super::{MapLayers, style, world_copies};
+
+const VERTEX_SHADER: &str = r"#version 300 es
+layout(location = 0) in vec2 a_position;
+layout(location = 1) in float a_class;
+// Screen position (CSS pixels) of the chunk's origin, and pixels per world unit: the
+// chunk's origin is added here in f32 only after the camera was subtracted in f64.
+uniform vec2 u_origin_px;
+uniform float u_scale_px;
+uniform vec2 u_viewport_px;
+flat out int v_class;
+void main() {
+    vec2 px = a_position * u_scale_px + u_origin_px;
+    gl_Position = vec4(px.x / u_viewport_px.x * 2.0 - 1.0, 1.0 - px.y / u_viewport_px.y * 2.0, 0.0, 1.0);
+    v_class = int(a_class);
+}
+";
+
+const FRAGMENT_SHADER: &str = r"#version 300 es
+precision mediump float;
+const int CLASSES = 8;
+uniform vec4 u_palette[CLASSES];
+// -1: every vertex in u_palette[0]; else the vertex's class picks the colour.
+uniform int u_by_class;
+flat in int v_class;
+out vec4 colour;
+void main() {
+    vec4 picked = u_palette[clamp(v_class, 0, CLASSES - 1)];
+    colour = u_by_class < 0 ? u_palette[0] : picked;
+}
+";
+
+/// Colours the fragment shader holds (a scale has at most this many classes).
+const PALETTE_SLOTS: usize = 8;
+
+/// A WebGL2 map on one canvas.
+#[derive(Debug)]
+pub struct GlMap {
+    gl: Gl,
+    program: WebGlProgram,
+    uniforms: Uniforms,
+    hexagons: Option<(Arc<HexLayer>, GpuMesh)>,
+    coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
+    detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
+}
+
+#[derive(Debug)]
+struct Uniforms {
+    origin_px: Option<WebGlUniformLocation>,
+    scale_px: Option<WebGlUniformLocation>,
+    viewport_px: Option<WebGlUniformLocation>,
+    palette: Option<WebGlUniformLocation>,
+    by_class: Option<WebGlUniformLocation>,
+}
+
+impl GlMap {
+    /// A WebGL2 context on `canvas`, or why there is none (the page falls back to a 2D
+    /// canvas then).
+    pub fn new(canvas: &HtmlCanvasElement) -> Result<Self, String> {
+        // The drawing buffer is kept after a frame so screenshots and PNG exports can read it.
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"preserveDrawingBuffer".into(), &true.into())
+            .map_err(|err| crate::browser::js_error_message(&err))?;
+        let gl = canvas
+            .get_context_with_context_options("webgl2", &options)
+            .map_err(|err| crate::browser::js_error_message(&err))?
+            .ok_or("this browser has no WebGL2")?
+            .dyn_into::<Gl>()
+            .map_err(|_| "the webgl2 context is not a WebGL2RenderingContext".to_owned())?;
+        let program = link_program(&gl)?;
+        let uniform = |name: &str| gl.get_uniform_location(&program, name);
+        let uniforms = Uniforms {
+            origin_px: uniform("u_origin_px"),
+            scale_px: uniform("u_scale_px"),
+            viewport_px: uniform("u_viewport_px"),
+            palette: uniform("u_palette"),
+            by_class: uniform("u_by_class"),
+        };
+        Ok(Self { gl, program, uniforms, hexagons: None, coarse_land: None, detailed_land: None })
+    }
+
+    /// Draws the map; meshes of layers not seen before are built and uploaded first.
+    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
+        self.upload(layers);
+        let gl = &self.gl;
+        let (width, height) = (camera.viewport_px.x * pixel_ratio, camera.viewport_px.y * pixel_ratio);
+        gl.viewport(0, 0, width.round() as i32, height.round() as i32);
+        let [r, g, b] = style::OCEAN;
+        gl.clear_color(channel(r), channel(g), channel(b), 1.0);
+        gl.clear(Gl::COLOR_BUFFER_BIT);
+        gl.use_program(Some(&self.program));
+        gl.uniform1f(self.uniforms.scale_px.as_ref(), camera.scale_px() as f32);
+        gl.uniform2f(
+            self.uniforms.viewport_px.as_ref(),
+            camera.viewport_px.x as f32,
+            camera.viewport_px.y as f32,
+        );
+        gl.enable(Gl::BLEND);
+        gl.blend_func(Gl::SRC_ALPHA, Gl::ONE_MINUS_SRC_ALPHA);
+        let land = if camera.zoom < style::DETAILED_BASEMAP_FROM_ZOOM {
+            self.coarse_land.as_ref().or(self.detailed_land.as_ref())
+        } else {
+            self.detailed_land.as_ref().or(self.coarse_land.as_ref())
+        };
+        for offset in world_copies(camera) {
+            if let Some((_, land)) = land {
+                self.set_single_colour(style::LAND, 1.0);
+                self.draw_mesh(camera, offset, land, Gl::TRIANGLES);
+                self.set_single_colour(style::COASTLINE, 1.0);
+                self.draw_mesh(camera, offset, land, Gl::LINES);
+            }
+            if let Some((layer, hexagons)) = &self.hexagons {
+                self.set_palette(layer);
+                self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
+            }
+        }
+    }
+
+    fn upload(&mut self, layers: &MapLayers<'_>) {
+        let gl = &self.gl;
+        if self.hexagons.as_ref().is_none_or(|(layer, _)| !Arc::ptr_eq(layer, layers.hexagons)) {
+            let mesh = GpuMesh::new(gl, &Mesh::of_hexagons(layers.hexagons));
+            self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
+        }
+        for (slot, land) in
+            [(&mut self.coarse_land, layers.coarse_land), (&mut self.detailed_land, layers.detailed_land)]
+        {
+            let Some(land) = land else { continue };
+            if slot.as_ref().is_none_or(|(uploaded, _)| !Arc::ptr_eq(uploaded, land)) {
+                *slot = Some((Arc::clone(land), GpuMesh::new(gl, &Mesh::of_land(land))));
+            }
+        }
+    }
+
+    fn set_single_colour(&self, [r, g, b]: [u8; 3], alpha: f32) {
+        let colour = [channel(r), channel(g), channel(b), alpha];
+        self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &colour);
+        self.gl.uniform1i(self.uniforms.by_class.as_ref(), -1);
+    }
+
+    fn set_palette(&self, layer: &HexLayer) {
+        let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
+        for (slot, class) in palette.chunks_exact_mut(4).zip(&layer.scale.classes) {
+            let [r, g, b] = class.colour;
+            slot.copy_from_slice(&[channel(r), channel(g), channel(b), style::HEX_OPACITY as f32]);
+        }
+        self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &palette);
+        self.gl.uniform1i(self.uniforms.by_class.as_ref(), 0);
+    }
+
+    /// Draws the chunks of `mesh` that the viewport shows, shifted by `offset` worlds.
+    fn draw_mesh(&self, camera: &Camera, offset: f64, mesh: &GpuMesh, mode: u32) {
+        let visible = camera.visible_bounds();
+        for chunk in &mesh.chunks {
+            let bounds = chunk.bounds.shifted_x(offset);
+            let (vao, count) = match mode {
+                Gl::LINES => (&chunk.outlines, chunk.outline_indices),
+                _ => (&chunk.triangles, chunk.triangle_indices),
+            };
+            if count == 0 || !bounds.intersects(&visible) {
+                continue;
+            }
+            let origin = camera.screen_from_world(WorldPoint::new(chunk.origin.x + offset, chunk.origin.y));
+            self.gl.uniform2f(self.uniforms.origin_px.as_ref(), origin.x as f32, origin.y as f32);
+            self.gl.bind_vertex_array(Some(vao));
+            self.gl.draw_elements_with_i32(mode, count, Gl::UNSIGNED_INT, 0);
+        }
+        self.gl.bind_vertex_array(None);
+    }
+}
+
+fn channel(value: u8) -> f32 {
+    f32::from(value) / 255.0
+}
+
+/// A mesh in GPU buffers; the buffers are deleted with it.
+#[derive(Debug)]
+struct GpuMesh {
+    gl: Gl,
+    chunks: Vec<GpuChunk>,
+}
+
+#[derive(Debug)]
+struct GpuChunk {
+    origin: WorldPoint,
+    bounds: WorldBounds,
+    triangles: WebGlVertexArrayObject,
+    triangle_indices: i32,
+    outlines: WebGlVertexArrayObject,
+    outline_indices: i32,
+    buffers: Vec<WebGlBuffer>,
+}
+
+impl GpuMesh {
+    fn new(gl: &Gl, mesh: &Mesh) -> Self {
+        let chunks = mesh.chunks.iter().filter_map(|chunk| GpuChunk::new(gl, chunk)).collect();
+        Self { gl: gl.clone(), chunks }
+    }
+}
+
+impl Drop for GpuMesh {
+    fn drop(&mut self) {
+        for chunk in &self.chunks {
+            self.gl.delete_vertex_array(Some(&chunk.triangles));
+            self.gl.delete_vertex_array(Some(&chunk.outlines));
+            chunk.buffers.iter().for_each(|buffer| self.gl.delete_buffer(Some(buffer)));
+        }
+    }
+}
+
+impl GpuChunk {
+    /// Uploads one chunk: two vertex arrays sharing the vertex buffers, one indexing
+    /// triangles, one outline segments. `None` when the context is lost.
+    fn new(gl: &Gl, chunk: &MeshChunk) -> Option<Self> {
+        let positions =
+            upload(gl, Gl::ARRAY_BUFFER, &js_sys::Float32Array::from(chunk.positions.as_slice()))?;
+        let classes = upload(gl, Gl::ARRAY_BUFFER, &js_sys::Uint8Array::from(chunk.classes.as_slice()))?;
+        let vertex_array = |indices: &[u32]| -> Option<(WebGlVertexArrayObject, WebGlBuffer)> {
+            let vao = gl.create_vertex_array()?;
+            gl.bind_vertex_array(Some(&vao));
+            gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&positions));
+            gl.enable_vertex_attrib_array(0);
+            gl.vertex_attrib_pointer_with_i32(0, 2, Gl::FLOAT, false, 0, 0);
+            gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&classes));
+            gl.enable_vertex_attrib_array(1);
+            gl.vertex_attrib_pointer_with_i32(1, 1, Gl::UNSIGNED_BYTE, false, 0, 0);
+            let elements = upload(gl, Gl::ELEMENT_ARRAY_BUFFER, &js_sys::Uint32Array::from(indices))?;
+            gl.bind_vertex_array(None);
+            Some((vao, elements))
+        };
+        let (triangles, triangle_elements) = vertex_array(&chunk.triangles)?;
+        let (outlines, outline_elements) = vertex_array(&chunk.outlines)?;
+        Some(Self {
+            origin: chunk.origin,
+            bounds: chunk.bounds,
+            triangles,
+            triangle_indices: i32::try_from(chunk.triangles.len()).ok()?,
+            outlines,
+            outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
+            buffers: vec![positions, classes, triangle_elements, outline_elements],
+        })
+    }
+}
+
+fn upload(gl: &Gl, target: u32, data: &js_sys::Object) -> Option<WebGlBuffer> {
+    let buffer = gl.create_buffer()?;
+    gl.bind_buffer(target, Some(&buffer));
+    gl.buffer_data_with_array_buffer_view(target, data, Gl::STATIC_DRAW);
+    Some(buffer)
+}
+
+fn link_program(gl: &Gl) -> Result<WebGlProgram, String> {
+    let vertex = compile(gl, Gl::VERTEX_SHADER, VERTEX_SHADER)?;
+    let fragment = compile(gl, Gl::FRAGMENT_SHADER, FRAGMENT_SHADER)?;
+    let program = gl.create_program().ok_or("cannot create a WebGL program")?;
+    gl.attach_shader(&program, &vertex);
+    gl.attach_shader(&program, &fragment);
+    gl.link_program(&program);
+    if gl.get_program_parameter(&program, Gl::LINK_STATUS).as_bool() == Some(true) {
+        Ok(program)
+    } else {
+        Err(gl.get_program_info_log(&program).unwrap_or_else(|| "the WebGL program does not link".to_owned()))
+    }
+}
+
+fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, String> {
+    let shader = gl.create_shader(kind).ok_or("cannot create a WebGL shader")?;
+    gl.shader_source(&shader, source);
+    gl.compile_shader(&shader);
+    if gl.get_shader_parameter(&shader, Gl::COMPILE_STATUS).as_bool() == Some(true) {
+        Ok(shader)
+    } else {
+        Err(gl.get_shader_info_log(&shader).unwrap_or_else(|| "a WebGL shader does not compile".to_owned()))
+    }
+}
