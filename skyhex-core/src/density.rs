@@ -131,6 +131,17 @@ pub struct Density {
     pub aircraft_incomplete: bool,
 }
 
+impl Density {
+    /// The cell holding the position (degrees), if it has data: the position's H3 cell at
+    /// the cells' resolution, found by binary search (cells are sorted by index).
+    pub fn cell_at(&self, lat: f64, lon: f64) -> Option<&CellStats> {
+        let resolution = self.cells.first()?.cell.resolution();
+        let cell = LatLng::new(lat, lon).ok()?.to_cell(resolution);
+        let index = self.cells.binary_search_by_key(&cell, |stats| stats.cell).ok()?;
+        self.cells.get(index)
+    }
+}
+
 /// One cell of a pre-aggregated H3 table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CellCount {
@@ -365,6 +376,22 @@ mod tests {
 
     fn cell(lat: f64, lon: f64, resolution: Resolution) -> CellIndex {
         LatLng::new(lat, lon).expect("valid").to_cell(resolution)
+    }
+
+    #[test]
+    fn the_cell_at_a_position_is_found_only_where_there_is_data() {
+        let table = [
+            CellCount { cell: cell(47.0, 8.0, Resolution::Six), points: 10, aircraft: None, center: None },
+            CellCount { cell: cell(-33.9, 151.2, Resolution::Six), points: 3, aircraft: None, center: None },
+        ];
+        let mut builder = DensityBuilder::new(Resolution::Six, PointFilter::default());
+        builder.add_cells(&table);
+        let density = builder.finish();
+        assert_eq!(density.cell_at(47.0001, 8.0001).map(|stats| stats.point_count), Some(10));
+        assert_eq!(density.cell_at(-33.9, 151.2).map(|stats| stats.point_count), Some(3));
+        assert!(density.cell_at(0.0, 0.0).is_none());
+        assert!(density.cell_at(f64::NAN, 0.0).is_none());
+        assert!(Density::default().cell_at(47.0, 8.0).is_none());
     }
 
     #[test]

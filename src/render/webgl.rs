@@ -74,10 +74,13 @@ impl GlMap {
     /// A WebGL2 context on `canvas`, or why there is none (the page falls back to a 2D
     /// canvas then).
     pub fn new(canvas: &HtmlCanvasElement) -> Result<Self, String> {
-        // The drawing buffer is kept after a frame so screenshots and PNG exports can read it.
+        // The drawing buffer is kept after a frame so screenshots and PNG exports can read
+        // it; it is opaque (blending then never leaves alpha below 1 for the page to mix).
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"preserveDrawingBuffer".into(), &true.into())
-            .map_err(|err| crate::browser::js_error_message(&err))?;
+        for (option, value) in [("preserveDrawingBuffer", true), ("alpha", false)] {
+            js_sys::Reflect::set(&options, &option.into(), &value.into())
+                .map_err(|err| crate::browser::js_error_message(&err))?;
+        }
         let gl = canvas
             .get_context_with_context_options("webgl2", &options)
             .map_err(|err| crate::browser::js_error_message(&err))?

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
+use skyhex_core::density::CellStats;
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
 
 use super::format;
 use crate::browser;
@@ -106,8 +108,15 @@ pub fn MapView() -> impl IntoView {
         }
         drag_from.set_value(Some(ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()))));
     };
+    let hovered = RwSignal::new(None::<(ScreenPoint, CellStats)>);
     let on_pointer_move = move |event: leptos::ev::PointerEvent| {
-        let Some(from) = drag_from.get_value() else { return };
+        let Some(from) = drag_from.get_value() else {
+            let at = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
+            let cell = camera.with_untracked(|camera| cell_under(&state, camera, at));
+            hovered.set(cell.map(|cell| (at, cell)));
+            return;
+        };
+        hovered.set(None);
         let to = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
         drag_from.set_value(Some(to));
         camera.update(|camera| *camera = camera.panned_by_px(to.x - from.x, to.y - from.y));
@@ -156,6 +165,7 @@ pub fn MapView() -> impl IntoView {
             <canvas
                 node_ref=canvas_ref
                 data-testid="map"
+                data-camera=move || camera.with(|camera| format!("{} {} {}", camera.center.x, camera.center.y, camera.zoom))
                 tabindex="0"
                 role="img"
                 aria-label="Flight-density map. Arrow keys pan, plus and minus zoom, 0 fits the data."
@@ -163,6 +173,7 @@ pub fn MapView() -> impl IntoView {
                 on:pointermove=on_pointer_move
                 on:pointerup=end_drag
                 on:pointercancel=end_drag
+                on:pointerleave=move |_| hovered.set(None)
                 on:wheel=on_wheel
                 on:dblclick=on_double_click
                 on:keydown=on_key
@@ -177,6 +188,7 @@ pub fn MapView() -> impl IntoView {
                     {move || format!("WebGL2 is unavailable ({}): the map is drawn on a 2D canvas, slower with many cells.", fallback_reason.get().unwrap_or_default())}
                 </p>
             </Show>
+            <CellTooltip hovered camera />
             <Legend hexagons />
             <p class="attribution">
                 "Land: Natural Earth (public domain), via world-atlas"
@@ -232,6 +244,77 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
             </figure>
         </Show>
     }
+}
+
+/// The cell with data under a point of the map, if any.
+fn cell_under(state: &AppState, camera: &Camera, at: ScreenPoint) -> Option<CellStats> {
+    let world = camera.world_from_screen(at);
+    if !(0.0..=1.0).contains(&world.y) {
+        return None;
+    }
+    let (lat, lon) = lat_lon_from_world(WorldPoint::new(world.x.rem_euclid(1.0), world.y));
+    state.density.with_untracked(|density| density.cell_at(lat, lon).copied())
+}
+
+/// What the cell under the pointer holds: its index, size and every metric.
+#[component]
+fn CellTooltip(
+    hovered: RwSignal<Option<(ScreenPoint, CellStats)>>,
+    camera: RwSignal<Camera>,
+) -> impl IntoView {
+    let text = |stats: &CellStats| {
+        let altitude = match (stats.mean_alt_ft, stats.max_alt_ft) {
+            (Some(mean), Some(max)) => {
+                format!(
+                    "altitude mean {} ft, max {} ft",
+                    format::value(mean.round()),
+                    format::value(max.round())
+                )
+            }
+            _ => "no altitude reported".to_owned(),
+        };
+        [
+            format!(
+                "Cell {} · res {} · {}",
+                stats.cell,
+                u8::from(stats.cell.resolution()),
+                format::area_km2(stats.cell.area_km2())
+            ),
+            format!(
+                "{} points · {} aircraft · {} flights",
+                format::count(stats.point_count),
+                format::count(stats.aircraft_count),
+                format::count(stats.flight_count)
+            ),
+            format!("{} aircraft-minutes · {altitude}", format::value(stats.aircraft_minutes)),
+        ]
+    };
+    move || {
+        hovered.get().map(|(at, stats)| {
+            let lines = text(&stats).map(|line| view! { <span>{line}</span> }).collect_view();
+            view! {
+                <div class="map-tooltip" role="tooltip" data-testid="cell-tooltip" style=tooltip_position(at, camera.with_untracked(|camera| camera.viewport_px))>
+                    {lines}
+                </div>
+            }
+        })
+    }
+}
+
+/// Beside the pointer, on the side with more room.
+fn tooltip_position(at: ScreenPoint, viewport_px: ScreenPoint) -> String {
+    const GAP_PX: f64 = 14.0;
+    let x = if at.x < viewport_px.x / 2.0 {
+        format!("left: {}px", at.x + GAP_PX)
+    } else {
+        format!("right: {}px", viewport_px.x - at.x + GAP_PX)
+    };
+    let y = if at.y < viewport_px.y / 2.0 {
+        format!("top: {}px", at.y + GAP_PX)
+    } else {
+        format!("bottom: {}px", viewport_px.y - at.y + GAP_PX)
+    };
+    format!("{x}; {y}")
 }
 
 fn capitalised(text: &str) -> String {

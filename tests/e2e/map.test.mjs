@@ -1,0 +1,159 @@
+// The map in Chromium (WebGL2 through SwiftShader here): what is drawn where, the tooltip,
+// and the 2D-canvas fallback. Expected cells come from the skyhex CLI, cell centres from h3-js.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { cellToLatLng } from 'h3-js';
+
+import { DIST, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
+
+const DEMO = join(DIST, 'demo', 'adsb_actions_points.parquet');
+const OCEAN = [0x0b, 0x12, 0x20];
+const LAND = [0x1e, 0x29, 0x3b];
+const HEX_OPACITY = 0.85;
+
+/** The densest cell of the demo at `res`, by the CLI: { cell, points }. */
+function densestCell(res) {
+  const run = skyhex('aggregate', '--res', String(res), DEMO);
+  assert.equal(run.status, 0, run.stderr);
+  const rows = run.stdout.trim().split('\n').slice(1).map((line) => line.split(','));
+  const [cell, points] = rows.reduce((best, row) => (Number(row[1]) > Number(best[1]) ? row : best));
+  return { cell, points: Number(points) };
+}
+
+/** Where (lat, lon) is on the page's map, in CSS pixels of the canvas, from its camera. */
+async function screenOf(page, lat, lon) {
+  const [centerX, centerY, zoom] = (await page.getAttribute('[data-testid=map]', 'data-camera')).split(' ').map(Number);
+  const box = await page.getByTestId('map').boundingBox();
+  const x = (lon + 180) / 360;
+  const latRad = (lat * Math.PI) / 180;
+  const y = 0.5 - Math.log(Math.tan(Math.PI / 4 + latRad / 2)) / (2 * Math.PI);
+  const scale = 256 * 2 ** zoom;
+  return { x: (x - centerX) * scale + box.width / 2, y: (y - centerY) * scale + box.height / 2, box };
+}
+
+/** The colour of the map's pixel at CSS position (x, y). */
+async function pixelAt(page, x, y) {
+  return page.evaluate(
+    ([px, py]) => {
+      const canvas = document.querySelector('[data-testid=map]');
+      const ratio = canvas.width / canvas.clientWidth;
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d');
+      context.drawImage(canvas, 0, 0);
+      return [...context.getImageData(Math.round(px * ratio), Math.round(py * ratio), 1, 1).data.slice(0, 3)];
+    },
+    [x, y],
+  );
+}
+
+/** The legend's colours, top class first, as [r, g, b]. */
+async function legendColours(page) {
+  const styles = await page.locator('.legend .swatch').evaluateAll((swatches) =>
+    swatches.map((swatch) => getComputedStyle(swatch).backgroundColor),
+  );
+  return styles.map((style) => style.match(/\d+/g).slice(0, 3).map(Number));
+}
+
+const blended = (top, under) => top.map((channel, i) => Math.round(HEX_OPACITY * channel + (1 - HEX_OPACITY) * under[i]));
+const near = (a, b) => a.every((channel, i) => Math.abs(channel - b[i]) <= 3);
+
+async function waitForBasemap(page) {
+  await page.waitForFunction(
+    () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/land')).length === 2,
+  );
+  await page.waitForTimeout(300);
+}
+
+describe('the map', () => {
+  let server;
+  let browser;
+  let problems;
+
+  before(async () => {
+    server = await serveStatic(DIST);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the densest cell is drawn in the top colour where it projects, and its tooltip gives its figures', async () => {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitForBasemap(page);
+    assert.equal(await page.locator('.map-notice').count(), 0, 'drawn with WebGL2, no fallback notice');
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    assert.ok(at.x > 0 && at.x < at.box.width && at.y > 0 && at.y < at.box.height, 'the fitted map shows the cell');
+    const [top] = await legendColours(page);
+    const pixel = await pixelAt(page, at.x, at.y);
+    assert.ok(
+      near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)),
+      `pixel ${pixel} at the densest cell is the top colour ${top} over land or ocean`,
+    );
+    await page.mouse.move(at.box.x + at.x, at.box.y + at.y);
+    const tooltip = page.getByTestId('cell-tooltip');
+    await tooltip.waitFor();
+    const text = await tooltip.innerText();
+    assert.match(text, new RegExp(`Cell ${densest.cell} · res 5 · \\d+ km²`));
+    assert.match(text, new RegExp(`${densest.points.toLocaleString('en')} points`));
+    await screenshot(page, 'map-tooltip');
+    // Ocean far from the data: no cell, no tooltip.
+    await page.mouse.move(at.box.x + 10, at.box.y + at.box.height / 2);
+    await tooltip.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+  });
+
+  test('panning moves the picture by the drag, without new cells', async () => {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitForBasemap(page);
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const before = await screenOf(page, lat, lon);
+    const start = { x: before.box.x + before.box.width / 2, y: before.box.y + before.box.height / 2 };
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x - 120, start.y + 60, { steps: 6 });
+    await page.mouse.up();
+    const moved = await screenOf(page, lat, lon);
+    assert.ok(Math.abs(moved.x - (before.x - 120)) < 0.5 && Math.abs(moved.y - (before.y + 60)) < 0.5, 'the camera followed');
+    const [top] = await legendColours(page);
+    const pixel = await pixelAt(page, moved.x, moved.y);
+    assert.ok(near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)), `pixel ${pixel} moved with the map`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('without WebGL2 the map says so and draws on a 2D canvas', async () => {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.addInitScript(() => {
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function withoutWebGl2(kind, ...rest) {
+        return kind === 'webgl2' ? null : getContext.call(this, kind, ...rest);
+      };
+    });
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitForBasemap(page);
+    assert.match(await page.locator('.map-notice').innerText(), /WebGL2 is unavailable \(this browser has no WebGL2\)/);
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    const [top] = await legendColours(page);
+    const pixel = await pixelAt(page, at.x, at.y);
+    assert.ok(near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)), `pixel ${pixel} on the 2D canvas`);
+    await screenshot(page, 'map-fallback-2d');
+    assert.deepEqual(problems, []);
+  });
+});
