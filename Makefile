@@ -96,9 +96,11 @@ test-e2e: test-native dist
 bench: cli dist
 	cargo run --locked --release -p skyhex-bench --bin decode_native
 	cargo run --locked --release -p skyhex-bench --bin engine_native
+	cargo run --locked --release -p skyhex-bench --bin map_native
 	cargo build --locked --release --target wasm32-unknown-unknown -p skyhex-bench --lib
 	wasm-bindgen --target web --out-dir bench/browser/pkg target/wasm32-unknown-unknown/release/skyhex_bench.wasm
 	node bench/browser/run.mjs
+	node bench/browser/map.mjs
 	$(VENV)/bin/python bench/replicate_traces.py target/bench-archive 120
 	node bench/browser/app_archive.mjs target/bench-archive
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python bench/cli_vs_python.py

@@ -82,10 +82,11 @@ impl Mesh {
         self.chunks.iter().map(|chunk| chunk.triangles.len() / 3).sum()
     }
 
-    /// The hexagons, each a fan of triangles (H3 cells are convex, and stay so in Mercator
-    /// at the sizes where a cell is more than a few pixels), grouped in chunks by where the
-    /// cell starts.
+    /// The hexagons, each a fan of triangles (H3 cells are convex, and stay so in
+    /// Mercator; cells around a pole, whose rings run along the map's edge, are ear-clipped),
+    /// grouped in chunks by where the cell starts.
     pub fn of_hexagons(layer: &HexLayer) -> Self {
+        let mut earcut = Earcut::<f64>::new();
         let mut chunk_of_square: rustc_hash::FxHashMap<(i64, i64), usize> = Default::default();
         let mut chunks: Vec<MeshChunk> = Vec::new();
         for cell in &layer.cells {
@@ -99,8 +100,16 @@ impl Mesh {
             let chunk = &mut chunks[index];
             let class = u8::try_from(cell.class).unwrap_or(u8::MAX);
             let first = chunk.push_ring(&cell.ring, class);
-            for corner in 1..cell.ring.len().saturating_sub(1) as u32 {
-                chunk.triangles.extend_from_slice(&[first, first + corner, first + corner + 1]);
+            if cell.around_pole {
+                let origin = chunk.origin;
+                let relative = cell.ring.iter().map(|point| [point.x - origin.x, point.y - origin.y]);
+                let mut triangles: Vec<u32> = Vec::new();
+                earcut.earcut(relative, &[], &mut triangles);
+                chunk.triangles.extend(triangles.iter().map(|vertex| first + vertex));
+            } else {
+                for corner in 1..cell.ring.len().saturating_sub(1) as u32 {
+                    chunk.triangles.extend_from_slice(&[first, first + corner, first + corner + 1]);
+                }
             }
         }
         Self { chunks }
@@ -141,7 +150,7 @@ impl Mesh {
 
 #[cfg(test)]
 mod tests {
-    use h3o::{LatLng, Resolution};
+    use h3o::{CellIndex, LatLng, Resolution};
 
     use super::*;
     use crate::density::{CellStats, Metric};
@@ -178,6 +187,117 @@ mod tests {
                 assert!((x - world.x).abs() < 1e-9 && (y - world.y).abs() < 1e-9, "{x} {y} {world:?}");
             }
         }
+    }
+
+    /// Signed areas of the triangles of a one-cell mesh, in world units squared.
+    fn triangle_areas(chunk: &MeshChunk) -> Vec<f64> {
+        let vertex = |index: u32| {
+            let at = index as usize * 2;
+            (f64::from(chunk.positions[at]), f64::from(chunk.positions[at + 1]))
+        };
+        chunk
+            .triangles
+            .chunks_exact(3)
+            .map(|t| {
+                let (a, b, c) = (vertex(t[0]), vertex(t[1]), vertex(t[2]));
+                ((b.0 - a.0) * (c.1 - a.1) - (c.0 - a.0) * (b.1 - a.1)) / 2.0
+            })
+            .collect()
+    }
+
+    fn ring_area(ring: &[WorldPoint]) -> f64 {
+        let n = ring.len();
+        (0..n).map(|i| ring[i].x * ring[(i + 1) % n].y - ring[(i + 1) % n].x * ring[i].y).sum::<f64>() / 2.0
+    }
+
+    fn one_cell_mesh(cell: CellIndex) -> (HexLayer, Mesh) {
+        let centre = LatLng::from(cell);
+        let mut stats = cell_stats(centre.lat(), centre.lng(), 1);
+        stats.cell = cell;
+        let layer = HexLayer::new(&[stats], Metric::Points);
+        let mesh = Mesh::of_hexagons(&layer);
+        (layer, mesh)
+    }
+
+    /// The mesh covers the cell's ring exactly: triangles of one orientation whose areas
+    /// add up to the ring's.
+    fn assert_covers_its_ring(cell: CellIndex) {
+        let (_, mesh) = one_cell_mesh(cell);
+        let chunk = &mesh.chunks[0];
+        let areas = triangle_areas(chunk);
+        // The ring as the mesh holds it (f32 from the chunk's origin), so only the
+        // triangulation is compared.
+        let vertices: Vec<WorldPoint> = chunk
+            .positions
+            .chunks_exact(2)
+            .map(|xy| WorldPoint::new(f64::from(xy[0]), f64::from(xy[1])))
+            .collect();
+        let ring = ring_area(&vertices).abs();
+        let sign = areas.iter().sum::<f64>().signum();
+        assert!(areas.iter().all(|area| area * sign >= 0.0), "{cell}: triangles fold over");
+        let total = areas.iter().sum::<f64>().abs();
+        assert!((total - ring).abs() <= ring * 1e-9, "{cell}: {total} against the ring's {ring}");
+    }
+
+    #[test]
+    fn the_twelve_pentagons_are_drawn_whole_at_every_resolution() {
+        for resolution in Resolution::range(Resolution::Zero, Resolution::Fifteen) {
+            let pentagons: Vec<CellIndex> = resolution.pentagons().collect();
+            assert_eq!(pentagons.len(), 12);
+            pentagons.into_iter().for_each(assert_covers_its_ring);
+        }
+    }
+
+    #[test]
+    fn cells_around_the_poles_fill_to_the_edge_of_the_map() {
+        for resolution in Resolution::range(Resolution::Zero, Resolution::Five) {
+            for (lat, edge_y) in [(90.0, 0.0), (-90.0, 1.0)] {
+                let cell = LatLng::new(lat, 0.0).expect("pole").to_cell(resolution);
+                assert_covers_its_ring(cell);
+                let (layer, _) = one_cell_mesh(cell);
+                let hex = &layer.cells[0];
+                assert!(hex.around_pole);
+                let width = hex.bounds.max.x - hex.bounds.min.x;
+                // One world where the cell stays inside the map all round, less where its
+                // boundary passes beyond the Mercator limit.
+                assert!(width > 0.0 && width < 1.0 + 1e-12, "{cell} spans up to one world: {width}");
+                let reaches = if edge_y == 0.0 { hex.bounds.min.y } else { hex.bounds.max.y };
+                assert!((reaches - edge_y).abs() < 1e-12, "{cell} reaches the map's edge: {reaches}");
+            }
+        }
+    }
+
+    #[test]
+    fn neighbours_across_the_antimeridian_share_their_edges() {
+        let centre = LatLng::new(0.0, 179.9).expect("valid").to_cell(Resolution::Three);
+        let cells: Vec<CellIndex> = centre.grid_disk(2);
+        let rings: Vec<Vec<WorldPoint>> =
+            cells.iter().map(|&cell| crate::map::hexagons::cell_ring(cell)).collect();
+        let xs: Vec<f64> = rings.iter().flatten().map(|point| point.x).collect();
+        assert!(
+            xs.iter().any(|&x| x > 1.0) || xs.iter().any(|&x| x < 0.0),
+            "the disc crosses the antimeridian"
+        );
+        let mut pairs = 0;
+        for (a, ring_a) in cells.iter().zip(&rings) {
+            for (b, ring_b) in cells.iter().zip(&rings) {
+                if !a.is_neighbor_with(*b).unwrap_or(false) {
+                    continue;
+                }
+                let shared = ring_a
+                    .iter()
+                    .filter(|p| {
+                        ring_b.iter().any(|q| {
+                            let dx = p.x - q.x;
+                            (dx - dx.round()).abs() < 1e-12 && (p.y - q.y).abs() < 1e-12
+                        })
+                    })
+                    .count();
+                assert_eq!(shared, 2, "{a} and {b} share an edge (modulo one world)");
+                pairs += 1;
+            }
+        }
+        assert!(pairs > 50, "{pairs} neighbour pairs");
     }
 
     #[test]
