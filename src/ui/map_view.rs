@@ -109,6 +109,12 @@ pub fn MapView() -> impl IntoView {
         drag_from.set_value(Some(ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()))));
     };
     let hovered = RwSignal::new(None::<(ScreenPoint, CellStats)>);
+    // A zoom or a new aggregate changes what lies under the pointer: the next move tells.
+    Effect::new(move |_| {
+        camera.track();
+        state.density.track();
+        hovered.set(None);
+    });
     let on_pointer_move = move |event: leptos::ev::PointerEvent| {
         let Some(from) = drag_from.get_value() else {
             let at = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
