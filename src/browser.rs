@@ -171,17 +171,23 @@ pub fn download(bytes: &[u8], mime_type: &str, file_name: &str) -> Result<(), St
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|err| js_error_message(&err))?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|err| js_error_message(&err))?;
-    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
-    let anchor: HtmlAnchorElement =
-        document.create_element("a").map_err(|err| js_error_message(&err))?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(file_name);
-    anchor.click();
+    download_url(&url, file_name)?;
     // Revoking at once can cancel the download in some browsers; a minute is plenty.
     gloo::timers::callback::Timeout::new(60_000, move || {
         let _ = Url::revoke_object_url(&url);
     })
     .forget();
+    Ok(())
+}
+
+/// Offers what `url` (an object or data URL) holds as a download named `file_name`.
+pub fn download_url(url: &str, file_name: &str) -> Result<(), String> {
+    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
+    let anchor: HtmlAnchorElement =
+        document.create_element("a").map_err(|err| js_error_message(&err))?.unchecked_into();
+    anchor.set_href(url);
+    anchor.set_download(file_name);
+    anchor.click();
     Ok(())
 }
 

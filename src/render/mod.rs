@@ -1,8 +1,9 @@
 //! Drawing the map. Geometry comes ready from `skyhex_core::map`; this module only turns
 //! world coordinates into pixels: with WebGL2 (`webgl.rs`), or on a 2D canvas
-//! (`canvas2d.rs`) where WebGL2 is missing.
+//! (`canvas2d.rs`) where WebGL2 is missing; `png.rs` makes the picture to download.
 
 mod canvas2d;
+mod png;
 mod webgl;
 
 use std::sync::Arc;
@@ -14,6 +15,8 @@ use skyhex_core::map::hexagons::HexLayer;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use webgl::GlMap;
+
+pub use png::{LegendRow, map_png};
 
 /// What to draw.
 #[derive(Debug, Clone, Copy)]

@@ -13,7 +13,7 @@ use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
 
 use super::format;
 use crate::browser;
-use crate::render::{MapLayers, MapRenderer};
+use crate::render::{LegendRow, MapLayers, MapRenderer, map_png};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
@@ -143,6 +143,16 @@ pub fn MapView() -> impl IntoView {
             camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
         }
     };
+    let save_png = move || {
+        let Some(canvas) = canvas_ref.get_untracked() else { return };
+        let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+        let rows = hexagons.with_untracked(|layer| legend_rows(layer));
+        let picture = untrack(|| map_png(&canvas, ratio, &legend_title(&state), &rows, &attribution(&state)));
+        let name = format!("skyhex-map-res{}.png", state.shown_resolution());
+        if let Err(message) = picture.and_then(|url| browser::download_url(&url, &name)) {
+            leptos::logging::error!("PNG export failed: {message}");
+        }
+    };
     let on_key = move |event: leptos::ev::KeyboardEvent| {
         let center = camera.with_untracked(|camera| {
             ScreenPoint::new(camera.viewport_px.x / 2.0, camera.viewport_px.y / 2.0)
@@ -188,6 +198,7 @@ pub fn MapView() -> impl IntoView {
                 <button class="icon-button" aria-label="Zoom in" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), KEY_ZOOM_STEP))>"+"</button>
                 <button class="icon-button" aria-label="Zoom out" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), -KEY_ZOOM_STEP))>"−"</button>
                 <button class="icon-button" aria-label="Fit the map to the data" on:click=move |_| fit()>"⤢"</button>
+                <button class="icon-button" aria-label="Save the map as PNG" title="Save the map as PNG (with legend and attribution)" data-testid="export-png" on:click=move |_| save_png()>"⤓"</button>
             </div>
             <Show when=move || fallback_reason.with(Option::is_some)>
                 <p class="map-notice" role="status">
@@ -196,14 +207,41 @@ pub fn MapView() -> impl IntoView {
             </Show>
             <CellTooltip hovered camera />
             <Legend hexagons />
-            <p class="attribution">
-                "Land: Natural Earth (public domain), via world-atlas"
-                <Show when=move || state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo))>
-                    " · Data: © adsb.lol contributors, ODbL"
-                </Show>
-            </p>
+            <p class="attribution">{move || attribution(&state)}</p>
         </section>
     }
+}
+
+/// The legend's rows, top class first.
+fn legend_rows(layer: &HexLayer) -> Vec<LegendRow> {
+    layer
+        .scale
+        .classes
+        .iter()
+        .rev()
+        .map(|class| {
+            let range = if class.min_value == class.max_value {
+                format::value(class.min_value)
+            } else {
+                format!("{} – {}", format::value(class.min_value), format::value(class.max_value))
+            };
+            LegendRow { colour: class.colour, range, cells: format::cells(class.cells) }
+        })
+        .collect()
+}
+
+fn legend_title(state: &AppState) -> String {
+    format!(
+        "{} per cell · H3 res {} · quantiles",
+        capitalised(state.metric.get().label()),
+        state.shown_resolution()
+    )
+}
+
+fn attribution(state: &AppState) -> String {
+    let demo = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
+    let data = if demo { " · Data: © adsb.lol contributors, ODbL" } else { "" };
+    format!("Land: Natural Earth (public domain), via world-atlas{data}")
 }
 
 #[component]
@@ -211,23 +249,14 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
         hexagons.with(|layer| {
-            layer
-                .scale
-                .classes
-                .iter()
-                .rev()
-                .map(|class| {
-                    let [r, g, b] = class.colour;
-                    let range = if class.min_value == class.max_value {
-                        format::value(class.min_value)
-                    } else {
-                        format!("{} – {}", format::value(class.min_value), format::value(class.max_value))
-                    };
+            legend_rows(layer)
+                .into_iter()
+                .map(|LegendRow { colour: [r, g, b], range, cells }| {
                     view! {
                         <li>
                             <span class="swatch" style=format!("background: rgb({r},{g},{b})")></span>
                             <span class="legend-range">{range}</span>
-                            <span class="legend-cells">{format::cells(class.cells)}</span>
+                            <span class="legend-cells">{cells}</span>
                         </li>
                     }
                 })
@@ -237,15 +266,7 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
     view! {
         <Show when=move || hexagons.with(|layer| !layer.cells.is_empty())>
             <figure class="legend" aria-label="Legend">
-                <figcaption>
-                    {move || {
-                        format!(
-                            "{} per cell · H3 res {} · quantiles",
-                            capitalised(state.metric.get().label()),
-                            state.shown_resolution()
-                        )
-                    }}
-                </figcaption>
+                <figcaption>{move || legend_title(&state)}</figcaption>
                 <ul>{rows}</ul>
             </figure>
         </Show>

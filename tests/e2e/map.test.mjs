@@ -1,12 +1,13 @@
 // The map in Chromium (WebGL2 through SwiftShader here): what is drawn where, the tooltip,
-// and the 2D-canvas fallback. Expected cells come from the skyhex CLI, cell centres from h3-js.
+// the PNG export and the 2D-canvas fallback. Expected cells come from the skyhex CLI, cell centres from h3-js.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { cellToLatLng } from 'h3-js';
 
-import { DIST, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
+import { DIST, OUTPUT, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
 
 const DEMO = join(DIST, 'demo', 'adsb_actions_points.parquet');
 const OCEAN = [0x0b, 0x12, 0x20];
@@ -131,6 +132,53 @@ describe('the map', () => {
     const [top] = await legendColours(page);
     const pixel = await pixelAt(page, moved.x, moved.y);
     assert.ok(near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)), `pixel ${pixel} moved with the map`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the PNG export is the map as drawn, with its legend and attribution', async () => {
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitForBasemap(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    assert.equal(download.suggestedFilename(), 'skyhex-map-res5.png');
+    const bytes = await readFile(await download.path());
+    await download.saveAs(join(OUTPUT, 'map-export.png'));
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    const [top] = await legendColours(page);
+    const picture = await page.evaluate(
+      async ([base64, x, y, topColour]) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${base64}`;
+        await image.decode();
+        const copy = document.createElement('canvas');
+        [copy.width, copy.height] = [image.width, image.height];
+        const context = copy.getContext('2d');
+        context.drawImage(image, 0, 0);
+        const { data } = context.getImageData(0, 0, copy.width, copy.height);
+        let topExact = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] === topColour[0] && data[i + 1] === topColour[1] && data[i + 2] === topColour[2]) topExact += 1;
+        }
+        const map = document.querySelector('[data-testid=map]');
+        const ratio = map.width / map.clientWidth;
+        const pixel = [...context.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data.slice(0, 3)];
+        return { size: [image.width, image.height], mapSize: [map.width, map.height], pixel, topExact };
+      },
+      [bytes.toString('base64'), at.x, at.y, top],
+    );
+    assert.deepEqual(picture.size, picture.mapSize, 'the picture is the canvas, pixel for pixel');
+    assert.ok(
+      near(picture.pixel, blended(top, LAND)) || near(picture.pixel, blended(top, OCEAN)),
+      `pixel ${picture.pixel} at the densest cell keeps the top colour`,
+    );
+    // The map blends hexagons at 0.85: only the legend's swatch has the top colour itself.
+    // (16 x 11 px, its edges antialiased where they fall between pixels)
+    assert.ok(picture.topExact >= 16 * 9, `the legend's top swatch is painted (${picture.topExact} px)`);
     assert.deepEqual(problems, []);
   });
 
