@@ -83,12 +83,19 @@ describe('the map', () => {
     await server?.close();
   });
 
-  test('the densest cell is drawn in the top colour where it projects, and its tooltip gives its figures', async () => {
+  /** A new page on the demo, ready with its basemap; `init` runs before the page's scripts. */
+  async function openDemo(init) {
     problems = [];
     const page = await newPage(browser, problems);
+    if (init) await page.addInitScript(init);
     await page.goto(server.url);
     await waitReady(page);
     await waitForBasemap(page);
+    return page;
+  }
+
+  test('the densest cell is drawn in the top colour where it projects, and its tooltip gives its figures', async () => {
+    const page = await openDemo();
     assert.equal(await page.locator('.map-notice').count(), 0, 'drawn with WebGL2, no fallback notice');
     const densest = densestCell(5);
     const [lat, lon] = cellToLatLng(densest.cell);
@@ -114,11 +121,7 @@ describe('the map', () => {
   });
 
   test('panning moves the picture by the drag, without new cells', async () => {
-    problems = [];
-    const page = await newPage(browser, problems);
-    await page.goto(server.url);
-    await waitReady(page);
-    await waitForBasemap(page);
+    const page = await openDemo();
     const densest = densestCell(5);
     const [lat, lon] = cellToLatLng(densest.cell);
     const before = await screenOf(page, lat, lon);
@@ -136,11 +139,7 @@ describe('the map', () => {
   });
 
   test('the PNG export is the map as drawn, with its legend and attribution', async () => {
-    problems = [];
-    const page = await newPage(browser, problems);
-    await page.goto(server.url);
-    await waitReady(page);
-    await waitForBasemap(page);
+    const page = await openDemo();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
     assert.equal(download.suggestedFilename(), 'skyhex-map-res5.png');
     const bytes = await readFile(await download.path());
@@ -183,17 +182,12 @@ describe('the map', () => {
   });
 
   test('without WebGL2 the map says so and draws on a 2D canvas', async () => {
-    problems = [];
-    const page = await newPage(browser, problems);
-    await page.addInitScript(() => {
+    const page = await openDemo(() => {
       const getContext = HTMLCanvasElement.prototype.getContext;
       HTMLCanvasElement.prototype.getContext = function withoutWebGl2(kind, ...rest) {
         return kind === 'webgl2' ? null : getContext.call(this, kind, ...rest);
       };
     });
-    await page.goto(server.url);
-    await waitReady(page);
-    await waitForBasemap(page);
     assert.match(await page.locator('.map-notice').innerText(), /WebGL2 is unavailable \(this browser has no WebGL2\)/);
     const densest = densestCell(5);
     const [lat, lon] = cellToLatLng(densest.cell);
