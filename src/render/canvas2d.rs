@@ -7,11 +7,7 @@ use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::WorldPoint;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
-use super::{MapLayers, style, world_copies};
-
-fn css([r, g, b]: [u8; 3]) -> String {
-    format!("rgb({r},{g},{b})")
-}
+use super::{MapLayers, css_rgb, land_for_zoom, style, world_copies};
 
 /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
 pub fn draw_map(
@@ -21,13 +17,9 @@ pub fn draw_map(
     layers: &MapLayers<'_>,
 ) {
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
-    context.set_fill_style_str(&css(style::OCEAN));
+    context.set_fill_style_str(&css_rgb(style::OCEAN));
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
-    let land = if camera.zoom < style::DETAILED_BASEMAP_FROM_ZOOM {
-        layers.coarse_land.or(layers.detailed_land)
-    } else {
-        layers.detailed_land.or(layers.coarse_land)
-    };
+    let land = land_for_zoom(camera.zoom, layers.coarse_land, layers.detailed_land);
     for offset in world_copies(camera) {
         if let Some(land) = land {
             draw_land(context, camera, offset, land);
@@ -62,9 +54,9 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
         }
     }
     context.set_global_alpha(1.0);
-    context.set_fill_style_str(&css(style::LAND));
+    context.set_fill_style_str(&css_rgb(style::LAND));
     context.fill_with_path_2d_and_winding(&path, web_sys::CanvasWindingRule::Evenodd);
-    context.set_stroke_style_str(&css(style::COASTLINE));
+    context.set_stroke_style_str(&css_rgb(style::COASTLINE));
     context.set_line_width(0.75);
     context.stroke_with_path(&path);
 }
@@ -82,7 +74,7 @@ fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f6
     }
     context.set_global_alpha(style::HEX_OPACITY);
     for (path, class) in paths.iter().zip(&layer.scale.classes) {
-        context.set_fill_style_str(&css(class.colour));
+        context.set_fill_style_str(&css_rgb(class.colour));
         context.fill_with_path_2d(path);
     }
 }

@@ -73,8 +73,19 @@ mod style {
     pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
     pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
     pub const HEX_OPACITY: f64 = 0.85;
-    /// Below this zoom the coarse basemap is drawn; it has a tenth of the vertices.
+    /// From this zoom on the detailed basemap is drawn.
     pub const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
+}
+
+/// A colour as CSS (`rgb(r,g,b)`).
+pub fn css_rgb([r, g, b]: [u8; 3]) -> String {
+    format!("rgb({r},{g},{b})")
+}
+
+/// The land to draw at `zoom`: the detailed basemap when zoomed in, else the coarse one
+/// (it has a tenth of the vertices); whichever has arrived when the other has not.
+fn land_for_zoom<T>(zoom: f64, coarse: Option<T>, detailed: Option<T>) -> Option<T> {
+    if zoom < style::DETAILED_BASEMAP_FROM_ZOOM { coarse.or(detailed) } else { detailed.or(coarse) }
 }
 
 /// The horizontal world copies (x offsets) that the viewport shows, so panning past the

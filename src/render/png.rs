@@ -4,6 +4,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::css_rgb;
 use crate::browser::js_error_message;
 
 /// One row of the legend: a colour and what it stands for.
@@ -83,8 +84,7 @@ fn draw_legend(
     context.fill_text(title, left + PADDING_PX, y).map_err(|err| js_error_message(&err))?;
     for row in rows {
         y += LINE_PX;
-        let [r, g, b] = row.colour;
-        context.set_fill_style_str(&format!("rgb({r},{g},{b})"));
+        context.set_fill_style_str(&css_rgb(row.colour));
         context.fill_rect(left + PADDING_PX, y - SWATCH_PX.1 / 2.0, SWATCH_PX.0, SWATCH_PX.1);
         context.set_fill_style_str(TEXT);
         let range_x = left + PADDING_PX + SWATCH_PX.0 + 8.0;

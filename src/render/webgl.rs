@@ -15,7 +15,7 @@ use web_sys::{
     WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
-use super::{MapLayers, style, world_copies};
+use super::{MapLayers, land_for_zoom, style, world_copies};
 
 const VERTEX_SHADER: &str = r"#version 300 es
 layout(location = 0) in vec2 a_position;
@@ -117,16 +117,12 @@ impl GlMap {
         );
         gl.enable(Gl::BLEND);
         gl.blend_func(Gl::SRC_ALPHA, Gl::ONE_MINUS_SRC_ALPHA);
-        let land = if camera.zoom < style::DETAILED_BASEMAP_FROM_ZOOM {
-            self.coarse_land.as_ref().or(self.detailed_land.as_ref())
-        } else {
-            self.detailed_land.as_ref().or(self.coarse_land.as_ref())
-        };
+        let land = land_for_zoom(camera.zoom, self.coarse_land.as_ref(), self.detailed_land.as_ref());
         for offset in world_copies(camera) {
             if let Some((_, land)) = land {
-                self.set_single_colour(style::LAND, 1.0);
+                self.set_single_colour(style::LAND);
                 self.draw_mesh(camera, offset, land, Gl::TRIANGLES);
-                self.set_single_colour(style::COASTLINE, 1.0);
+                self.set_single_colour(style::COASTLINE);
                 self.draw_mesh(camera, offset, land, Gl::LINES);
             }
             if let Some((layer, hexagons)) = &self.hexagons {
@@ -152,8 +148,9 @@ impl GlMap {
         }
     }
 
-    fn set_single_colour(&self, [r, g, b]: [u8; 3], alpha: f32) {
-        let colour = [channel(r), channel(g), channel(b), alpha];
+    /// Every vertex in one opaque colour.
+    fn set_single_colour(&self, [r, g, b]: [u8; 3]) {
+        let colour = [channel(r), channel(g), channel(b), 1.0];
         self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &colour);
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), -1);
     }

@@ -13,7 +13,7 @@ use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
 
 use super::format;
 use crate::browser;
-use crate::render::{LegendRow, MapLayers, MapRenderer, map_png};
+use crate::render::{LegendRow, MapLayers, MapRenderer, css_rgb, map_png};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
@@ -122,7 +122,6 @@ pub fn MapView() -> impl IntoView {
             hovered.set(cell.map(|cell| (at, cell)));
             return;
         };
-        hovered.set(None);
         let to = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
         drag_from.set_value(Some(to));
         camera.update(|camera| *camera = camera.panned_by_px(to.x - from.x, to.y - from.y));
@@ -251,10 +250,10 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
         hexagons.with(|layer| {
             legend_rows(layer)
                 .into_iter()
-                .map(|LegendRow { colour: [r, g, b], range, cells }| {
+                .map(|LegendRow { colour, range, cells }| {
                     view! {
                         <li>
-                            <span class="swatch" style=format!("background: rgb({r},{g},{b})")></span>
+                            <span class="swatch" style=format!("background: {}", css_rgb(colour))></span>
                             <span class="legend-range">{range}</span>
                             <span class="legend-cells">{cells}</span>
                         </li>

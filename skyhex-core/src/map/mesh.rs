@@ -62,6 +62,22 @@ impl MeshChunk {
         first
     }
 
+    /// Triangulates, by ear clipping in f64, the polygon whose `points` were pushed from
+    /// vertex `first` on (holes start at `hole_starts`, counted from `first`).
+    fn push_ear_clipped<'a>(
+        &mut self,
+        earcut: &mut Earcut<f64>,
+        points: impl Iterator<Item = &'a WorldPoint>,
+        first: u32,
+        hole_starts: &[u32],
+    ) {
+        let origin = self.origin;
+        let relative = points.map(|point| [point.x - origin.x, point.y - origin.y]);
+        let mut triangles: Vec<u32> = Vec::new();
+        earcut.earcut(relative, hole_starts, &mut triangles);
+        self.triangles.extend(triangles.iter().map(|vertex| first + vertex));
+    }
+
     /// Segments along a ring of `len` vertices starting at `first`, closing it.
     fn push_outline(&mut self, first: u32, len: u32) {
         for vertex in 0..len {
@@ -101,11 +117,7 @@ impl Mesh {
             let class = u8::try_from(cell.class).unwrap_or(u8::MAX);
             let first = chunk.push_ring(&cell.ring, class);
             if cell.around_pole {
-                let origin = chunk.origin;
-                let relative = cell.ring.iter().map(|point| [point.x - origin.x, point.y - origin.y]);
-                let mut triangles: Vec<u32> = Vec::new();
-                earcut.earcut(relative, &[], &mut triangles);
-                chunk.triangles.extend(triangles.iter().map(|vertex| first + vertex));
+                chunk.push_ear_clipped(&mut earcut, cell.ring.iter(), first, &[]);
             } else {
                 for corner in 1..cell.ring.len().saturating_sub(1) as u32 {
                     chunk.triangles.extend_from_slice(&[first, first + corner, first + corner + 1]);
@@ -119,7 +131,6 @@ impl Mesh {
     /// its rings as outlines (the coast).
     pub fn of_land(basemap: &Basemap) -> Self {
         let mut earcut = Earcut::<f64>::new();
-        let mut triangles: Vec<u32> = Vec::new();
         let chunks = basemap
             .polygons
             .iter()
@@ -134,13 +145,12 @@ impl Mesh {
                     }
                     chunk.push_outline(first, ring.points.len() as u32);
                 }
-                let origin = chunk.origin;
-                let relative = polygon
-                    .iter()
-                    .flat_map(|ring| &ring.points)
-                    .map(|point| [point.x - origin.x, point.y - origin.y]);
-                earcut.earcut(relative, &hole_starts, &mut triangles);
-                chunk.triangles = std::mem::take(&mut triangles);
+                chunk.push_ear_clipped(
+                    &mut earcut,
+                    polygon.iter().flat_map(|ring| &ring.points),
+                    0,
+                    &hole_starts,
+                );
                 Some(chunk)
             })
             .collect();
