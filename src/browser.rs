@@ -2,6 +2,7 @@
 //! user picked, fetches and downloads. JavaScript errors become Rust strings here.
 
 use js_sys::{Array, Uint8Array};
+use skyhex_core::map::colour::{self, ColourSettings, Palette, ScaleKind};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url, UrlSearchParams};
@@ -19,6 +20,10 @@ pub struct StartParams {
     pub workers: Option<usize>,
     /// `memory_mb=`: the memory the workers' points may take before they are sampled.
     pub memory_mb: Option<u64>,
+    /// `scale=`, `palette=`, `classes=` (fixed class bounds): the map's colours.
+    pub colours: ColourSettings,
+    /// `opacity=`: of the hexagons, 0 to 1.
+    pub opacity: Option<f64>,
 }
 
 impl StartParams {
@@ -29,7 +34,16 @@ impl StartParams {
         let metric = params.get("metric").and_then(|name| skyhex_core::density::Metric::from_name(&name));
         let workers = positive(&params, "workers");
         let memory_mb = positive(&params, "memory_mb");
-        Self { sources, resolution, metric, workers, memory_mb }
+        let colours = ColourSettings {
+            kind: params.get("scale").and_then(|name| ScaleKind::from_name(&name)).unwrap_or_default(),
+            palette: params.get("palette").and_then(|name| Palette::from_name(&name)).unwrap_or_default(),
+            fixed_bounds: params.get("classes").and_then(|text| colour::bounds_from_text(&text)),
+        };
+        let opacity = params
+            .get("opacity")
+            .and_then(|value| value.parse::<f64>().ok())
+            .filter(|opacity| (0.0..=1.0).contains(opacity));
+        Self { sources, resolution, metric, workers, memory_mb, colours, opacity }
     }
 }
 

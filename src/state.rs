@@ -18,6 +18,7 @@ use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
 use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::map::colour::ColourSettings;
 use skyhex_core::summary::Summary;
 
 use crate::browser;
@@ -103,6 +104,10 @@ pub struct AppState {
     pub resolution: RwSignal<u8>,
     /// What colours the cells and joins the exported columns.
     pub metric: RwSignal<Metric>,
+    /// How the map colours the cells: scale, palette, fixed classes.
+    pub colours: RwSignal<ColourSettings>,
+    /// Of the map's hexagons, 0 to 1.
+    pub opacity: RwSignal<f64>,
     /// Which points count (the Filters section).
     pub filter: RwSignal<PointFilter>,
     /// `Some` while inputs are being read.
@@ -151,6 +156,9 @@ impl View {
 /// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
 pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_048 << 20;
 
+/// Of the map's hexagons: the land still shows through.
+pub const DEFAULT_OPACITY: f64 = 0.85;
+
 /// At most this many bars in the time histogram.
 const TIME_BINS: u32 = 96;
 
@@ -172,6 +180,8 @@ impl AppState {
             inputs: RwSignal::new(Vec::new()),
             resolution: RwSignal::new(resolution),
             metric: RwSignal::new(metric),
+            colours: RwSignal::new(ColourSettings::default()),
+            opacity: RwSignal::new(DEFAULT_OPACITY),
             filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),

@@ -3,7 +3,7 @@
 
 use skyhex_core::map::basemap::{Basemap, Ring};
 use skyhex_core::map::camera::Camera;
-use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::colour::NO_CLASS;
 use skyhex_core::map::mercator::WorldPoint;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
@@ -24,7 +24,7 @@ pub fn draw_map(
         if let Some(land) = land {
             draw_land(context, camera, offset, land);
         }
-        draw_hexagons(context, camera, offset, layers.hexagons);
+        draw_hexagons(context, camera, offset, layers);
     }
     context.set_global_alpha(1.0);
 }
@@ -61,19 +61,20 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
     context.stroke_with_path(&path);
 }
 
-fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layer: &HexLayer) {
+fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layers: &MapLayers<'_>) {
     let visible = camera.visible_bounds();
-    let paths: Vec<Path2d> = layer.scale.classes.iter().filter_map(|_| Path2d::new().ok()).collect();
-    if paths.len() != layer.scale.classes.len() {
+    let classes = &layers.colours.scale.classes;
+    let paths: Vec<Path2d> = classes.iter().filter_map(|_| Path2d::new().ok()).collect();
+    if paths.len() != classes.len() {
         return;
     }
-    for cell in &layer.cells {
-        if cell.bounds.shifted_x(offset).intersects(&visible) {
-            trace_ring(&paths[cell.class], camera, offset, &cell.ring);
+    for (cell, &class) in layers.hexagons.cells.iter().zip(&layers.colours.classes) {
+        if class != NO_CLASS && cell.bounds.shifted_x(offset).intersects(&visible) {
+            trace_ring(&paths[usize::from(class)], camera, offset, &cell.ring);
         }
     }
-    context.set_global_alpha(style::HEX_OPACITY);
-    for (path, class) in paths.iter().zip(&layer.scale.classes) {
+    context.set_global_alpha(layers.opacity);
+    for (path, class) in paths.iter().zip(classes) {
         context.set_fill_style_str(&css_rgb(class.colour));
         context.fill_with_path_2d(path);
     }

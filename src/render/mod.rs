@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::Camera;
+use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::hexagons::HexLayer;
 
 use wasm_bindgen::JsCast;
@@ -24,6 +25,10 @@ pub struct MapLayers<'a> {
     pub coarse_land: Option<&'a Arc<Basemap>>,
     pub detailed_land: Option<&'a Arc<Basemap>>,
     pub hexagons: &'a Arc<HexLayer>,
+    /// The class of each of `hexagons`' cells, and the scale's colours.
+    pub colours: &'a Arc<CellColours>,
+    /// Of the hexagons, 0 to 1.
+    pub opacity: f64,
 }
 
 /// The renderer of one canvas.
@@ -72,7 +77,6 @@ mod style {
     pub const OCEAN: [u8; 3] = [0x0b, 0x12, 0x20];
     pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
     pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
-    pub const HEX_OPACITY: f64 = 0.85;
     /// From this zoom on the detailed basemap is drawn.
     pub const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
 }

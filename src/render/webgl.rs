@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::Camera;
+use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
-use skyhex_core::map::mesh::{Mesh, MeshChunk};
+use skyhex_core::map::mesh::{Mesh, MeshChunk, vertex_classes};
 use wasm_bindgen::JsCast;
 use web_sys::{
     HtmlCanvasElement, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlProgram, WebGlShader,
@@ -29,6 +30,8 @@ flat out int v_class;
 void main() {
     vec2 px = a_position * u_scale_px + u_origin_px;
     gl_Position = vec4(px.x / u_viewport_px.x * 2.0 - 1.0, 1.0 - px.y / u_viewport_px.y * 2.0, 0.0, 1.0);
+    // Class 255: a cell without a value; every vertex outside the view clips it away.
+    if (a_class > 254.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
     v_class = int(a_class);
 }
 ";
@@ -57,6 +60,8 @@ pub struct GlMap {
     program: WebGlProgram,
     uniforms: Uniforms,
     hexagons: Option<(Arc<HexLayer>, GpuMesh)>,
+    /// The colours `hexagons`' class buffers hold.
+    hexagon_colours: Option<Arc<CellColours>>,
     coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
     detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
 }
@@ -96,7 +101,15 @@ impl GlMap {
             palette: uniform("u_palette"),
             by_class: uniform("u_by_class"),
         };
-        Ok(Self { gl, program, uniforms, hexagons: None, coarse_land: None, detailed_land: None })
+        Ok(Self {
+            gl,
+            program,
+            uniforms,
+            hexagons: None,
+            hexagon_colours: None,
+            coarse_land: None,
+            detailed_land: None,
+        })
     }
 
     /// Draws the map; meshes of layers not seen before are built and uploaded first.
@@ -125,8 +138,8 @@ impl GlMap {
                 self.set_single_colour(style::COASTLINE);
                 self.draw_mesh(camera, offset, land, Gl::LINES);
             }
-            if let Some((layer, hexagons)) = &self.hexagons {
-                self.set_palette(layer);
+            if let Some((_, hexagons)) = &self.hexagons {
+                self.set_palette(layers.colours, layers.opacity);
                 self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
             }
         }
@@ -134,16 +147,26 @@ impl GlMap {
 
     fn upload(&mut self, layers: &MapLayers<'_>) {
         let gl = &self.gl;
-        if self.hexagons.as_ref().is_none_or(|(layer, _)| !Arc::ptr_eq(layer, layers.hexagons)) {
-            let mesh = GpuMesh::new(gl, &Mesh::of_hexagons(layers.hexagons));
-            self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
+        let colours = &layers.colours.classes;
+        match &mut self.hexagons {
+            Some((layer, mesh)) if Arc::ptr_eq(layer, layers.hexagons) => {
+                if self.hexagon_colours.as_ref().is_none_or(|uploaded| !Arc::ptr_eq(uploaded, layers.colours))
+                {
+                    mesh.recolour(colours);
+                }
+            }
+            _ => {
+                let mesh = GpuMesh::new(gl, Mesh::of_hexagons(layers.hexagons), Some(colours));
+                self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
+            }
         }
+        self.hexagon_colours = Some(Arc::clone(layers.colours));
         for (slot, land) in
             [(&mut self.coarse_land, layers.coarse_land), (&mut self.detailed_land, layers.detailed_land)]
         {
             let Some(land) = land else { continue };
             if slot.as_ref().is_none_or(|(uploaded, _)| !Arc::ptr_eq(uploaded, land)) {
-                *slot = Some((Arc::clone(land), GpuMesh::new(gl, &Mesh::of_land(land))));
+                *slot = Some((Arc::clone(land), GpuMesh::new(gl, Mesh::of_land(land), None)));
             }
         }
     }
@@ -155,11 +178,11 @@ impl GlMap {
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), -1);
     }
 
-    fn set_palette(&self, layer: &HexLayer) {
+    fn set_palette(&self, colours: &CellColours, opacity: f64) {
         let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
-        for (slot, class) in palette.chunks_exact_mut(4).zip(&layer.scale.classes) {
+        for (slot, class) in palette.chunks_exact_mut(4).zip(&colours.scale.classes) {
             let [r, g, b] = class.colour;
-            slot.copy_from_slice(&[channel(r), channel(g), channel(b), style::HEX_OPACITY as f32]);
+            slot.copy_from_slice(&[channel(r), channel(g), channel(b), opacity as f32]);
         }
         self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &palette);
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), 0);
@@ -205,13 +228,34 @@ struct GpuChunk {
     triangle_indices: i32,
     outlines: WebGlVertexArrayObject,
     outline_indices: i32,
+    /// The colour class of each vertex (hexagons only), refilled when colours change.
+    classes: Option<WebGlBuffer>,
+    cell_runs: Vec<(u32, u32)>,
     buffers: Vec<WebGlBuffer>,
 }
 
 impl GpuMesh {
-    fn new(gl: &Gl, mesh: &Mesh) -> Self {
-        let chunks = mesh.chunks.iter().filter_map(|chunk| GpuChunk::new(gl, chunk)).collect();
+    /// Uploads `mesh`; `cell_classes` (the class of each of the layer's cells) colours it
+    /// by class, `None` leaves it to one colour.
+    fn new(gl: &Gl, mesh: Mesh, cell_classes: Option<&[u8]>) -> Self {
+        let chunks =
+            mesh.chunks.into_iter().filter_map(|chunk| GpuChunk::new(gl, chunk, cell_classes)).collect();
         Self { gl: gl.clone(), chunks }
+    }
+
+    /// Refills the class buffers: a new scale or metric keeps the geometry.
+    fn recolour(&mut self, cell_classes: &[u8]) {
+        for chunk in &self.chunks {
+            if let Some(buffer) = &chunk.classes {
+                let classes = vertex_classes(&chunk.cell_runs, cell_classes);
+                self.gl.bind_buffer(Gl::ARRAY_BUFFER, Some(buffer));
+                self.gl.buffer_data_with_array_buffer_view(
+                    Gl::ARRAY_BUFFER,
+                    &js_sys::Uint8Array::from(classes.as_slice()),
+                    Gl::STATIC_DRAW,
+                );
+            }
+        }
     }
 }
 
@@ -220,7 +264,7 @@ impl Drop for GpuMesh {
         for chunk in &self.chunks {
             self.gl.delete_vertex_array(Some(&chunk.triangles));
             self.gl.delete_vertex_array(Some(&chunk.outlines));
-            chunk.buffers.iter().for_each(|buffer| self.gl.delete_buffer(Some(buffer)));
+            chunk.buffers.iter().chain(&chunk.classes).for_each(|buffer| self.gl.delete_buffer(Some(buffer)));
         }
     }
 }
@@ -228,19 +272,28 @@ impl Drop for GpuMesh {
 impl GpuChunk {
     /// Uploads one chunk: two vertex arrays sharing the vertex buffers, one indexing
     /// triangles, one outline segments. `None` when the context is lost.
-    fn new(gl: &Gl, chunk: &MeshChunk) -> Option<Self> {
+    fn new(gl: &Gl, chunk: MeshChunk, cell_classes: Option<&[u8]>) -> Option<Self> {
         let positions =
             upload(gl, Gl::ARRAY_BUFFER, &js_sys::Float32Array::from(chunk.positions.as_slice()))?;
-        let classes = upload(gl, Gl::ARRAY_BUFFER, &js_sys::Uint8Array::from(chunk.classes.as_slice()))?;
+        let classes = match cell_classes {
+            Some(cell_classes) => {
+                let classes = vertex_classes(&chunk.cell_runs, cell_classes);
+                Some(upload(gl, Gl::ARRAY_BUFFER, &js_sys::Uint8Array::from(classes.as_slice()))?)
+            }
+            None => None,
+        };
         let vertex_array = |indices: &[u32]| -> Option<(WebGlVertexArrayObject, WebGlBuffer)> {
             let vao = gl.create_vertex_array()?;
             gl.bind_vertex_array(Some(&vao));
             gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&positions));
             gl.enable_vertex_attrib_array(0);
             gl.vertex_attrib_pointer_with_i32(0, 2, Gl::FLOAT, false, 0, 0);
-            gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&classes));
-            gl.enable_vertex_attrib_array(1);
-            gl.vertex_attrib_pointer_with_i32(1, 1, Gl::UNSIGNED_BYTE, false, 0, 0);
+            // Without classes the attribute keeps its constant default, 0.
+            if let Some(classes) = &classes {
+                gl.bind_buffer(Gl::ARRAY_BUFFER, Some(classes));
+                gl.enable_vertex_attrib_array(1);
+                gl.vertex_attrib_pointer_with_i32(1, 1, Gl::UNSIGNED_BYTE, false, 0, 0);
+            }
             let elements = upload(gl, Gl::ELEMENT_ARRAY_BUFFER, &js_sys::Uint32Array::from(indices))?;
             gl.bind_vertex_array(None);
             Some((vao, elements))
@@ -254,7 +307,9 @@ impl GpuChunk {
             triangle_indices: i32::try_from(chunk.triangles.len()).ok()?,
             outlines,
             outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
-            buffers: vec![positions, classes, triangle_elements, outline_elements],
+            classes,
+            cell_runs: chunk.cell_runs,
+            buffers: vec![positions, triangle_elements, outline_elements],
         })
     }
 }

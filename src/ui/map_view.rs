@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use skyhex_core::density::CellStats;
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
+use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
 use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
 
@@ -44,7 +45,13 @@ pub fn MapView() -> impl IntoView {
     load_basemap(COARSE_LAND_URL, coarse_land);
     load_basemap(DETAILED_LAND_URL, detailed_land);
     let hexagons = Memo::new(move |_| {
-        Arc::new(state.density.with(|density| HexLayer::new(&density.cells, state.metric.get())))
+        Arc::new(state.density.with(|density| HexLayer::new(density.cells.iter().map(|cell| cell.cell))))
+    });
+    let colours = Memo::new(move |_| {
+        let metric = state.metric.get();
+        Arc::new(state.density.with(|density| {
+            state.colours.with(|settings| CellColours::new(&density.cells, metric, settings))
+        }))
     });
 
     // Fit the camera to the data whenever a load finishes with data that has a new extent.
@@ -91,9 +98,15 @@ pub fn MapView() -> impl IntoView {
         }
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
-        let (coarse, detailed, hexagons) = (coarse_land.get(), detailed_land.get(), hexagons.get());
-        let layers =
-            MapLayers { coarse_land: coarse.as_ref(), detailed_land: detailed.as_ref(), hexagons: &hexagons };
+        let (coarse, detailed, hexagons, colours) =
+            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get());
+        let layers = MapLayers {
+            coarse_land: coarse.as_ref(),
+            detailed_land: detailed.as_ref(),
+            hexagons: &hexagons,
+            colours: &colours,
+            opacity: state.opacity.get(),
+        };
         renderer.update_value(|renderer| {
             if let Some(renderer) = renderer {
                 renderer.draw(&camera, ratio, &layers);
@@ -145,7 +158,7 @@ pub fn MapView() -> impl IntoView {
     let save_png = move || {
         let Some(canvas) = canvas_ref.get_untracked() else { return };
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
-        let rows = hexagons.with_untracked(|layer| legend_rows(layer));
+        let rows = colours.with_untracked(|colours| legend_rows(colours));
         let picture = untrack(|| map_png(&canvas, ratio, &legend_title(&state), &rows, &attribution(&state)));
         let name = format!("skyhex-map-res{}.png", state.shown_resolution());
         if let Err(message) = picture.and_then(|url| browser::download_url(&url, &name)) {
@@ -205,15 +218,15 @@ pub fn MapView() -> impl IntoView {
                 </p>
             </Show>
             <CellTooltip hovered camera />
-            <Legend hexagons />
+            <Legend colours />
             <p class="attribution">{move || attribution(&state)}</p>
         </section>
     }
 }
 
 /// The legend's rows, top class first.
-fn legend_rows(layer: &HexLayer) -> Vec<LegendRow> {
-    layer
+fn legend_rows(colours: &CellColours) -> Vec<LegendRow> {
+    colours
         .scale
         .classes
         .iter()
@@ -230,8 +243,12 @@ fn legend_rows(layer: &HexLayer) -> Vec<LegendRow> {
 }
 
 fn legend_title(state: &AppState) -> String {
+    let classes = state.colours.with(|settings| match settings.fixed_bounds {
+        Some(_) => "fixed classes",
+        None => settings.kind.label(),
+    });
     format!(
-        "{} per cell · H3 res {} · quantiles",
+        "{} per cell · H3 res {} · {classes}",
         capitalised(state.metric.get().label()),
         state.shown_resolution()
     )
@@ -244,11 +261,11 @@ fn attribution(state: &AppState) -> String {
 }
 
 #[component]
-fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
+fn Legend(colours: Memo<Arc<CellColours>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
-        hexagons.with(|layer| {
-            legend_rows(layer)
+        colours.with(|colours| {
+            legend_rows(colours)
                 .into_iter()
                 .map(|LegendRow { colour, range, cells }| {
                     view! {
@@ -263,12 +280,92 @@ fn Legend(hexagons: Memo<Arc<HexLayer>>) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || hexagons.with(|layer| !layer.cells.is_empty())>
+        <Show when=move || colours.with(|colours| !colours.scale.classes.is_empty())>
             <figure class="legend" aria-label="Legend">
                 <figcaption>{move || legend_title(&state)}</figcaption>
-                <ul>{rows}</ul>
+                <ul data-testid="legend-rows">{rows}</ul>
+                <ColourControls colours />
             </figure>
         </Show>
+    }
+}
+
+/// The scale, palette, opacity and fixed classes, under the legend they change.
+#[component]
+fn ColourControls(colours: Memo<Arc<CellColours>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_scale = move |event: leptos::ev::Event| {
+        if let Some(kind) = ScaleKind::from_name(&event_target_value(&event)) {
+            // A new kind of scale means new classes: fixed ones are let go.
+            state.colours.set(ColourSettings { kind, fixed_bounds: None, ..state.colours.get_untracked() });
+        }
+    };
+    let on_palette = move |event: leptos::ev::Event| {
+        if let Some(palette) = Palette::from_name(&event_target_value(&event)) {
+            state.colours.update(|settings| settings.palette = palette);
+        }
+    };
+    let on_opacity = move |event: leptos::ev::Event| {
+        if let Ok(opacity) = event_target_value(&event).parse::<f64>() {
+            state.opacity.set(opacity.clamp(0.0, 1.0));
+        }
+    };
+    let on_fixed = move |event: leptos::ev::Event| {
+        let bounds =
+            event_target_checked(&event).then(|| colours.with_untracked(|colours| colours.scale.bounds()));
+        state.colours.update(|settings| settings.fixed_bounds = bounds);
+    };
+    let is_fixed = move || state.colours.with(|settings| settings.fixed_bounds.is_some());
+    view! {
+        <div class="legend-controls">
+            <label>
+                <span>"Scale"</span>
+                <select data-testid="colour-scale" on:change=on_scale>
+                    {ScaleKind::ALL
+                        .into_iter()
+                        .map(|kind| {
+                            view! {
+                                <option value=kind.name() selected=move || state.colours.with(|s| s.kind == kind)>
+                                    {kind.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Palette"</span>
+                <select data-testid="palette" on:change=on_palette>
+                    {Palette::ALL
+                        .into_iter()
+                        .map(|palette| {
+                            view! {
+                                <option value=palette.name() selected=move || state.colours.with(|s| s.palette == palette)>
+                                    {palette.name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="legend-opacity">
+                <span>"Opacity"</span>
+                <input
+                    type="range"
+                    min="0.1"
+                    max="1"
+                    step="0.05"
+                    data-testid="opacity"
+                    prop:value=move || state.opacity.get().to_string()
+                    on:input=on_opacity
+                    aria-valuetext=move || format!("{} %", (state.opacity.get() * 100.0).round())
+                />
+            </label>
+            <label class="legend-fixed" title="Keep these classes when the data, the filters or the time window change, so colours stay comparable">
+                <input type="checkbox" data-testid="fix-classes" prop:checked=is_fixed on:change=on_fixed />
+                <span>"Keep these classes"</span>
+            </label>
+        </div>
     }
 }
 

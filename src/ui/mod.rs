@@ -9,10 +9,14 @@ mod map_view;
 mod toolbar;
 
 use leptos::prelude::*;
+use skyhex_core::density::Metric;
+use skyhex_core::map::colour::{self, Palette, ScaleKind};
 
 use crate::browser::{self, StartParams};
 use crate::loading::Source;
-use crate::state::{AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_RESOLUTION, DEMO_URL, Progress};
+use crate::state::{
+    AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_OPACITY, DEFAULT_RESOLUTION, DEMO_URL, Progress,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -23,14 +27,22 @@ pub fn App() -> impl IntoView {
         params.workers.unwrap_or_else(browser::core_count),
         params.memory_mb.map_or(DEFAULT_MEMORY_BUDGET_BYTES, |mb| mb << 20),
     );
+    state.colours.set(params.colours);
+    state.opacity.set(params.opacity.unwrap_or(DEFAULT_OPACITY));
     provide_context(state);
     // The view lives in the URL too, so a copied link restores it (defaults left out).
     Effect::new(move |_| {
         let resolution = state.resolution.get();
         let metric = state.metric.get();
+        let opacity = state.opacity.get();
+        let colours = state.colours.get();
         browser::set_url_params(&[
             ("res", (resolution != DEFAULT_RESOLUTION).then(|| resolution.to_string())),
-            ("metric", (metric != skyhex_core::density::Metric::default()).then(|| metric.name().to_owned())),
+            ("metric", (metric != Metric::default()).then(|| metric.name().to_owned())),
+            ("scale", (colours.kind != ScaleKind::default()).then(|| colours.kind.name().to_owned())),
+            ("palette", (colours.palette != Palette::default()).then(|| colours.palette.name().to_owned())),
+            ("classes", colours.fixed_bounds.as_deref().map(colour::bounds_text)),
+            ("opacity", (opacity != DEFAULT_OPACITY).then(|| opacity.to_string())),
         ]);
     });
     if params.sources.is_empty() {

@@ -14,13 +14,55 @@ const OCEAN = [0x0b, 0x12, 0x20];
 const LAND = [0x1e, 0x29, 0x3b];
 const HEX_OPACITY = 0.85;
 
+/** The demo's cells at `res` by the CLI (`filters`: its options), as [h3_index, point_count]. */
+function cliCells(res, ...filters) {
+  const run = skyhex('aggregate', '--res', String(res), ...filters, DEMO);
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.trim().split('\n').slice(1).map((line) => line.split(',')).map(([cell, points]) => [cell, Number(points)]);
+}
+
 /** The densest cell of the demo at `res`, by the CLI: { cell, points }. */
 function densestCell(res) {
-  const run = skyhex('aggregate', '--res', String(res), DEMO);
-  assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split('\n').slice(1).map((line) => line.split(','));
-  const [cell, points] = rows.reduce((best, row) => (Number(row[1]) > Number(best[1]) ? row : best));
-  return { cell, points: Number(points) };
+  const [cell, points] = cliCells(res).reduce((best, row) => (row[1] > best[1] ? row : best));
+  return { cell, points };
+}
+
+/** The legend's rows as the page shows them, top class first: "range|cells". */
+async function legendText(page) {
+  return page.locator('.legend li').evaluateAll((rows) =>
+    rows.map((row) => `${row.querySelector('.legend-range').textContent}|${row.querySelector('.legend-cells').textContent}`),
+  );
+}
+
+/** Rows the legend should show for classes between `bounds` over `values` (class i holds
+ * values above bounds[i] up to bounds[i + 1]; the end classes take what lies beyond). */
+function expectedRows(bounds, values) {
+  const counts = bounds.slice(1).map(() => 0);
+  for (const value of values) {
+    const index = bounds.slice(1).findIndex((top) => value <= top);
+    counts[index === -1 ? counts.length - 1 : index] += 1;
+  }
+  const number = (value) => (Math.round(value * 10) / 10).toLocaleString('en');
+  const rows = counts.map((count, i) => `${number(bounds[i])} – ${number(bounds[i + 1])}|${count.toLocaleString('en')} ${count === 1 ? 'cell' : 'cells'}`);
+  return rows.reverse();
+}
+
+/** Six classes even in the logarithm from the smallest to the largest value, inner bounds
+ * at two significant digits (what the legend promises to read at a glance). */
+function logBounds(values) {
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  return [0, 1, 2, 3, 4, 5, 6].map((step) => {
+    if (step === 0) return low;
+    if (step === 6) return high;
+    return Number(Math.exp(Math.log(low) + ((Math.log(high) - Math.log(low)) * step) / 6).toPrecision(2));
+  });
+}
+
+async function setOpacity(page, value) {
+  await page.getByTestId('opacity').evaluate((input, to) => {
+    input.value = String(to);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
 }
 
 /** Where (lat, lon) is on the page's map, in CSS pixels of the canvas, from its camera. */
@@ -59,7 +101,8 @@ async function legendColours(page) {
   return styles.map((style) => style.match(/\d+/g).slice(0, 3).map(Number));
 }
 
-const blended = (top, under) => top.map((channel, i) => Math.round(HEX_OPACITY * channel + (1 - HEX_OPACITY) * under[i]));
+const blended = (top, under, opacity = HEX_OPACITY) =>
+  top.map((channel, i) => Math.round(opacity * channel + (1 - opacity) * under[i]));
 const near = (a, b) => a.every((channel, i) => Math.abs(channel - b[i]) <= 3);
 
 async function waitForBasemap(page) {
@@ -135,6 +178,54 @@ describe('the map', () => {
     const [top] = await legendColours(page);
     const pixel = await pixelAt(page, moved.x, moved.y);
     assert.ok(near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)), `pixel ${pixel} moved with the map`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('log scale, palette, opacity and fixed classes: the legend counts the CLI\'s cells, the map follows, a link keeps them', async () => {
+    const page = await openDemo();
+    const values = cliCells(5).map(([, points]) => points);
+    await page.getByTestId('colour-scale').selectOption('log');
+    const bounds = logBounds(values);
+    assert.deepEqual(await legendText(page), expectedRows(bounds, values));
+    assert.match(await page.locator('.legend figcaption').innerText(), /Points per cell · H3 res 5 · log scale/);
+
+    await page.getByTestId('palette').selectOption('viridis');
+    await setOpacity(page, 0.5);
+    const viridisTop = [0xfd, 0xe7, 0x25];
+    assert.deepEqual((await legendColours(page))[0], viridisTop);
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    const pixel = await pixelAt(page, at.x, at.y);
+    assert.ok(
+      near(pixel, blended(viridisTop, LAND, 0.5)) || near(pixel, blended(viridisTop, OCEAN, 0.5)),
+      `pixel ${pixel}: viridis' top colour at half opacity`,
+    );
+
+    // Fixed classes stay when a filter changes what is counted; the counts follow the CLI.
+    await page.getByTestId('fix-classes').check();
+    assert.match(await page.locator('.legend figcaption').innerText(), /fixed classes/);
+    await page.getByTestId('filter-min-alt').fill('5000');
+    await page.getByTestId('filter-min-alt').press('Enter');
+    await waitReady(page);
+    const filtered = cliCells(5, '--min-alt-ft', '5000').map(([, points]) => points);
+    assert.ok(filtered.length < values.length, 'the filter leaves cells out');
+    assert.deepEqual(await legendText(page), expectedRows(bounds, filtered));
+    await screenshot(page, 'map-colours');
+
+    // The link restores scale, palette, opacity and the fixed classes (and the filter).
+    const link = page.url();
+    assert.match(link, /scale=log/);
+    assert.match(link, /palette=viridis/);
+    assert.match(link, /opacity=0.5/);
+    const again = await newPage(browser, problems);
+    await again.goto(link);
+    await waitReady(again);
+    assert.match(await again.locator('.legend figcaption').innerText(), /fixed classes/);
+    assert.deepEqual(await legendText(again), expectedRows(bounds, filtered));
+    assert.equal(await again.getByTestId('palette').inputValue(), 'viridis');
+    assert.equal(await again.getByTestId('opacity').inputValue(), '0.5');
+    assert.equal(await again.getByTestId('fix-classes').isChecked(), true);
     assert.deepEqual(problems, []);
   });
 

@@ -4,45 +4,40 @@ use std::sync::OnceLock;
 
 use h3o::{CellIndex, LatLng, Resolution};
 
-use super::colour::QuantileScale;
 use super::mercator::{MAX_LAT_DEG, WorldBounds, WorldPoint, world_from_lat_lon};
-use crate::density::{CellStats, Metric};
 
-/// One cell ready to draw: its outline and colour class.
+/// One cell ready to draw: its outline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HexCell {
-    pub class: usize,
     pub ring: Vec<WorldPoint>,
     pub bounds: WorldBounds,
     /// The cell holds a pole: its ring is not convex (see [`cell_ring`]).
     pub around_pole: bool,
 }
 
-/// The density layer: cells coloured by a quantile scale of one metric (cells without a
-/// value, such as cells of ground points only for an altitude metric, are not drawn).
+/// The geometry of the density layer, one [`HexCell`] per cell in the aggregate's order;
+/// colours come apart ([`super::colour::CellColours`]), so a new metric or scale never
+/// rebuilds it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HexLayer {
     pub cells: Vec<HexCell>,
-    pub scale: QuantileScale,
     /// The box around every cell, to fit the camera to the data.
     pub bounds: Option<WorldBounds>,
 }
 
 impl HexLayer {
-    pub fn new(cells: &[CellStats], metric: Metric) -> Self {
-        let scale = QuantileScale::new(cells.iter().filter_map(|cell| cell.value(metric)));
+    pub fn new(cells: impl IntoIterator<Item = CellIndex>) -> Self {
         let cells: Vec<HexCell> = cells
-            .iter()
-            .filter_map(|cell| {
-                let value = cell.value(metric)?;
-                let ring = cell_ring(cell.cell);
-                let bounds = WorldBounds::around(ring.iter().copied())?;
-                let around_pole = holds_a_pole(cell.cell);
-                Some(HexCell { class: scale.class_of(value), ring, bounds, around_pole })
+            .into_iter()
+            .map(|cell| {
+                let ring = cell_ring(cell);
+                let bounds =
+                    WorldBounds::around(ring.iter().copied()).expect("an H3 cell's boundary has vertices");
+                HexCell { ring, bounds, around_pole: holds_a_pole(cell) }
             })
             .collect();
         let bounds = cells.iter().map(|cell| cell.bounds).reduce(WorldBounds::union);
-        Self { cells, scale, bounds }
+        Self { cells, bounds }
     }
 }
 

@@ -9,6 +9,7 @@
 use earcut::Earcut;
 
 use super::basemap::Basemap;
+use super::colour::NO_CLASS;
 use super::hexagons::HexLayer;
 use super::mercator::{WorldBounds, WorldPoint};
 
@@ -22,8 +23,9 @@ pub struct MeshChunk {
     pub origin: WorldPoint,
     /// x, y of each vertex, in world units from `origin`.
     pub positions: Vec<f32>,
-    /// The colour class of each vertex (all vertices of a cell share their cell's).
-    pub classes: Vec<u8>,
+    /// The layer's cells in vertex order, each with its number of vertices, to give each
+    /// vertex its cell's colour class ([`vertex_classes`]); empty for land.
+    pub cell_runs: Vec<(u32, u32)>,
     /// Vertex indices, three per triangle.
     pub triangles: Vec<u32>,
     /// Vertex indices, two per outline segment.
@@ -37,7 +39,7 @@ impl MeshChunk {
         Self {
             origin,
             positions: Vec::new(),
-            classes: Vec::new(),
+            cell_runs: Vec::new(),
             triangles: Vec::new(),
             outlines: Vec::new(),
             bounds: WorldBounds { min: origin, max: origin },
@@ -45,16 +47,15 @@ impl MeshChunk {
     }
 
     pub fn vertices(&self) -> usize {
-        self.classes.len()
+        self.positions.len() / 2
     }
 
-    /// Appends a ring's vertices (of one colour class); returns the index of the first.
-    fn push_ring(&mut self, ring: &[WorldPoint], class: u8) -> u32 {
+    /// Appends a ring's vertices; returns the index of the first.
+    fn push_ring(&mut self, ring: &[WorldPoint]) -> u32 {
         let first = self.vertices() as u32;
         for point in ring {
             self.positions.push((point.x - self.origin.x) as f32);
             self.positions.push((point.y - self.origin.y) as f32);
-            self.classes.push(class);
         }
         if let Some(bounds) = WorldBounds::around(ring.iter().copied()) {
             self.bounds = if first == 0 { bounds } else { self.bounds.union(bounds) };
@@ -87,6 +88,17 @@ impl MeshChunk {
     }
 }
 
+/// The colour class of each vertex of a chunk whose cells are `cell_runs`
+/// ([`MeshChunk::cell_runs`]), from the class of each cell of the layer.
+pub fn vertex_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> {
+    let mut classes = Vec::with_capacity(cell_runs.iter().map(|&(_, vertices)| vertices as usize).sum());
+    for &(cell, vertices) in cell_runs {
+        let class = cell_classes.get(cell as usize).copied().unwrap_or(NO_CLASS);
+        classes.extend(std::iter::repeat_n(class, vertices as usize));
+    }
+    classes
+}
+
 /// A layer's mesh: its chunks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mesh {
@@ -105,7 +117,7 @@ impl Mesh {
         let mut earcut = Earcut::<f64>::new();
         let mut chunk_of_square: rustc_hash::FxHashMap<(i64, i64), usize> = Default::default();
         let mut chunks: Vec<MeshChunk> = Vec::new();
-        for cell in &layer.cells {
+        for (slot, cell) in layer.cells.iter().enumerate() {
             let Some(start) = cell.ring.first() else { continue };
             let square = ((start.x / CHUNK_WORLD).floor() as i64, (start.y / CHUNK_WORLD).floor() as i64);
             let index = *chunk_of_square.entry(square).or_insert_with(|| {
@@ -114,8 +126,8 @@ impl Mesh {
                 chunks.len() - 1
             });
             let chunk = &mut chunks[index];
-            let class = u8::try_from(cell.class).unwrap_or(u8::MAX);
-            let first = chunk.push_ring(&cell.ring, class);
+            let first = chunk.push_ring(&cell.ring);
+            chunk.cell_runs.push((slot as u32, cell.ring.len() as u32));
             if cell.around_pole {
                 chunk.push_ear_clipped(&mut earcut, cell.ring.iter(), first, &[]);
             } else {
@@ -139,7 +151,7 @@ impl Mesh {
                 let mut chunk = MeshChunk::new(outline.bounds.min);
                 let mut hole_starts: Vec<u32> = Vec::new();
                 for ring in polygon {
-                    let first = chunk.push_ring(&ring.points, 0);
+                    let first = chunk.push_ring(&ring.points);
                     if first > 0 {
                         hole_starts.push(first);
                     }
@@ -163,33 +175,21 @@ mod tests {
     use h3o::{CellIndex, LatLng, Resolution};
 
     use super::*;
-    use crate::density::{CellStats, Metric};
     use crate::map::basemap::Ring;
 
-    fn cell_stats(lat: f64, lon: f64, points: u64) -> CellStats {
-        let cell = LatLng::new(lat, lon).expect("valid").to_cell(Resolution::Five);
-        CellStats {
-            cell,
-            point_count: points,
-            aircraft_count: 1,
-            aircraft_minutes: 1.0,
-            flight_count: 1,
-            mean_alt_ft: None,
-            max_alt_ft: None,
-            center_lat: lat,
-            center_lon: lon,
-        }
+    fn cell_at(lat: f64, lon: f64) -> CellIndex {
+        LatLng::new(lat, lon).expect("valid").to_cell(Resolution::Five)
     }
 
     #[test]
     fn hexagons_become_fans_that_return_to_their_world_positions() {
-        let cells = [cell_stats(39.4991, -119.7681, 5), cell_stats(-33.9, 151.2, 50)];
-        let layer = HexLayer::new(&cells, Metric::Points);
+        let layer = HexLayer::new([cell_at(39.4991, -119.7681), cell_at(-33.9, 151.2)]);
         let mesh = Mesh::of_hexagons(&layer);
         assert_eq!(mesh.chunks.len(), 2, "cells far apart fall in different chunks");
         assert_eq!(mesh.triangles(), 8, "4 triangles per hexagon");
-        for (chunk, cell) in mesh.chunks.iter().zip(&layer.cells) {
-            assert!(chunk.classes.iter().all(|&class| usize::from(class) == cell.class));
+        for (slot, (chunk, cell)) in mesh.chunks.iter().zip(&layer.cells).enumerate() {
+            assert_eq!(chunk.cell_runs, vec![(slot as u32, 6)]);
+            assert_eq!(vertex_classes(&chunk.cell_runs, &[3, 5]), vec![[3, 5][slot]; 6]);
             for (xy, world) in chunk.positions.chunks_exact(2).zip(&cell.ring) {
                 let x = chunk.origin.x + f64::from(xy[0]);
                 let y = chunk.origin.y + f64::from(xy[1]);
@@ -221,10 +221,7 @@ mod tests {
     }
 
     fn one_cell_mesh(cell: CellIndex) -> (HexLayer, Mesh) {
-        let centre = LatLng::from(cell);
-        let mut stats = cell_stats(centre.lat(), centre.lng(), 1);
-        stats.cell = cell;
-        let layer = HexLayer::new(&[stats], Metric::Points);
+        let layer = HexLayer::new([cell]);
         let mesh = Mesh::of_hexagons(&layer);
         (layer, mesh)
     }

@@ -1,4 +1,4 @@
-//! Native map figures: the hexagon layer (cell outlines, colour classes) and its GPU mesh
+//! Native map figures: the hexagon layer (cell outlines), its GPU mesh and its colours
 //! for about a million cells, as the page builds them after each aggregate. `make bench`
 //! runs it; `bench/browser/map.mjs` times the same in the page, and frames while panning.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use h3o::{LatLng, Resolution};
 use skyhex_core::density::{CellStats, Metric};
+use skyhex_core::map::colour::{CellColours, ColourSettings};
 use skyhex_core::map::hexagons::HexLayer;
-use skyhex_core::map::mesh::Mesh;
+use skyhex_core::map::mesh::{Mesh, vertex_classes};
 
 /// A disc of res-7 cells this many rings wide holds 3k(k+1)+1 = 1,000,519 cells.
 const RINGS: u32 = 577;
@@ -41,20 +42,29 @@ fn main() {
         })
         .collect();
     cells.sort_by_key(|stats| stats.cell);
-    let (layer, layer_ms) = timed(|| HexLayer::new(&cells, Metric::Points));
+    let (layer, layer_ms) = timed(|| HexLayer::new(cells.iter().map(|stats| stats.cell)));
     let (mesh, mesh_ms) = timed(|| Mesh::of_hexagons(&layer));
+    let settings = ColourSettings::default();
+    let (colours, colours_ms) = timed(|| CellColours::new(&cells, Metric::Points, &settings));
+    let (_, recolour_ms) = timed(|| {
+        mesh.chunks
+            .iter()
+            .map(|chunk| vertex_classes(&chunk.cell_runs, &colours.classes).len())
+            .sum::<usize>()
+    });
     let bytes: usize = mesh
         .chunks
         .iter()
         .map(|chunk| {
-            chunk.positions.len() * 4
-                + chunk.classes.len()
+            chunk.positions.len() * 4 // and one class byte per vertex:
+                + chunk.positions.len() / 2
                 + (chunk.triangles.len() + chunk.outlines.len()) * 4
         })
         .sum();
     println!(
-        "native map: {} cells: outlines and colour classes {layer_ms:.0} ms, GPU mesh {mesh_ms:.0} ms \
-         ({} triangles in {} chunks, {:.0} MB, {:.0} bytes/cell)",
+        "native map: {} cells: outlines {layer_ms:.0} ms, GPU mesh {mesh_ms:.0} ms \
+         ({} triangles in {} chunks, {:.0} MB, {:.0} bytes/cell); a new scale: classes \
+         {colours_ms:.0} ms, vertex classes {recolour_ms:.0} ms",
         cells.len(),
         mesh.triangles(),
         mesh.chunks.len(),
