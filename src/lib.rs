@@ -1,11 +1,12 @@
 //! skyhex: flight-density maps from ADS-B data, in the browser.
 //!
-//! Two wasm binaries share this library: the page (`skyhex`: `ui` over app state `state`,
-//! browser access `browser`, the map renderer `render`) and its web workers
-//! (`skyhex-worker`: `workers`), which decode inputs and hold their points. Everything
-//! computed lives in `skyhex_core`.
+//! Two wasm binaries share this library: the page (`skyhex`: `ui` over app state `state`
+//! and what the map inspects, `inspect`; browser access `browser`; the map renderer
+//! `render`) and its web workers (`skyhex-worker`: `workers`), which decode inputs and
+//! hold their points. Everything computed lives in `skyhex_core`.
 
 mod browser;
+mod inspect;
 mod loading;
 mod render;
 mod state;

@@ -300,6 +300,11 @@ impl AppState {
         })
     }
 
+    /// The workers, or why there are none.
+    pub fn pool(&self) -> Result<Rc<Pool>, String> {
+        self.pool.with_value(Clone::clone)
+    }
+
     /// How many web workers hold the points.
     pub fn worker_count(&self) -> usize {
         self.pool.with_value(|pool| pool.as_ref().map_or(0, |pool| pool.workers().len()))

@@ -15,4 +15,4 @@ pub mod points;
 pub mod summary;
 pub mod unfused_fma;
 
-pub use h3o::Resolution;
+pub use h3o::{CellIndex, Resolution};

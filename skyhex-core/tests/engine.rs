@@ -390,3 +390,59 @@ fn columns_prepared_in_slices_equal_columns_computed_at_once() {
         assert_eq!(prepared.runs, expected.runs, "{resolution}");
     }
 }
+
+#[test]
+fn passages_through_a_cell_add_up_to_its_counts_whatever_the_stores() {
+    use skyhex_core::engine::inspect::{Passage, merge_passages, passages_in_cell};
+    let inputs = traces();
+    let one = stores(&inputs, 1);
+    for filter in filters() {
+        let expected = density(&one, Resolution::Six, &filter);
+        let densest = expected.cells.iter().max_by_key(|cell| (cell.point_count, cell.cell)).expect("cells");
+        let in_one = merge_passages(passages_in_cell(&one[0], densest.cell, &filter));
+        // Every point of the cell belongs to one passage (the real traces all have addresses).
+        assert_eq!(
+            in_one.iter().map(|passage| passage.points).sum::<u64>(),
+            densest.point_count,
+            "{filter:?}"
+        );
+        assert_eq!(in_one.len() as u64, densest.aircraft_count, "{filter:?}");
+        assert!(in_one.windows(2).all(|pair| pair[0].points >= pair[1].points), "most points first");
+        // A store knows an aircraft's registration and type only from its own inputs (readsb
+        // traces carry them in every file; these derived ones do not): compare the rest.
+        let anonymous = |passages: Vec<Passage>| -> Vec<Passage> {
+            passages.into_iter().map(|p| Passage { registration: None, type_code: None, ..p }).collect()
+        };
+        let many = stores(&inputs, 3);
+        let in_many =
+            merge_passages(many.iter().flat_map(|store| passages_in_cell(store, densest.cell, &filter)));
+        assert_eq!(anonymous(in_many), anonymous(in_one), "{filter:?}");
+    }
+}
+
+#[test]
+fn a_track_holds_every_point_of_its_aircraft_in_time_order() {
+    use skyhex_core::engine::inspect::{merge_tracks, track_of};
+    let inputs = traces();
+    let one = stores(&inputs, 1);
+    let store = &one[0];
+    let address = store.aircraft().iter().find_map(|aircraft| aircraft.address.clone()).expect("an aircraft");
+    let pieces = merge_tracks(track_of(store, &address));
+    let filter = PointFilter { address: Some(Pattern::new(&address)), ..PointFilter::default() };
+    let total = density(&one, Resolution::Zero, &filter).points;
+    assert!(total > 0);
+    assert_eq!(pieces.iter().map(Vec::len).sum::<usize>() as u64, total);
+    let times: Vec<i64> = pieces.iter().flatten().filter_map(|point| point.time_ms).collect();
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "pieces follow each other in time");
+    for piece in &pieces {
+        for pair in piece.windows(2) {
+            if let (Some(a), Some(b)) = (pair[0].time_ms, pair[1].time_ms) {
+                assert!(b - a <= 120_000, "a piece has no stale gap");
+            }
+        }
+    }
+    let split = stores(&inputs, 4);
+    let from_many = merge_tracks(split.iter().flat_map(|store| track_of(store, &address)));
+    assert_eq!(from_many, pieces);
+    assert!(track_of(store, "not-an-address").is_empty());
+}

@@ -5,6 +5,7 @@ use skyhex_core::map::basemap::{Basemap, Ring};
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::NO_CLASS;
 use skyhex_core::map::mercator::WorldPoint;
+use skyhex_core::map::track::TrackLayer;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
 use super::{MapLayers, css_rgb, land_for_zoom, style, world_copies};
@@ -25,8 +26,38 @@ pub fn draw_map(
             draw_land(context, camera, offset, land);
         }
         draw_hexagons(context, camera, offset, layers);
+        if let Some(track) = layers.track {
+            draw_track(context, camera, offset, track);
+        }
     }
     context.set_global_alpha(1.0);
+}
+
+/// The track: a dark casing, then each segment in its altitude colour.
+fn draw_track(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, track: &TrackLayer) {
+    let screen = |point: &WorldPoint| camera.screen_from_world(WorldPoint::new(point.x + offset, point.y));
+    context.set_global_alpha(1.0);
+    context.set_line_cap("round");
+    context.set_line_join("round");
+    context.set_stroke_style_str(&css_rgb(style::TRACK_CASING));
+    context.set_line_width(style::TRACK_WIDTH_PX + 2.0);
+    for piece in &track.pieces {
+        context.begin_path();
+        for (index, point) in piece.iter().map(screen).enumerate() {
+            if index == 0 { context.move_to(point.x, point.y) } else { context.line_to(point.x, point.y) }
+        }
+        context.stroke();
+    }
+    context.set_line_width(style::TRACK_WIDTH_PX);
+    let segments = track.pieces.iter().flat_map(|piece| piece.windows(2));
+    for (pair, &band) in segments.zip(&track.segment_bands) {
+        let (from, to) = (screen(&pair[0]), screen(&pair[1]));
+        context.set_stroke_style_str(&css_rgb(style::TRACK_COLOURS[usize::from(band)]));
+        context.begin_path();
+        context.move_to(from.x, from.y);
+        context.line_to(to.x, to.y);
+        context.stroke();
+    }
 }
 
 fn trace_ring(path: &Path2d, camera: &Camera, offset: f64, ring: &[WorldPoint]) {

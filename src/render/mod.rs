@@ -12,6 +12,7 @@ use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::track::{TRACK_BANDS, TrackLayer};
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -29,6 +30,8 @@ pub struct MapLayers<'a> {
     pub colours: &'a Arc<CellColours>,
     /// Of the hexagons, 0 to 1.
     pub opacity: f64,
+    /// An aircraft's track, drawn over the hexagons.
+    pub track: Option<&'a Arc<TrackLayer>>,
 }
 
 /// The renderer of one canvas.
@@ -73,10 +76,24 @@ impl MapRenderer {
 }
 
 /// The map's colours, shared by both renderers.
-mod style {
+pub mod style {
     pub const OCEAN: [u8; 3] = [0x0b, 0x12, 0x20];
     pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
     pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
+    /// A track's colours by altitude band (on the ground or unknown first), light to bright
+    /// as it climbs, apart from the hexagons' ramps; drawn on a dark casing.
+    pub const TRACK_COLOURS: [[u8; 3]; super::TRACK_BANDS] = [
+        [0x94, 0xa3, 0xb8],
+        [0x2d, 0xd4, 0xbf],
+        [0x22, 0xd3, 0xee],
+        [0x38, 0xbd, 0xf8],
+        [0x60, 0xa5, 0xfa],
+        [0x81, 0x8c, 0xf8],
+        [0xc0, 0x84, 0xfc],
+        [0xf0, 0xab, 0xfc],
+    ];
+    pub const TRACK_CASING: [u8; 3] = [0x02, 0x06, 0x17];
+    pub const TRACK_WIDTH_PX: f64 = 3.0;
     /// From this zoom on the detailed basemap is drawn.
     pub const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
 }

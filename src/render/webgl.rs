@@ -10,6 +10,7 @@ use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
 use skyhex_core::map::mesh::{Mesh, MeshChunk, vertex_classes};
+use skyhex_core::map::track::TrackLayer;
 use wasm_bindgen::JsCast;
 use web_sys::{
     HtmlCanvasElement, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlProgram, WebGlShader,
@@ -21,14 +22,17 @@ use super::{MapLayers, land_for_zoom, style, world_copies};
 const VERTEX_SHADER: &str = r"#version 300 es
 layout(location = 0) in vec2 a_position;
 layout(location = 1) in float a_class;
+// Lines: the unit normal the vertex moves along, by u_line_px (0 for areas).
+layout(location = 2) in vec2 a_offset;
 // Screen position (CSS pixels) of the chunk's origin, and pixels per world unit: the
 // chunk's origin is added here in f32 only after the camera was subtracted in f64.
 uniform vec2 u_origin_px;
 uniform float u_scale_px;
 uniform vec2 u_viewport_px;
+uniform float u_line_px;
 flat out int v_class;
 void main() {
-    vec2 px = a_position * u_scale_px + u_origin_px;
+    vec2 px = a_position * u_scale_px + u_origin_px + a_offset * u_line_px;
     gl_Position = vec4(px.x / u_viewport_px.x * 2.0 - 1.0, 1.0 - px.y / u_viewport_px.y * 2.0, 0.0, 1.0);
     // Class 255: a cell without a value; every vertex outside the view clips it away.
     if (a_class > 254.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -62,6 +66,7 @@ pub struct GlMap {
     hexagons: Option<(Arc<HexLayer>, GpuMesh)>,
     /// The colours `hexagons`' class buffers hold.
     hexagon_colours: Option<Arc<CellColours>>,
+    track: Option<(Arc<TrackLayer>, GpuMesh)>,
     coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
     detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
 }
@@ -71,6 +76,7 @@ struct Uniforms {
     origin_px: Option<WebGlUniformLocation>,
     scale_px: Option<WebGlUniformLocation>,
     viewport_px: Option<WebGlUniformLocation>,
+    line_px: Option<WebGlUniformLocation>,
     palette: Option<WebGlUniformLocation>,
     by_class: Option<WebGlUniformLocation>,
 }
@@ -98,6 +104,7 @@ impl GlMap {
             origin_px: uniform("u_origin_px"),
             scale_px: uniform("u_scale_px"),
             viewport_px: uniform("u_viewport_px"),
+            line_px: uniform("u_line_px"),
             palette: uniform("u_palette"),
             by_class: uniform("u_by_class"),
         };
@@ -107,6 +114,7 @@ impl GlMap {
             uniforms,
             hexagons: None,
             hexagon_colours: None,
+            track: None,
             coarse_land: None,
             detailed_land: None,
         })
@@ -142,7 +150,26 @@ impl GlMap {
                 self.set_palette(layers.colours, layers.opacity);
                 self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
             }
+            if let Some((_, track)) = &self.track {
+                self.draw_track(camera, offset, track);
+            }
         }
+    }
+
+    /// The track: a dark casing, then the line in its altitude colours.
+    fn draw_track(&self, camera: &Camera, offset: f64, track: &GpuMesh) {
+        self.set_single_colour(style::TRACK_CASING);
+        self.gl.uniform1f(self.uniforms.line_px.as_ref(), (style::TRACK_WIDTH_PX / 2.0 + 1.0) as f32);
+        self.draw_mesh(camera, offset, track, Gl::TRIANGLES);
+        let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
+        for (slot, [r, g, b]) in palette.chunks_exact_mut(4).zip(style::TRACK_COLOURS) {
+            slot.copy_from_slice(&[channel(r), channel(g), channel(b), 1.0]);
+        }
+        self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &palette);
+        self.gl.uniform1i(self.uniforms.by_class.as_ref(), 0);
+        self.gl.uniform1f(self.uniforms.line_px.as_ref(), (style::TRACK_WIDTH_PX / 2.0) as f32);
+        self.draw_mesh(camera, offset, track, Gl::TRIANGLES);
+        self.gl.uniform1f(self.uniforms.line_px.as_ref(), 0.0);
     }
 
     fn upload(&mut self, layers: &MapLayers<'_>) {
@@ -161,6 +188,14 @@ impl GlMap {
             }
         }
         self.hexagon_colours = Some(Arc::clone(layers.colours));
+        match layers.track {
+            Some(track) if self.track.as_ref().is_none_or(|(shown, _)| !Arc::ptr_eq(shown, track)) => {
+                let mesh = GpuMesh::new(gl, Mesh::of_track(track), Some(&track.segment_bands));
+                self.track = Some((Arc::clone(track), mesh));
+            }
+            Some(_) => {}
+            None => self.track = None,
+        }
         for (slot, land) in
             [(&mut self.coarse_land, layers.coarse_land), (&mut self.detailed_land, layers.detailed_land)]
         {
@@ -282,6 +317,12 @@ impl GpuChunk {
             }
             None => None,
         };
+        let offsets = match chunk.offsets.is_empty() {
+            true => None,
+            false => {
+                Some(upload(gl, Gl::ARRAY_BUFFER, &js_sys::Float32Array::from(chunk.offsets.as_slice()))?)
+            }
+        };
         let vertex_array = |indices: &[u32]| -> Option<(WebGlVertexArrayObject, WebGlBuffer)> {
             let vao = gl.create_vertex_array()?;
             gl.bind_vertex_array(Some(&vao));
@@ -293,6 +334,11 @@ impl GpuChunk {
                 gl.bind_buffer(Gl::ARRAY_BUFFER, Some(classes));
                 gl.enable_vertex_attrib_array(1);
                 gl.vertex_attrib_pointer_with_i32(1, 1, Gl::UNSIGNED_BYTE, false, 0, 0);
+            }
+            if let Some(offsets) = &offsets {
+                gl.bind_buffer(Gl::ARRAY_BUFFER, Some(offsets));
+                gl.enable_vertex_attrib_array(2);
+                gl.vertex_attrib_pointer_with_i32(2, 2, Gl::FLOAT, false, 0, 0);
             }
             let elements = upload(gl, Gl::ELEMENT_ARRAY_BUFFER, &js_sys::Uint32Array::from(indices))?;
             gl.bind_vertex_array(None);
@@ -309,7 +355,7 @@ impl GpuChunk {
             outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
             classes,
             cell_runs: chunk.cell_runs,
-            buffers: vec![positions, triangle_elements, outline_elements],
+            buffers: [positions, triangle_elements, outline_elements].into_iter().chain(offsets).collect(),
         })
     }
 }

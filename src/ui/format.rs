@@ -1,4 +1,6 @@
-//! Numbers as people read them.
+//! Numbers and times as people read them.
+
+use skyhex_core::summary::format_time;
 
 /// `105072` as `105,072`.
 pub fn count(value: u64) -> String {
@@ -50,11 +52,37 @@ pub fn area_km2(value: f64) -> String {
     }
 }
 
+/// A time span in UTC to the second, the date once when both ends share it:
+/// `2023-08-30 14:02:05 – 14:19:30 UTC`.
+pub fn time_span(first_ms: i64, last_ms: i64) -> String {
+    let date_and_time = |time_ms: i64| {
+        let text = format_time(time_ms.div_euclid(1000) * 1000);
+        let (date, time) = text.split_once('T').unwrap_or((&text, ""));
+        (date.to_owned(), time.trim_end_matches('Z').to_owned())
+    };
+    let ((first_date, first_time), (last_date, last_time)) =
+        (date_and_time(first_ms), date_and_time(last_ms));
+    if first_date == last_date {
+        format!("{first_date} {first_time} – {last_time} UTC")
+    } else {
+        format!("{first_date} {first_time} – {last_date} {last_time} UTC")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
+
+    #[wasm_bindgen_test]
+    fn time_spans_name_the_date_once_when_they_can() {
+        assert_eq!(time_span(1_693_404_125_590, 1_693_405_170_000), "2023-08-30 14:02:05 – 14:19:30 UTC");
+        assert_eq!(
+            time_span(1_693_439_999_000, 1_693_440_000_000),
+            "2023-08-30 23:59:59 – 2023-08-31 00:00:00 UTC"
+        );
+    }
 
     #[wasm_bindgen_test]
     fn groups_thousands() {

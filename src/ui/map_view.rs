@@ -11,14 +11,20 @@ use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
 use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
 use super::format;
+use super::inspector::InspectorPanel;
 use crate::browser;
+use crate::inspect::Inspector;
 use crate::render::{LegendRow, MapLayers, MapRenderer, css_rgb, map_png};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
 const DETAILED_LAND_URL: &str = "basemap/land-50m.json";
+/// A press that moves less than this before its release is a click, not a drag.
+const CLICK_SLOP_PX: f64 = 4.0;
 /// Pixels that arrow keys move the map.
 const KEY_PAN_PX: f64 = 80.0;
 /// Zoom levels per `+` or `-` key press.
@@ -35,6 +41,12 @@ fn fit_insets(camera: &Camera) -> Insets {
     }
 }
 
+/// Room kept free when fitting a track: the aircraft panel sits on the right.
+fn track_fit_insets(camera: &Camera) -> Insets {
+    let insets = fit_insets(camera);
+    if camera.viewport_px.x < 720.0 { insets } else { Insets { right: 400.0, ..insets } }
+}
+
 #[component]
 pub fn MapView() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -47,6 +59,8 @@ pub fn MapView() -> impl IntoView {
     let hexagons = Memo::new(move |_| {
         Arc::new(state.density.with(|density| HexLayer::new(density.cells.iter().map(|cell| cell.cell))))
     });
+    let inspector = Inspector::new(state);
+    let track = Memo::new(move |_| inspector.track_layer());
     let colours = Memo::new(move |_| {
         let metric = state.metric.get();
         Arc::new(state.density.with(|density| {
@@ -69,7 +83,8 @@ pub fn MapView() -> impl IntoView {
         }
     });
 
-    // Keep the canvas' pixel size equal to its CSS size times the device pixel ratio.
+    // Keep the canvas' pixel size equal to its CSS size times the device pixel ratio,
+    // whatever changes that size: the window, the panels, the status bar's height.
     let resize = move || {
         let Some(canvas) = canvas_ref.get_untracked() else { return };
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
@@ -79,12 +94,15 @@ pub fn MapView() -> impl IntoView {
         camera.update(|camera| camera.viewport_px = ScreenPoint::new(width, height));
     };
     Effect::new(move |_| {
-        if canvas_ref.get().is_some() {
-            resize();
+        let Some(canvas) = canvas_ref.get() else { return };
+        resize();
+        // The map lives as long as the page: its observer and callback are never let go.
+        let on_resize = Closure::<dyn Fn()>::new(resize);
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&canvas);
         }
+        on_resize.forget();
     });
-    let resize_listener = window_event_listener(leptos::ev::resize, move |_| resize());
-    on_cleanup(move || resize_listener.remove());
 
     // The renderer is made once the canvas is in the page; WebGL2 when the browser has it.
     let renderer = StoredValue::new_local(None::<MapRenderer>);
@@ -98,14 +116,15 @@ pub fn MapView() -> impl IntoView {
         }
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
-        let (coarse, detailed, hexagons, colours) =
-            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get());
+        let (coarse, detailed, hexagons, colours, track) =
+            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get(), track.get());
         let layers = MapLayers {
             coarse_land: coarse.as_ref(),
             detailed_land: detailed.as_ref(),
             hexagons: &hexagons,
             colours: &colours,
             opacity: state.opacity.get(),
+            track: track.as_ref(),
         };
         renderer.update_value(|renderer| {
             if let Some(renderer) = renderer {
@@ -115,11 +134,31 @@ pub fn MapView() -> impl IntoView {
     });
 
     let drag_from = StoredValue::new(None::<ScreenPoint>);
+    let pressed_at = StoredValue::new(None::<ScreenPoint>);
     let on_pointer_down = move |event: leptos::ev::PointerEvent| {
         if let Some(canvas) = canvas_ref.get_untracked() {
             let _ = canvas.set_pointer_capture(event.pointer_id());
         }
-        drag_from.set_value(Some(ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()))));
+        let at = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
+        drag_from.set_value(Some(at));
+        pressed_at.set_value(Some(at));
+    };
+    // A press released where it began is a click: it lists the aircraft of the cell there.
+    let inspect_at =
+        move |at: ScreenPoint| match camera.with_untracked(|camera| cell_under(&state, camera, at)) {
+            Some(stats) => inspector.inspect_cell(state, stats),
+            None => inspector.cell.set(None),
+        };
+    let on_pointer_up = move |event: leptos::ev::PointerEvent| {
+        drag_from.set_value(None);
+        let released = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
+        let is_click = pressed_at
+            .get_value()
+            .is_some_and(|pressed| (pressed.x - released.x).hypot(pressed.y - released.y) < CLICK_SLOP_PX);
+        pressed_at.set_value(None);
+        if is_click && event.button() == 0 {
+            inspect_at(ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y())));
+        }
     };
     let hovered = RwSignal::new(None::<(ScreenPoint, CellStats)>);
     // A zoom or a new aggregate changes what lies under the pointer: the next move tells.
@@ -139,7 +178,10 @@ pub fn MapView() -> impl IntoView {
         drag_from.set_value(Some(to));
         camera.update(|camera| *camera = camera.panned_by_px(to.x - from.x, to.y - from.y));
     };
-    let end_drag = move |_: leptos::ev::PointerEvent| drag_from.set_value(None);
+    let end_drag = move |_: leptos::ev::PointerEvent| {
+        drag_from.set_value(None);
+        pressed_at.set_value(None);
+    };
     let on_wheel = move |event: leptos::ev::WheelEvent| {
         event.prevent_default();
         let anchor = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
@@ -153,6 +195,11 @@ pub fn MapView() -> impl IntoView {
     let fit = move || {
         if let Some(bounds) = hexagons.with_untracked(|layer| layer.bounds) {
             camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
+        }
+    };
+    let fit_track = move || {
+        if let Some(bounds) = track.with_untracked(|track| track.as_ref().and_then(|track| track.bounds)) {
+            camera.update(|camera| *camera = camera.fitted_to(bounds, track_fit_insets(camera)));
         }
     };
     let save_png = move || {
@@ -180,6 +227,15 @@ pub fn MapView() -> impl IntoView {
                 fit();
                 None
             }
+            "Enter" => {
+                inspect_at(center);
+                None
+            }
+            "Escape" => {
+                inspector.cell.set(None);
+                inspector.track.set(None);
+                None
+            }
             _ => return,
         };
         event.prevent_default();
@@ -196,10 +252,10 @@ pub fn MapView() -> impl IntoView {
                 data-camera=move || camera.with(|camera| format!("{} {} {}", camera.center.x, camera.center.y, camera.zoom))
                 tabindex="0"
                 role="img"
-                aria-label="Flight-density map. Arrow keys pan, plus and minus zoom, 0 fits the data."
+                aria-label="Flight-density map. Arrow keys pan, plus and minus zoom, 0 fits the data, Enter lists the aircraft of the cell at the centre, Escape closes the list and the track."
                 on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move
-                on:pointerup=end_drag
+                on:pointerup=on_pointer_up
                 on:pointercancel=end_drag
                 on:pointerleave=move |_| hovered.set(None)
                 on:wheel=on_wheel
@@ -218,6 +274,7 @@ pub fn MapView() -> impl IntoView {
                 </p>
             </Show>
             <CellTooltip hovered camera />
+            <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) />
             <Legend colours />
             <p class="attribution">{move || attribution(&state)}</p>
         </section>

@@ -5,6 +5,7 @@ mod data_panel;
 mod filters;
 pub mod format;
 mod histograms;
+mod inspector;
 mod map_view;
 mod toolbar;
 

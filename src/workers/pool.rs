@@ -10,6 +10,7 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::{FutureExt, future};
+use skyhex_core::engine::inspect::{Passage, TrackPiece, merge_passages, merge_tracks};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use wasm_bindgen::JsCast;
@@ -60,7 +61,7 @@ impl Pool {
     /// Every worker's cells at `resolution` under `filter`, and their histograms in `bins`.
     pub async fn query(&self, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Cells {
         let request = Request::Query { resolution, filter: filter.clone(), bins };
-        let replies = future::join_all(self.workers.iter().map(|worker| worker.call(&request, None))).await;
+        let replies = self.ask_all(&request).await;
         let mut cells = Cells::default();
         for reply in replies {
             match reply {
@@ -81,9 +82,47 @@ impl Pool {
         cells
     }
 
+    /// The aircraft whose points `filter` keeps in `cell`, most points first.
+    pub async fn passages(&self, cell: u64, filter: &PointFilter) -> Result<Vec<Passage>, String> {
+        let request = Request::Passages { cell, filter: filter.clone() };
+        let mut passages = Vec::new();
+        for reply in self.ask_all(&request).await {
+            match reply {
+                Reply::Passages(found) => passages.extend(found),
+                other => return Err(failure(other)),
+            }
+        }
+        Ok(merge_passages(passages))
+    }
+
+    /// Every point of the aircraft `address`, as track pieces in time order.
+    pub async fn track(&self, address: &str) -> Result<Vec<TrackPiece>, String> {
+        let request = Request::Track { address: address.to_owned() };
+        let mut pieces = Vec::new();
+        for reply in self.ask_all(&request).await {
+            match reply {
+                Reply::Track(found) => pieces.extend(found),
+                other => return Err(failure(other)),
+            }
+        }
+        Ok(merge_tracks(pieces))
+    }
+
+    async fn ask_all(&self, request: &Request) -> Vec<Reply> {
+        future::join_all(self.workers.iter().map(|worker| worker.call(request, None))).await
+    }
+
     /// Sends `request` to every worker and waits until all have handled it.
     pub async fn broadcast(&self, request: &Request) {
-        future::join_all(self.workers.iter().map(|worker| worker.call(request, None))).await;
+        self.ask_all(request).await;
+    }
+}
+
+/// Why a worker's reply is not the answer asked for.
+fn failure(reply: Reply) -> String {
+    match reply {
+        Reply::Failed(reason) => reason,
+        other => format!("a worker answered with {other:?}"),
     }
 }
 

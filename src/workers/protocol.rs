@@ -5,6 +5,7 @@
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use skyhex_core::density::CellCount;
+use skyhex_core::engine::inspect::{Passage, TrackPiece};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
@@ -24,6 +25,10 @@ pub enum Request {
     /// The cells of every point the worker holds, at `resolution` under `filter`, and the
     /// brushes' histograms when `bins` are given.
     Query { resolution: u8, filter: PointFilter, bins: Option<HistogramBins> },
+    /// The aircraft whose points `filter` keeps in `cell` (an H3 index).
+    Passages { cell: u64, filter: PointFilter },
+    /// Every point of the aircraft with this address, as track pieces.
+    Track { address: String },
     /// Forget these inputs (removed, replaced or cancelled).
     Remove { inputs: Vec<u64> },
     /// A load is over: give back the memory the stores reserved while growing.
@@ -43,6 +48,8 @@ pub enum Reply {
     Decoded(Report),
     Failed(String),
     Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64, keep_every: u32 },
+    Passages(Vec<Passage>),
+    Track(Vec<TrackPiece>),
     Done,
 }
 

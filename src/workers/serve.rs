@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use arrow::array::RecordBatch;
-use skyhex_core::Resolution;
 use skyhex_core::density::DensityBuilder;
+use skyhex_core::engine::inspect::{merge_passages, merge_tracks, passages_in_cell, track_of};
 use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::{CellIndex, Resolution};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
@@ -151,6 +152,20 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,
         Request::Query { resolution, filter, bins } => {
             return query(&mut held.borrow_mut(), resolution, &filter, bins);
+        }
+        Request::Passages { cell, filter } => {
+            let Ok(cell) = CellIndex::try_from(cell) else {
+                return Reply::Failed(format!("{cell:x} is not an H3 cell"));
+            };
+            let held = held.borrow();
+            let passages = held.stores.values().flat_map(|store| passages_in_cell(store, cell, &filter));
+            return Reply::Passages(merge_passages(passages));
+        }
+        Request::Track { address } => {
+            let held = held.borrow();
+            return Reply::Track(merge_tracks(
+                held.stores.values().flat_map(|store| track_of(store, &address)),
+            ));
         }
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();

@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { cellToLatLng } from 'h3-js';
+import { cellToLatLng, latLngToCell } from 'h3-js';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 
 import { DIST, OUTPUT, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
 
@@ -57,6 +59,17 @@ function logBounds(values) {
     return Number(Math.exp(Math.log(low) + ((Math.log(high) - Math.log(low)) * step) / 6).toPrecision(2));
   });
 }
+
+/** The demo's points read by hyparquet (not skyhex): { icao, timeMs, lat, lon, altFt }. */
+async function demoPoints() {
+  const file = await asyncBufferFromFile(DEMO);
+  const rows = await parquetReadObjects({ file, compressors, columns: ['icao', 'ts', 'lat', 'lon', 'alt_ft'] });
+  return rows.map((row) => ({ icao: row.icao, timeMs: Math.round(row.ts * 1000), lat: row.lat, lon: row.lon, altFt: row.alt_ft }));
+}
+
+/** A track's colour band, as the page's altitude key states it. */
+const ALTITUDE_BANDS_FT = [2000, 5000, 10000, 20000, 30000, 40000];
+const bandOf = (altFt) => (altFt === null || altFt === undefined ? 0 : 1 + ALTITUDE_BANDS_FT.filter((top) => top <= altFt).length);
 
 async function setOpacity(page, value) {
   await page.getByTestId('opacity').evaluate((input, to) => {
@@ -226,6 +239,72 @@ describe('the map', () => {
     assert.equal(await again.getByTestId('palette').inputValue(), 'viridis');
     assert.equal(await again.getByTestId('opacity').inputValue(), '0.5');
     assert.equal(await again.getByTestId('fix-classes').isChecked(), true);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a click lists the cell\'s aircraft as the Parquet holds them; one opens its whole track, drawn by altitude', async () => {
+    const page = await openDemo();
+    const points = await demoPoints();
+    const densest = densestCell(5);
+    const inCell = points.filter((point) => latLngToCell(point.lat, point.lon, 5) === densest.cell);
+    const byAircraft = new Map();
+    for (const point of inCell) byAircraft.set(point.icao, [...(byAircraft.get(point.icao) ?? []), point]);
+    const expected = [...byAircraft].map(([icao, its]) => `${icao}|${its.length.toLocaleString('en')} points`);
+    expected.sort((a, b) => Number(b.split('|')[1].replace(/\D/g, '')) - Number(a.split('|')[1].replace(/\D/g, '')) || (a < b ? -1 : 1));
+
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    await page.mouse.click(at.box.x + at.x, at.box.y + at.y);
+    const list = page.getByTestId('passages');
+    await list.waitFor();
+    const rows = await page.getByTestId('passage').evaluateAll((buttons) =>
+      buttons.map((button) => `${button.dataset.address}|${button.querySelector('.passage-points').textContent}`),
+    );
+    assert.deepEqual(rows, expected.slice(0, 200));
+    assert.match(await page.getByTestId('passages-summary').innerText(), new RegExp(`^${byAircraft.size} aircraft · ${densest.points.toLocaleString('en')} points`));
+    const busiest = expected[0].split('|')[0];
+    const its = byAircraft.get(busiest).map((point) => point.timeMs);
+    const [first, last] = [Math.min(...its), Math.max(...its)].map((ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString());
+    const span = first.slice(0, 10) === last.slice(0, 10)
+      ? `${first.slice(0, 10)} ${first.slice(11, 19)} – ${last.slice(11, 19)} UTC`
+      : `${first.slice(0, 10)} ${first.slice(11, 19)} – ${last.slice(0, 10)} ${last.slice(11, 19)} UTC`;
+    assert.match(await page.getByTestId('passage').first().innerText(), new RegExp(span));
+
+    // Its whole track: every point of the aircraft, split where the points are over 2 minutes apart.
+    await page.getByTestId('passage').first().click();
+    const track = points.filter((point) => point.icao === busiest).sort((a, b) => a.timeMs - b.timeMs);
+    const pieces = 1 + track.slice(1).filter((point, i) => point.timeMs - track[i].timeMs > 120000).length;
+    const summary = page.getByTestId('track-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), new RegExp(`^${track.length.toLocaleString('en')} points in ${pieces} piece`));
+    await page.getByRole('button', { name: 'Fit the map to the track' }).click();
+    await page.waitForTimeout(300);
+    // A point in the middle of the track, whose segments on both sides share its colour, is drawn in it.
+    const key = await page.locator('.altitude-key .swatch').evaluateAll((swatches) =>
+      swatches.map((swatch) => getComputedStyle(swatch).backgroundColor.match(/\d+/g).slice(0, 3).map(Number)),
+    );
+    const middle = track.findIndex(
+      (point, i) => i > track.length / 3 && i + 1 < track.length && point.timeMs - track[i - 1].timeMs <= 120000 &&
+        track[i + 1].timeMs - point.timeMs <= 120000 && bandOf(track[i - 1].altFt) === bandOf(point.altFt) && bandOf(track[i + 1].altFt) === bandOf(point.altFt),
+    );
+    assert.ok(middle > 0, 'the track has a point inside one colour');
+    const where = await screenOf(page, track[middle].lat, track[middle].lon);
+    assert.ok(where.x > 0 && where.x < where.box.width && where.y > 0 && where.y < where.box.height, 'the fitted map shows it');
+    await screenshot(page, 'map-track');
+    const pixel = await pixelAt(page, where.x, where.y);
+    assert.ok(near(pixel, key[bandOf(track[middle].altFt)]), `pixel ${pixel} at (${where.x}, ${where.y}) is the colour of ${track[middle].altFt} ft`);
+
+    // Found by address too; Escape on the map closes both panels.
+    await page.getByTestId('track-address').fill('  ' + busiest.toUpperCase());
+    await page.getByTestId('track-address').press('Enter');
+    await summary.waitFor();
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('Escape');
+    await summary.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('passages').count(), 0);
+    await page.getByTestId('track-address').fill('000000');
+    await page.getByTestId('track-address').press('Enter');
+    assert.match(await page.getByTestId('track-error').innerText(), /no loaded points have the address 000000/);
     assert.deepEqual(problems, []);
   });
 

@@ -4,6 +4,7 @@
 //! - [`store`]: [`PointStore`], 20 bytes per point, with per-input legs (as runs) and point weights.
 //! - [`cells`]: the cell of every point at the resolution asked, fast and exact.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
+//! - [`inspect`]: the aircraft that passed through one cell, and one aircraft's track.
 //!
 //! Why the store keeps positions rather than one fine H3 cell per point: a coarse cell
 //! derived from a fine one (`parent`) is not the cell `latlng_to_cell` gives at the coarse
@@ -14,6 +15,7 @@
 
 pub mod cells;
 pub mod chunked;
+pub mod inspect;
 pub mod query;
 pub mod store;
 

@@ -68,7 +68,7 @@ pub struct StoreAggregate {
 
 /// What a query needs of each state and leg of a store, decided once per query so the
 /// loop over points does two lookups.
-struct Kept<'a> {
+pub(super) struct Kept<'a> {
     filter: &'a PointFilter,
     states: Vec<StateKept>,
     legs: Vec<bool>,
@@ -107,7 +107,7 @@ impl Share {
 }
 
 impl<'a> Kept<'a> {
-    fn of(store: &PointStore, filter: &'a PointFilter) -> Self {
+    pub(super) fn of(store: &PointStore, filter: &'a PointFilter) -> Self {
         let aircraft: Vec<bool> = store
             .aircraft()
             .iter()
@@ -134,6 +134,14 @@ impl<'a> Kept<'a> {
         let by_alt = filter.min_alt_ft.is_some() || filter.max_alt_ft.is_some();
         let all_states = states.iter().all(|state| state.kept);
         Self { filter, states, legs, all_states, by_time, by_alt }
+    }
+
+    /// Whether the filter keeps `point`, a point of `leg`.
+    pub(super) fn keeps_point(&self, store: &PointStore, leg: u32, point: usize) -> bool {
+        let state = self.states[store.state_of(point) as usize];
+        self.legs[leg as usize]
+            && state.kept
+            && self.in_window_and_band(store, leg, point, state) == (true, true)
     }
 
     /// Whether `point` (of `leg`, in `state`) is in the filter's time window and altitude band.

@@ -329,6 +329,11 @@ impl PointStore {
         aircraft.db_flags |= points.db_flags(row).unwrap_or(0);
     }
 
+    /// The index in [`Self::aircraft`] of the aircraft with this address, if the store has it.
+    pub fn find_aircraft(&self, address: &str) -> Option<u32> {
+        self.aircraft_ids.get(address).copied()
+    }
+
     pub fn aircraft(&self) -> &[Aircraft] {
         &self.aircraft
     }

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use h3o::{CellIndex, LatLng, Resolution};
 
-use super::mercator::{MAX_LAT_DEG, WorldBounds, WorldPoint, world_from_lat_lon};
+use super::mercator::{MAX_LAT_DEG, WorldBounds, WorldPoint, world_from_lat_lon, wrapped_deg};
 
 /// One cell ready to draw: its outline.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,11 +120,6 @@ fn beyond_the_map_cut(mut ring: Vec<LatLng>) -> Vec<LatLng> {
     let leaves = (1..n).find(|&index| beyond(&ring[index])).unwrap_or(n - 1);
     ring.truncate(leaves + 1);
     ring
-}
-
-/// A longitude difference brought into [-180, 180).
-fn wrapped_deg(delta: f64) -> f64 {
-    (delta + 180.0).rem_euclid(360.0) - 180.0
 }
 
 #[cfg(test)]

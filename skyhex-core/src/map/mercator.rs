@@ -33,6 +33,12 @@ pub fn lat_lon_from_world(point: WorldPoint) -> (f64, f64) {
     (lat_rad.to_degrees(), point.x * 360.0 - 180.0)
 }
 
+/// A longitude difference brought into [-180, 180): consecutive vertices of a ring or a
+/// track unwrap across the antimeridian with it.
+pub fn wrapped_deg(delta: f64) -> f64 {
+    (delta + 180.0).rem_euclid(360.0) - 180.0
+}
+
 /// An axis-aligned box in world coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WorldBounds {

@@ -12,6 +12,7 @@ use super::basemap::Basemap;
 use super::colour::NO_CLASS;
 use super::hexagons::HexLayer;
 use super::mercator::{WorldBounds, WorldPoint};
+use super::track::TrackLayer;
 
 /// The side of a hexagon chunk in world units (1/32 of the world: ~8 pixels at zoom 0).
 pub const CHUNK_WORLD: f64 = 1.0 / 32.0;
@@ -26,6 +27,9 @@ pub struct MeshChunk {
     /// The layer's cells in vertex order, each with its number of vertices, to give each
     /// vertex its cell's colour class ([`vertex_classes`]); empty for land.
     pub cell_runs: Vec<(u32, u32)>,
+    /// Of lines drawn a number of pixels wide: the unit normal of each vertex's segment,
+    /// x, y (the renderer moves the vertex by it times half the width); empty otherwise.
+    pub offsets: Vec<f32>,
     /// Vertex indices, three per triangle.
     pub triangles: Vec<u32>,
     /// Vertex indices, two per outline segment.
@@ -40,6 +44,7 @@ impl MeshChunk {
             origin,
             positions: Vec::new(),
             cell_runs: Vec::new(),
+            offsets: Vec::new(),
             triangles: Vec::new(),
             outlines: Vec::new(),
             bounds: WorldBounds { min: origin, max: origin },
@@ -77,6 +82,23 @@ impl MeshChunk {
         let mut triangles: Vec<u32> = Vec::new();
         earcut.earcut(relative, hole_starts, &mut triangles);
         self.triangles.extend(triangles.iter().map(|vertex| first + vertex));
+    }
+
+    /// The quad of the segment `from`–`to` (number `segment` of its layer); a segment of
+    /// no length has no direction and is left out.
+    fn push_segment(&mut self, from: WorldPoint, to: WorldPoint, segment: u32) {
+        let (dx, dy) = (to.x - from.x, to.y - from.y);
+        let length = dx.hypot(dy);
+        if length == 0.0 {
+            return;
+        }
+        let normal = [(-dy / length) as f32, (dx / length) as f32];
+        let first = self.push_ring(&[from, from, to, to]);
+        for side in [1.0, -1.0, 1.0, -1.0] {
+            self.offsets.extend_from_slice(&[normal[0] * side, normal[1] * side]);
+        }
+        self.cell_runs.push((segment, 4));
+        self.triangles.extend_from_slice(&[first, first + 1, first + 2, first + 1, first + 3, first + 2]);
     }
 
     /// Segments along a ring of `len` vertices starting at `first`, closing it.
@@ -134,6 +156,26 @@ impl Mesh {
                 for corner in 1..cell.ring.len().saturating_sub(1) as u32 {
                     chunk.triangles.extend_from_slice(&[first, first + corner, first + corner + 1]);
                 }
+            }
+        }
+        Self { chunks }
+    }
+
+    /// A track: each segment a quad whose two sides the renderer pushes apart by the line's
+    /// width, so lines stay as wide in pixels at every zoom; [`MeshChunk::cell_runs`] name
+    /// segments (in [`TrackLayer::segment_bands`]' order), four vertices each.
+    pub fn of_track(track: &TrackLayer) -> Self {
+        const SEGMENTS_PER_CHUNK: usize = 512;
+        let mut chunks: Vec<MeshChunk> = Vec::new();
+        let mut segment = 0_u32;
+        for piece in &track.pieces {
+            for part in piece.windows(2).collect::<Vec<_>>().chunks(SEGMENTS_PER_CHUNK) {
+                let mut chunk = MeshChunk::new(part[0][0]);
+                for pair in part {
+                    chunk.push_segment(pair[0], pair[1], segment);
+                    segment += 1;
+                }
+                chunks.push(chunk);
             }
         }
         Self { chunks }
@@ -305,6 +347,29 @@ mod tests {
             }
         }
         assert!(pairs > 50, "{pairs} neighbour pairs");
+    }
+
+    #[test]
+    fn a_track_becomes_quads_that_name_their_segments() {
+        use crate::engine::inspect::TrackPoint;
+        let at = |lat, lon| TrackPoint { lat, lon, time_ms: None, alt_ft: None };
+        let track = TrackLayer::new(&[
+            vec![at(10.0, 20.0), at(10.0, 20.0), at(11.0, 20.0)],
+            vec![at(0.0, 0.0), at(0.0, 1.0)],
+        ]);
+        let mesh = Mesh::of_track(&track);
+        assert_eq!(track.segment_bands.len(), 3);
+        // The repeated point's segment has no length and no quad; the others keep their numbers.
+        let runs: Vec<(u32, u32)> = mesh.chunks.iter().flat_map(|chunk| chunk.cell_runs.clone()).collect();
+        assert_eq!(runs, vec![(1, 4), (2, 4)]);
+        let chunk = &mesh.chunks[1];
+        assert_eq!(
+            chunk.offsets,
+            vec![-0.0, 1.0, 0.0, -1.0, -0.0, 1.0, 0.0, -1.0],
+            "east-going: normals north-south"
+        );
+        assert_eq!(chunk.triangles, vec![0, 1, 2, 1, 3, 2]);
+        assert_eq!(chunk.offsets.len(), chunk.positions.len());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Map geometry, free of any drawing API: Web Mercator, the camera, the basemap, hexagon
-//! outlines and the colour scale. The app's renderer only turns these into pixels.
+//! outlines, aircraft tracks and the colour scales. The app's renderer only turns these into pixels.
 
 pub mod basemap;
 pub mod camera;
@@ -7,3 +7,4 @@ pub mod colour;
 pub mod hexagons;
 pub mod mercator;
 pub mod mesh;
+pub mod track;
