@@ -83,3 +83,15 @@ fn real_aircraft_snapshots_and_json_lines_decode_with_exact_counts() {
     assert_eq!(total.rejected.total(), 847 + 418, "heartbeat lines without a position");
     assert_eq!(total.first_time_ms.map(format_time).as_deref(), Some("2023-08-29T10:00:00Z"));
 }
+
+#[test]
+fn the_airport_table_reads_whole() {
+    use skyhex_core::map::airports::Airports;
+    let bytes = std::fs::read(real("airports/airports.csv.gz")).expect("readable");
+    let airports = Airports::from_csv(Bytes::from(bytes)).expect("reads");
+    // Counted by Python's csv module: 28,298 rows, 7,884 with an IATA code.
+    assert_eq!(airports.airports.len(), 28_298);
+    assert_eq!(airports.airports.iter().take_while(|airport| airport.iata.is_some()).count(), 7_884);
+    let reno = airports.airports.iter().find(|airport| &*airport.icao == "KRNO").expect("Reno");
+    assert_eq!((reno.code(), &*reno.name), ("RNO", "Reno/Tahoe International Airport"));
+}

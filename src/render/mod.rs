@@ -1,8 +1,10 @@
 //! Drawing the map. Geometry comes ready from `skyhex_core::map`; this module only turns
 //! world coordinates into pixels: with WebGL2 (`webgl.rs`), or on a 2D canvas
-//! (`canvas2d.rs`) where WebGL2 is missing; `png.rs` makes the picture to download.
+//! (`canvas2d.rs`) where WebGL2 is missing; airport labels go on a 2D canvas laid over it
+//! (`labels.rs`); `png.rs` makes the picture to download.
 
 mod canvas2d;
+mod labels;
 mod png;
 mod webgl;
 
@@ -18,6 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use webgl::GlMap;
 
+pub use labels::draw_labels;
 pub use png::{LegendRow, map_png};
 
 /// What to draw.

@@ -16,18 +16,19 @@ pub struct LegendRow {
 }
 
 const FONT: &str = "12px system-ui, sans-serif";
-const PANEL: &str = "rgba(15, 23, 42, 0.88)";
+const PANEL: &str = "rgba(15, 23, 42, 0.95)";
 const TEXT: &str = "#e2e8f0";
 const MUTED: &str = "#94a3b8";
 const PADDING_PX: f64 = 10.0;
 const LINE_PX: f64 = 18.0;
 const SWATCH_PX: (f64, f64) = (16.0, 11.0);
 
-/// The map canvas with the legend (`title`, rows top class first) at its bottom left and
-/// `attribution` at its bottom right, as a PNG data URL. `pixel_ratio`: device pixels per
-/// CSS pixel of the map canvas.
+/// The map canvas (and the labels laid over it) with the legend (`title`, rows top class
+/// first) at its bottom left and `attribution` at its bottom right, as a PNG data URL.
+/// `pixel_ratio`: device pixels per CSS pixel of the map canvas.
 pub fn map_png(
     map: &HtmlCanvasElement,
+    labels: Option<&HtmlCanvasElement>,
     pixel_ratio: f64,
     title: &str,
     rows: &[LegendRow],
@@ -43,7 +44,9 @@ pub fn map_png(
         .map_err(|err| js_error_message(&err))?
         .ok_or("no 2D canvas to compose the picture")?
         .unchecked_into();
-    context.draw_image_with_html_canvas_element(map, 0.0, 0.0).map_err(|err| js_error_message(&err))?;
+    for layer in std::iter::once(map).chain(labels) {
+        context.draw_image_with_html_canvas_element(layer, 0.0, 0.0).map_err(|err| js_error_message(&err))?;
+    }
     context.scale(pixel_ratio, pixel_ratio).map_err(|err| js_error_message(&err))?;
     context.set_font(FONT);
     let (width, height) = (f64::from(map.width()) / pixel_ratio, f64::from(map.height()) / pixel_ratio);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 use skyhex_core::density::CellStats;
+use skyhex_core::map::airports::{self, Airports};
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
@@ -15,16 +16,16 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 use super::format;
+use super::gestures::{Follow, Gestures};
 use super::inspector::InspectorPanel;
 use crate::browser;
 use crate::inspect::Inspector;
-use crate::render::{LegendRow, MapLayers, MapRenderer, css_rgb, map_png};
+use crate::render::{LegendRow, MapLayers, MapRenderer, css_rgb, draw_labels, map_png};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
+const AIRPORTS_URL: &str = "airports/airports.csv.gz";
 const DETAILED_LAND_URL: &str = "basemap/land-50m.json";
-/// A press that moves less than this before its release is a click, not a drag.
-const CLICK_SLOP_PX: f64 = 4.0;
 /// Pixels that arrow keys move the map.
 const KEY_PAN_PX: f64 = 80.0;
 /// Zoom levels per `+` or `-` key press.
@@ -51,6 +52,7 @@ fn track_fit_insets(camera: &Camera) -> Insets {
 pub fn MapView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
+    let labels_ref = NodeRef::<html::Canvas>::new();
     let camera = RwSignal::new(Camera::default());
     let coarse_land = RwSignal::new(None::<Arc<Basemap>>);
     let detailed_land = RwSignal::new(None::<Arc<Basemap>>);
@@ -89,8 +91,10 @@ pub fn MapView() -> impl IntoView {
         let Some(canvas) = canvas_ref.get_untracked() else { return };
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         let (width, height) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-        canvas.set_width((width * ratio).round() as u32);
-        canvas.set_height((height * ratio).round() as u32);
+        for canvas in std::iter::once(canvas).chain(labels_ref.get_untracked()) {
+            canvas.set_width((width * ratio).round() as u32);
+            canvas.set_height((height * ratio).round() as u32);
+        }
         camera.update(|camera| camera.viewport_px = ScreenPoint::new(width, height));
     };
     Effect::new(move |_| {
@@ -133,15 +137,37 @@ pub fn MapView() -> impl IntoView {
         });
     });
 
-    let drag_from = StoredValue::new(None::<ScreenPoint>);
-    let pressed_at = StoredValue::new(None::<ScreenPoint>);
+    // Airport labels: the table is fetched once the map is zoomed in far enough for them.
+    let airports = RwSignal::new(None::<Arc<Airports>>);
+    let airports_asked = StoredValue::new(false);
+    let placed_labels = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if camera.with(|camera| camera.zoom) >= airports::MAJOR_FROM_ZOOM && !airports_asked.get_value() {
+            airports_asked.set_value(true);
+            load_airports(airports);
+        }
+    });
+    Effect::new(move |_| {
+        let Some(canvas) = labels_ref.get() else { return };
+        let camera = camera.get();
+        let labels = airports
+            .with(|airports| airports.as_ref().map(|airports| airports.labels(&camera)).unwrap_or_default());
+        let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
+        if let Ok(Some(context)) = canvas.get_context("2d") {
+            draw_labels(&context.unchecked_into(), &camera, ratio, &labels);
+        }
+        placed_labels.set(labels.iter().map(|label| label.text.as_str()).collect::<Vec<_>>().join("|"));
+    });
+
+    let gestures = StoredValue::new(Gestures::default());
+    let client_at = |event: &leptos::ev::PointerEvent| {
+        ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()))
+    };
     let on_pointer_down = move |event: leptos::ev::PointerEvent| {
         if let Some(canvas) = canvas_ref.get_untracked() {
             let _ = canvas.set_pointer_capture(event.pointer_id());
         }
-        let at = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
-        drag_from.set_value(Some(at));
-        pressed_at.set_value(Some(at));
+        gestures.update_value(|gestures| gestures.down(event.pointer_id(), client_at(&event)));
     };
     // A press released where it began is a click: it lists the aircraft of the cell there.
     let inspect_at =
@@ -150,15 +176,14 @@ pub fn MapView() -> impl IntoView {
             None => inspector.cell.set(None),
         };
     let on_pointer_up = move |event: leptos::ev::PointerEvent| {
-        drag_from.set_value(None);
-        let released = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
-        let is_click = pressed_at
-            .get_value()
-            .is_some_and(|pressed| (pressed.x - released.x).hypot(pressed.y - released.y) < CLICK_SLOP_PX);
-        pressed_at.set_value(None);
-        if is_click && event.button() == 0 {
+        let is_click =
+            gestures.try_update_value(|gestures| gestures.up(event.pointer_id(), Some(client_at(&event))));
+        if is_click == Some(true) && event.button() == 0 {
             inspect_at(ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y())));
         }
+    };
+    let on_pointer_cancel = move |event: leptos::ev::PointerEvent| {
+        gestures.update_value(|gestures| _ = gestures.up(event.pointer_id(), None));
     };
     let hovered = RwSignal::new(None::<(ScreenPoint, CellStats)>);
     // A zoom or a new aggregate changes what lies under the pointer: the next move tells.
@@ -168,19 +193,25 @@ pub fn MapView() -> impl IntoView {
         hovered.set(None);
     });
     let on_pointer_move = move |event: leptos::ev::PointerEvent| {
-        let Some(from) = drag_from.get_value() else {
+        if !gestures.with_value(Gestures::is_pressed) {
             let at = ScreenPoint::new(f64::from(event.offset_x()), f64::from(event.offset_y()));
             let cell = camera.with_untracked(|camera| cell_under(&state, camera, at));
             hovered.set(cell.map(|cell| (at, cell)));
             return;
-        };
-        let to = ScreenPoint::new(f64::from(event.client_x()), f64::from(event.client_y()));
-        drag_from.set_value(Some(to));
-        camera.update(|camera| *camera = camera.panned_by_px(to.x - from.x, to.y - from.y));
-    };
-    let end_drag = move |_: leptos::ev::PointerEvent| {
-        drag_from.set_value(None);
-        pressed_at.set_value(None);
+        }
+        let follow =
+            gestures.try_update_value(|gestures| gestures.moved(event.pointer_id(), client_at(&event)));
+        match follow.flatten() {
+            Some(Follow::Pan { dx, dy }) => camera.update(|camera| *camera = camera.panned_by_px(dx, dy)),
+            Some(Follow::Pinch { dx, dy, around, zoom_delta }) => {
+                let Some(canvas) = canvas_ref.get_untracked() else { return };
+                let origin = canvas.get_bounding_client_rect();
+                let anchor = ScreenPoint::new(around.x - origin.left(), around.y - origin.top());
+                camera
+                    .update(|camera| *camera = camera.panned_by_px(dx, dy).zoomed_around(anchor, zoom_delta));
+            }
+            None => {}
+        }
     };
     let on_wheel = move |event: leptos::ev::WheelEvent| {
         event.prevent_default();
@@ -206,7 +237,17 @@ pub fn MapView() -> impl IntoView {
         let Some(canvas) = canvas_ref.get_untracked() else { return };
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         let rows = colours.with_untracked(|colours| legend_rows(colours));
-        let picture = untrack(|| map_png(&canvas, ratio, &legend_title(&state), &rows, &attribution(&state)));
+        let labels = labels_ref.get_untracked();
+        let picture = untrack(|| {
+            map_png(
+                &canvas,
+                labels.as_ref(),
+                ratio,
+                &legend_title(&state),
+                &rows,
+                &attribution(&state, airports.with(Option::is_some)),
+            )
+        });
         let name = format!("skyhex-map-res{}.png", state.shown_resolution());
         if let Err(message) = picture.and_then(|url| browser::download_url(&url, &name)) {
             leptos::logging::error!("PNG export failed: {message}");
@@ -256,12 +297,13 @@ pub fn MapView() -> impl IntoView {
                 on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move
                 on:pointerup=on_pointer_up
-                on:pointercancel=end_drag
+                on:pointercancel=on_pointer_cancel
                 on:pointerleave=move |_| hovered.set(None)
                 on:wheel=on_wheel
                 on:dblclick=on_double_click
                 on:keydown=on_key
             ></canvas>
+            <canvas node_ref=labels_ref class="map-labels" data-testid="map-labels" data-labels=move || placed_labels.get() aria-hidden="true"></canvas>
             <div class="map-controls">
                 <button class="icon-button" aria-label="Zoom in" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), KEY_ZOOM_STEP))>"+"</button>
                 <button class="icon-button" aria-label="Zoom out" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), -KEY_ZOOM_STEP))>"−"</button>
@@ -276,7 +318,7 @@ pub fn MapView() -> impl IntoView {
             <CellTooltip hovered camera />
             <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) />
             <Legend colours />
-            <p class="attribution">{move || attribution(&state)}</p>
+            <p class="attribution">{move || attribution(&state, airports.with(Option::is_some))}</p>
         </section>
     }
 }
@@ -311,10 +353,13 @@ fn legend_title(state: &AppState) -> String {
     )
 }
 
-fn attribution(state: &AppState) -> String {
+/// Whose data the map shows: the land always, the airports once labelled, the demo's
+/// positions while it is loaded.
+fn attribution(state: &AppState, with_airports: bool) -> String {
     let demo = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
+    let airports = if with_airports { " · Airports: airportsdata (MIT)" } else { "" };
     let data = if demo { " · Data: © adsb.lol contributors, ODbL" } else { "" };
-    format!("Land: Natural Earth (public domain), via world-atlas{data}")
+    format!("Land: Natural Earth (public domain), via world-atlas{airports}{data}")
 }
 
 #[component]
@@ -500,6 +545,18 @@ fn tooltip_position(at: ScreenPoint, viewport_px: ScreenPoint) -> String {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn load_airports(target: RwSignal<Option<Arc<Airports>>>) {
+    leptos::task::spawn_local(async move {
+        let loaded = browser::fetch_bytes(AIRPORTS_URL)
+            .await
+            .and_then(|bytes| Airports::from_csv(bytes::Bytes::from(bytes)));
+        match loaded {
+            Ok(airports) => target.set(Some(Arc::new(airports))),
+            Err(message) => leptos::logging::warn!("airport labels unavailable: {message}"),
+        }
+    });
 }
 
 fn load_basemap(url: &'static str, target: RwSignal<Option<Arc<Basemap>>>) {

@@ -4,6 +4,7 @@
 mod data_panel;
 mod filters;
 pub mod format;
+mod gestures;
 mod histograms;
 mod inspector;
 mod map_view;

@@ -89,20 +89,21 @@ async function screenOf(page, lat, lon) {
   return { x: (x - centerX) * scale + box.width / 2, y: (y - centerY) * scale + box.height / 2, box };
 }
 
-/** The colour of the map's pixel at CSS position (x, y). */
-async function pixelAt(page, x, y) {
+/** The colour of the map's pixel at CSS position (x, y) (of the labels laid over it with `layer`). */
+async function pixelAt(page, x, y, layer = 'map') {
   return page.evaluate(
-    ([px, py]) => {
-      const canvas = document.querySelector('[data-testid=map]');
+    ([px, py, id]) => {
+      const canvas = document.querySelector(`[data-testid=${id}]`);
       const ratio = canvas.width / canvas.clientWidth;
       const copy = document.createElement('canvas');
       copy.width = canvas.width;
       copy.height = canvas.height;
       const context = copy.getContext('2d');
       context.drawImage(canvas, 0, 0);
-      return [...context.getImageData(Math.round(px * ratio), Math.round(py * ratio), 1, 1).data.slice(0, 3)];
+      // The pixel that holds the point.
+      return [...context.getImageData(Math.floor(px * ratio), Math.floor(py * ratio), 1, 1).data.slice(0, 3)];
     },
-    [x, y],
+    [x, y, layer],
   );
 }
 
@@ -191,6 +192,36 @@ describe('the map', () => {
     const [top] = await legendColours(page);
     const pixel = await pixelAt(page, moved.x, moved.y);
     assert.ok(near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN)), `pixel ${pixel} moved with the map`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('two pointers pinch: the map scales with their distance around their midpoint', async () => {
+    const page = await openDemo();
+    const camera = async () => (await page.getAttribute('[data-testid=map]', 'data-camera')).split(' ').map(Number);
+    const box = await page.getByTestId('map').boundingBox();
+    const mid = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const before = await camera();
+    const worldAtMid = await screenOf(page, 0, 0); // any point: its screen position before
+    // Fingers 100 px apart move to 200 px apart, their midpoint 30 px to the right.
+    await page.evaluate(({ mid }) => {
+      const canvas = document.querySelector('[data-testid=map]');
+      const fire = (type, pointerId, dx) =>
+        canvas.dispatchEvent(new PointerEvent(type, { pointerId, pointerType: 'touch', isPrimary: pointerId === 1, bubbles: true, clientX: mid.x + dx, clientY: mid.y, button: 0 }));
+      fire('pointerdown', 1, -50);
+      fire('pointerdown', 2, 50);
+      fire('pointermove', 1, -100 + 30);
+      fire('pointermove', 2, 100 + 30);
+      fire('pointerup', 1, -70);
+      fire('pointerup', 2, 130);
+    }, { mid });
+    const after = await camera();
+    // Two moves: the first finger alone (midpoint 10 px... ) then the second; together one
+    // doubling of the distance, so one zoom level, the midpoint's map point under it.
+    assert.ok(Math.abs(after[2] - before[2] - 1) < 1e-9, `zoom ${before[2]} → ${after[2]}`);
+    const moved = await screenOf(page, 0, 0);
+    const expectedX = mid.x - box.x + 30 + (worldAtMid.x - (mid.x - box.x)) * 2;
+    assert.ok(Math.abs(moved.x - expectedX) < 1e-6, `${moved.x} against ${expectedX}`);
+    assert.equal(await page.getByTestId('passages').count(), 0, 'a pinch is no click');
     assert.deepEqual(problems, []);
   });
 
@@ -305,6 +336,28 @@ describe('the map', () => {
     await page.getByTestId('track-address').fill('000000');
     await page.getByTestId('track-address').press('Enter');
     assert.match(await page.getByTestId('track-error').innerText(), /no loaded points have the address 000000/);
+    assert.deepEqual(problems, []);
+  });
+
+  test('airports are labelled at regional zooms, with names closer in, and credited', async () => {
+    const page = await openDemo();
+    const labels = page.getByTestId('map-labels');
+    await page.waitForFunction(() => document.querySelector('[data-testid=map-labels]').dataset.labels.split('|').includes('RNO'));
+    const codes = (await labels.getAttribute('data-labels')).split('|');
+    assert.ok(codes.includes('SFO'), `San Francisco International takes its room too: ${codes}`);
+    assert.ok(codes.every((code) => /^[A-Z0-9]{3,4}$/.test(code)), 'codes only at this zoom');
+    assert.match(await page.locator('.attribution').innerText(), /Airports: airportsdata \(MIT\)/);
+    // Reno/Tahoe International (KRNO) at 39.499111, -119.768111: its dot is drawn there.
+    const reno = await screenOf(page, 39.499111, -119.768111);
+    assert.ok(near(await pixelAt(page, reno.x, reno.y, 'map-labels'), [0xe2, 0xe8, 0xf0]), 'the dot at Reno');
+    // Three zoom levels in, around Reno: its name joins its code.
+    await page.mouse.move(reno.box.x + reno.x, reno.box.y + reno.y);
+    for (let step = 0; step < 3; step += 1) {
+      await page.mouse.wheel(0, -400);
+      await page.waitForTimeout(100);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid=map-labels]').dataset.labels.includes('RNO Reno/Tahoe International Airport'));
+    await screenshot(page, 'map-airports');
     assert.deepEqual(problems, []);
   });
 

@@ -5,7 +5,7 @@
 
 pub mod archive;
 mod cell_table;
-mod compression;
+pub mod compression;
 mod json;
 pub mod parquet_remote;
 mod point_table;

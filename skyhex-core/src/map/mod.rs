@@ -1,6 +1,7 @@
-//! Map geometry, free of any drawing API: Web Mercator, the camera, the basemap, hexagon
-//! outlines, aircraft tracks and the colour scales. The app's renderer only turns these into pixels.
+//! Map geometry, free of any drawing API: Web Mercator, the camera, the basemap and its
+//! airport labels, hexagon outlines, aircraft tracks and the colour scales. The app's renderer only turns these into pixels.
 
+pub mod airports;
 pub mod basemap;
 pub mod camera;
 pub mod colour;
