@@ -114,6 +114,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<Progress>>,
     /// The density of the current view: the workers' answer to the last query.
     pub density: RwSignal<Arc<Density>>,
+    /// `Some(cells)` while the workers build the map's hexagons for a new density.
+    pub drawing_cells: RwSignal<Option<usize>>,
     /// Points per time bin and altitude band under the current filters (for the brushes).
     pub histograms: RwSignal<Option<Histograms>>,
     /// The view (resolution aside) and bins `histograms` were counted for.
@@ -185,6 +187,7 @@ impl AppState {
             filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
+            drawing_cells: RwSignal::new(None),
             histograms: RwSignal::new(None),
             histograms_for: StoredValue::new(None),
             retained_bytes: RwSignal::new(0),
@@ -290,7 +293,10 @@ impl AppState {
     }
 
     pub fn status(&self) -> Status {
-        if self.progress.with(Option::is_some) || self.is_computing() {
+        if self.progress.with(Option::is_some)
+            || self.is_computing()
+            || self.drawing_cells.with(Option::is_some)
+        {
             return Status::Loading;
         }
         self.inputs.with(|inputs| {

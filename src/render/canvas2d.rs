@@ -92,6 +92,7 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
     context.stroke_with_path(&path);
 }
 
+/// The hexagons from their mesh: each cell's vertices are its ring.
 fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layers: &MapLayers<'_>) {
     let visible = camera.visible_bounds();
     let classes = &layers.colours.scale.classes;
@@ -99,9 +100,24 @@ fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f6
     if paths.len() != classes.len() {
         return;
     }
-    for (cell, &class) in layers.hexagons.cells.iter().zip(&layers.colours.classes) {
-        if class != NO_CLASS && cell.bounds.shifted_x(offset).intersects(&visible) {
-            trace_ring(&paths[usize::from(class)], camera, offset, &cell.ring);
+    let mut ring: Vec<WorldPoint> = Vec::new();
+    for chunk in &layers.hexagons.mesh.chunks {
+        if !chunk.bounds.shifted_x(offset).intersects(&visible) {
+            continue;
+        }
+        let mut vertex = 0;
+        for &(cell, vertices) in &chunk.cell_runs {
+            let class = layers.colours.classes.get(cell as usize).copied().unwrap_or(NO_CLASS);
+            let xy = &chunk.positions[vertex * 2..(vertex + vertices as usize) * 2];
+            vertex += vertices as usize;
+            if class == NO_CLASS {
+                continue;
+            }
+            ring.clear();
+            ring.extend(xy.chunks_exact(2).map(|xy| {
+                WorldPoint::new(chunk.origin.x + f64::from(xy[0]), chunk.origin.y + f64::from(xy[1]))
+            }));
+            trace_ring(&paths[usize::from(class)], camera, offset, &ring);
         }
     }
     context.set_global_alpha(layers.opacity);

@@ -10,10 +10,11 @@ mod webgl;
 
 use std::sync::Arc;
 
+use skyhex_core::density::Density;
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
-use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::mesh::Mesh;
 use skyhex_core::map::track::{TRACK_BANDS, TrackLayer};
 
 use wasm_bindgen::JsCast;
@@ -23,12 +24,20 @@ use webgl::GlMap;
 pub use labels::draw_labels;
 pub use png::{LegendRow, map_png};
 
+/// The density layer's hexagons as a mesh, and the density they are the cells of (in its
+/// cells' order: the colours must come from the same density).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hexagons {
+    pub mesh: Mesh,
+    pub density: Arc<Density>,
+}
+
 /// What to draw.
 #[derive(Debug, Clone, Copy)]
 pub struct MapLayers<'a> {
     pub coarse_land: Option<&'a Arc<Basemap>>,
     pub detailed_land: Option<&'a Arc<Basemap>>,
-    pub hexagons: &'a Arc<HexLayer>,
+    pub hexagons: &'a Arc<Hexagons>,
     /// The class of each of `hexagons`' cells, and the scale's colours.
     pub colours: &'a Arc<CellColours>,
     /// Of the hexagons, 0 to 1.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
-use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
 use skyhex_core::map::mesh::{Mesh, MeshChunk, vertex_classes};
 use skyhex_core::map::track::TrackLayer;
@@ -17,7 +16,7 @@ use web_sys::{
     WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
-use super::{MapLayers, land_for_zoom, style, world_copies};
+use super::{Hexagons, MapLayers, land_for_zoom, style, world_copies};
 
 const VERTEX_SHADER: &str = r"#version 300 es
 layout(location = 0) in vec2 a_position;
@@ -63,7 +62,7 @@ pub struct GlMap {
     gl: Gl,
     program: WebGlProgram,
     uniforms: Uniforms,
-    hexagons: Option<(Arc<HexLayer>, GpuMesh)>,
+    hexagons: Option<(Arc<Hexagons>, GpuMesh)>,
     /// The colours `hexagons`' class buffers hold.
     hexagon_colours: Option<Arc<CellColours>>,
     track: Option<(Arc<TrackLayer>, GpuMesh)>,
@@ -183,14 +182,14 @@ impl GlMap {
                 }
             }
             _ => {
-                let mesh = GpuMesh::new(gl, Mesh::of_hexagons(layers.hexagons), Some(colours));
+                let mesh = GpuMesh::new(gl, &layers.hexagons.mesh, Some(colours));
                 self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
             }
         }
         self.hexagon_colours = Some(Arc::clone(layers.colours));
         match layers.track {
             Some(track) if self.track.as_ref().is_none_or(|(shown, _)| !Arc::ptr_eq(shown, track)) => {
-                let mesh = GpuMesh::new(gl, Mesh::of_track(track), Some(&track.segment_bands));
+                let mesh = GpuMesh::new(gl, &Mesh::of_track(track), Some(&track.segment_bands));
                 self.track = Some((Arc::clone(track), mesh));
             }
             Some(_) => {}
@@ -201,7 +200,7 @@ impl GlMap {
         {
             let Some(land) = land else { continue };
             if slot.as_ref().is_none_or(|(uploaded, _)| !Arc::ptr_eq(uploaded, land)) {
-                *slot = Some((Arc::clone(land), GpuMesh::new(gl, Mesh::of_land(land), None)));
+                *slot = Some((Arc::clone(land), GpuMesh::new(gl, &Mesh::of_land(land), None)));
             }
         }
     }
@@ -272,9 +271,8 @@ struct GpuChunk {
 impl GpuMesh {
     /// Uploads `mesh`; `cell_classes` (the class of each of the layer's cells) colours it
     /// by class, `None` leaves it to one colour.
-    fn new(gl: &Gl, mesh: Mesh, cell_classes: Option<&[u8]>) -> Self {
-        let chunks =
-            mesh.chunks.into_iter().filter_map(|chunk| GpuChunk::new(gl, chunk, cell_classes)).collect();
+    fn new(gl: &Gl, mesh: &Mesh, cell_classes: Option<&[u8]>) -> Self {
+        let chunks = mesh.chunks.iter().filter_map(|chunk| GpuChunk::new(gl, chunk, cell_classes)).collect();
         Self { gl: gl.clone(), chunks }
     }
 
@@ -307,7 +305,7 @@ impl Drop for GpuMesh {
 impl GpuChunk {
     /// Uploads one chunk: two vertex arrays sharing the vertex buffers, one indexing
     /// triangles, one outline segments. `None` when the context is lost.
-    fn new(gl: &Gl, chunk: MeshChunk, cell_classes: Option<&[u8]>) -> Option<Self> {
+    fn new(gl: &Gl, chunk: &MeshChunk, cell_classes: Option<&[u8]>) -> Option<Self> {
         let positions =
             upload(gl, Gl::ARRAY_BUFFER, &js_sys::Float32Array::from(chunk.positions.as_slice()))?;
         let classes = match cell_classes {
@@ -354,7 +352,7 @@ impl GpuChunk {
             outlines,
             outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
             classes,
-            cell_runs: chunk.cell_runs,
+            cell_runs: chunk.cell_runs.clone(),
             buffers: [positions, triangle_elements, outline_elements].into_iter().chain(offsets).collect(),
         })
     }

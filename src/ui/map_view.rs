@@ -10,8 +10,8 @@ use skyhex_core::map::airports::{self, Airports};
 use skyhex_core::map::basemap::Basemap;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
-use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mercator::{WorldPoint, lat_lon_from_world};
+use skyhex_core::map::mesh::Mesh;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
@@ -20,7 +20,7 @@ use super::gestures::{Follow, Gestures};
 use super::inspector::InspectorPanel;
 use crate::browser;
 use crate::inspect::Inspector;
-use crate::render::{LegendRow, MapLayers, MapRenderer, css_rgb, draw_labels, map_png};
+use crate::render::{Hexagons, LegendRow, MapLayers, MapRenderer, css_rgb, draw_labels, map_png};
 use crate::state::AppState;
 
 const COARSE_LAND_URL: &str = "basemap/land-110m.json";
@@ -58,15 +58,16 @@ pub fn MapView() -> impl IntoView {
     let detailed_land = RwSignal::new(None::<Arc<Basemap>>);
     load_basemap(COARSE_LAND_URL, coarse_land);
     load_basemap(DETAILED_LAND_URL, detailed_land);
-    let hexagons = Memo::new(move |_| {
-        Arc::new(state.density.with(|density| HexLayer::new(density.cells.iter().map(|cell| cell.cell))))
-    });
+    let hexagons = RwSignal::new(Arc::new(Hexagons::default()));
+    let mesh_failure = RwSignal::new(None::<String>);
+    build_hexagons(state, hexagons, mesh_failure);
     let inspector = Inspector::new(state);
     let track = Memo::new(move |_| inspector.track_layer());
+    // Colours are of the density the drawn hexagons belong to (the next may be on its way).
     let colours = Memo::new(move |_| {
         let metric = state.metric.get();
-        Arc::new(state.density.with(|density| {
-            state.colours.with(|settings| CellColours::new(&density.cells, metric, settings))
+        Arc::new(hexagons.with(|hexagons| {
+            state.colours.with(|settings| CellColours::new(&hexagons.density.cells, metric, settings))
         }))
     });
 
@@ -76,7 +77,7 @@ pub fn MapView() -> impl IntoView {
         if state.progress.with(Option::is_some) {
             return;
         }
-        let bounds = hexagons.with(|layer| layer.bounds);
+        let bounds = hexagons.with(|hexagons| hexagons.mesh.bounds());
         if bounds.is_some() && fitted_bounds.get_value() != bounds {
             fitted_bounds.set_value(bounds);
             if let Some(bounds) = bounds {
@@ -224,7 +225,7 @@ pub fn MapView() -> impl IntoView {
         camera.update(|camera| *camera = camera.zoomed_around(anchor, 1.0));
     };
     let fit = move || {
-        if let Some(bounds) = hexagons.with_untracked(|layer| layer.bounds) {
+        if let Some(bounds) = hexagons.with_untracked(|hexagons| hexagons.mesh.bounds()) {
             camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
         }
     };
@@ -310,6 +311,11 @@ pub fn MapView() -> impl IntoView {
                 <button class="icon-button" aria-label="Fit the map to the data" on:click=move |_| fit()>"⤢"</button>
                 <button class="icon-button" aria-label="Save the map as PNG" title="Save the map as PNG (with legend and attribution)" data-testid="export-png" on:click=move |_| save_png()>"⤓"</button>
             </div>
+            <Show when=move || mesh_failure.with(Option::is_some)>
+                <p class="map-notice error" role="alert">
+                    {move || format!("The hexagons could not be drawn: {}", mesh_failure.get().unwrap_or_default())}
+                </p>
+            </Show>
             <Show when=move || fallback_reason.with(Option::is_some)>
                 <p class="map-notice" role="status">
                     {move || format!("WebGL2 is unavailable ({}): the map is drawn on a 2D canvas, slower with many cells.", fallback_reason.get().unwrap_or_default())}
@@ -545,6 +551,45 @@ fn tooltip_position(at: ScreenPoint, viewport_px: ScreenPoint) -> String {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Keeps `hexagons` the mesh of the current density, built by the workers: one build at a
+/// time (while data loads, densities come faster than meshes), the latest density next.
+fn build_hexagons(state: AppState, hexagons: RwSignal<Arc<Hexagons>>, failure: RwSignal<Option<String>>) {
+    let building = StoredValue::new(false);
+    Effect::new(move |_| {
+        let density = state.density.get();
+        state.drawing_cells.set(Some(density.cells.len()));
+        if building.get_value() {
+            return;
+        }
+        building.set_value(true);
+        leptos::task::spawn_local(async move {
+            let mut density = density;
+            loop {
+                let cells: Vec<u64> = density.cells.iter().map(|cell| u64::from(cell.cell)).collect();
+                let mesh = match state.pool() {
+                    _ if cells.is_empty() => Ok(Mesh::default()),
+                    Ok(pool) => pool.hex_mesh(&cells).await,
+                    Err(reason) => Err(reason),
+                };
+                match mesh {
+                    Ok(mesh) => {
+                        failure.set(None);
+                        hexagons.set(Arc::new(Hexagons { mesh, density: Arc::clone(&density) }));
+                    }
+                    Err(reason) => failure.set(Some(reason)),
+                }
+                let latest = state.density.get_untracked();
+                if Arc::ptr_eq(&latest, &density) {
+                    break;
+                }
+                density = latest;
+            }
+            building.set_value(false);
+            state.drawing_cells.set(None);
+        });
+    });
 }
 
 fn load_airports(target: RwSignal<Option<Arc<Airports>>>) {

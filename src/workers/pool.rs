@@ -13,6 +13,7 @@ use futures::{FutureExt, future};
 use skyhex_core::engine::inspect::{Passage, TrackPiece, merge_passages, merge_tracks};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::map::mesh::Mesh;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, ErrorEvent, Event, MessageEvent};
@@ -106,6 +107,23 @@ impl Pool {
             }
         }
         Ok(merge_tracks(pieces))
+    }
+
+    /// The mesh of `cells`' hexagons, built by the workers on consecutive slices of them.
+    pub async fn hex_mesh(&self, cells: &[u64]) -> Result<Mesh, String> {
+        let slice_len = cells.len().div_ceil(self.workers.len()).max(1);
+        let slices: Vec<&[u64]> = cells.chunks(slice_len).collect();
+        let calls = self.workers.iter().zip(&slices).map(|(worker, slice)| async move {
+            worker.call(&Request::HexMesh { cells: slice.to_vec() }, None).await
+        });
+        let mut meshes = Vec::new();
+        for (index, reply) in future::join_all(calls).await.into_iter().enumerate() {
+            match reply {
+                Reply::HexMesh(mesh) => meshes.push(((index * slice_len) as u32, mesh)),
+                other => return Err(failure(other)),
+            }
+        }
+        Ok(Mesh::joined(meshes))
     }
 
     async fn ask_all(&self, request: &Request) -> Vec<Reply> {

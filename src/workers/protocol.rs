@@ -9,6 +9,7 @@ use skyhex_core::engine::inspect::{Passage, TrackPiece};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
+use skyhex_core::map::mesh::Mesh;
 use skyhex_core::summary::Summary;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -29,6 +30,9 @@ pub enum Request {
     Passages { cell: u64, filter: PointFilter },
     /// Every point of the aircraft with this address, as track pieces.
     Track { address: String },
+    /// The GPU mesh of these H3 cells' hexagons (the cells' outlines are the heavy part of
+    /// drawing a new aggregate, so they are computed here, off the page's thread).
+    HexMesh { cells: Vec<u64> },
     /// Forget these inputs (removed, replaced or cancelled).
     Remove { inputs: Vec<u64> },
     /// A load is over: give back the memory the stores reserved while growing.
@@ -50,6 +54,7 @@ pub enum Reply {
     Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64, keep_every: u32 },
     Passages(Vec<Passage>),
     Track(Vec<TrackPiece>),
+    HexMesh(Mesh),
     Done,
 }
 

@@ -10,6 +10,8 @@ use skyhex_core::density::DensityBuilder;
 use skyhex_core::engine::inspect::{merge_passages, merge_tracks, passages_in_cell, track_of};
 use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::map::hexagons::HexLayer;
+use skyhex_core::map::mesh::Mesh;
 use skyhex_core::{CellIndex, Resolution};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -166,6 +168,13 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             return Reply::Track(merge_tracks(
                 held.stores.values().flat_map(|store| track_of(store, &address)),
             ));
+        }
+        Request::HexMesh { cells } => {
+            let cells: Result<Vec<CellIndex>, _> = cells.into_iter().map(CellIndex::try_from).collect();
+            return match cells {
+                Ok(cells) => Reply::HexMesh(Mesh::of_hexagons(&HexLayer::new(cells))),
+                Err(err) => Reply::Failed(format!("a cell to draw is not an H3 cell: {err}")),
+            };
         }
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();

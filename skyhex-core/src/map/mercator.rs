@@ -4,11 +4,13 @@
 
 use std::f64::consts::PI;
 
+use serde::{Deserialize, Serialize};
+
 /// The latitude where the Mercator square ends (the world is as tall as it is wide).
 pub const MAX_LAT_DEG: f64 = 85.051_128_779_806_59;
 
 /// A point in normalised world coordinates.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorldPoint {
     pub x: f64,
     pub y: f64,
@@ -40,7 +42,7 @@ pub fn wrapped_deg(delta: f64) -> f64 {
 }
 
 /// An axis-aligned box in world coordinates.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WorldBounds {
     pub min: WorldPoint,
     pub max: WorldPoint,

@@ -7,6 +7,7 @@
 //! through a uniform. Within a chunk f32 keeps a vertex within half a pixel at zoom 20.
 
 use earcut::Earcut;
+use serde::{Deserialize, Serialize};
 
 use super::basemap::Basemap;
 use super::colour::NO_CLASS;
@@ -19,7 +20,7 @@ pub const CHUNK_WORLD: f64 = 1.0 / 32.0;
 
 /// Triangles (and outline segments) of one part of a layer, in coordinates relative to
 /// `origin`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeshChunk {
     pub origin: WorldPoint,
     /// x, y of each vertex, in world units from `origin`.
@@ -122,7 +123,7 @@ pub fn vertex_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> 
 }
 
 /// A layer's mesh: its chunks.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mesh {
     pub chunks: Vec<MeshChunk>,
 }
@@ -130,6 +131,24 @@ pub struct Mesh {
 impl Mesh {
     pub fn triangles(&self) -> usize {
         self.chunks.iter().map(|chunk| chunk.triangles.len() / 3).sum()
+    }
+
+    /// The box around every chunk.
+    pub fn bounds(&self) -> Option<WorldBounds> {
+        self.chunks.iter().map(|chunk| chunk.bounds).reduce(WorldBounds::union)
+    }
+
+    /// The meshes of consecutive slices of one layer's cells as one: each slice's cells are
+    /// numbered from where it starts (`first_cells`, in the order of `meshes`).
+    pub fn joined(meshes: impl IntoIterator<Item = (u32, Self)>) -> Self {
+        let mut joined = Self::default();
+        for (first_cell, mesh) in meshes {
+            for mut chunk in mesh.chunks {
+                chunk.cell_runs.iter_mut().for_each(|(cell, _)| *cell += first_cell);
+                joined.chunks.push(chunk);
+            }
+        }
+        joined
     }
 
     /// The hexagons, each a fan of triangles (H3 cells are convex, and stay so in
@@ -370,6 +389,18 @@ mod tests {
         );
         assert_eq!(chunk.triangles, vec![0, 1, 2, 1, 3, 2]);
         assert_eq!(chunk.offsets.len(), chunk.positions.len());
+    }
+
+    #[test]
+    fn meshes_of_slices_join_with_their_cells_renumbered() {
+        let cells = [cell_at(39.4991, -119.7681), cell_at(-33.9, 151.2), cell_at(51.5, -0.1)];
+        let whole = Mesh::of_hexagons(&HexLayer::new(cells));
+        let joined = Mesh::joined([
+            (0, Mesh::of_hexagons(&HexLayer::new(cells[..1].iter().copied()))),
+            (1, Mesh::of_hexagons(&HexLayer::new(cells[1..].iter().copied()))),
+        ]);
+        assert_eq!(joined, whole);
+        assert_eq!(joined.bounds(), HexLayer::new(cells).bounds);
     }
 
     #[test]
