@@ -1,5 +1,5 @@
 //! Looking closer at the map: the aircraft that passed through a clicked cell (under the
-//! filters), and the whole track of one aircraft. The workers hold the points and answer;
+//! filters), the whole track of one aircraft, and all traffic thinned per aircraft. The workers hold the points and answer;
 //! this keeps the questions and answers the page shows.
 
 use std::sync::Arc;
@@ -24,16 +24,16 @@ pub struct CellInspection {
 pub struct ShownTrack {
     pub address: String,
     /// `None` while the workers are asked.
-    pub answer: Option<Result<Track, String>>,
+    pub answer: Option<Result<FoundTrack, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Track {
+pub struct FoundTrack {
     pub pieces: Vec<TrackPiece>,
     pub layer: Arc<TrackLayer>,
 }
 
-impl Track {
+impl FoundTrack {
     pub fn points(&self) -> usize {
         self.pieces.iter().map(Vec::len).sum()
     }
@@ -49,10 +49,28 @@ impl Track {
     }
 }
 
+/// All traffic under the filters, thinned per aircraft, as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownTraffic {
+    pub points: usize,
+    pub pieces: usize,
+    /// One point in this many of each aircraft's line is drawn.
+    pub keep_one_in: u32,
+    pub layer: Arc<TrackLayer>,
+}
+
+/// Points the traffic layer draws at most (the workers share them): enough for a
+/// continuous picture, few enough for a software-rendered frame.
+pub const TRAFFIC_MAX_POINTS: u32 = 100_000;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Inspector {
     pub cell: RwSignal<Option<CellInspection>>,
     pub track: RwSignal<Option<ShownTrack>>,
+    /// Whether the traffic layer is on, and what it shows once the workers answered
+    /// (`Err`: why they could not).
+    pub traffic_on: RwSignal<bool>,
+    pub traffic: RwSignal<Option<Result<ShownTraffic, String>>>,
     /// Counts questions, so an answer to an earlier one is dropped.
     asked: StoredValue<u64>,
 }
@@ -61,8 +79,22 @@ impl Inspector {
     /// An inspector whose cell follows the density: a new filter asks again, a new
     /// resolution (or a cell gone) closes it.
     pub fn new(state: AppState) -> Self {
-        let inspector =
-            Self { cell: RwSignal::new(None), track: RwSignal::new(None), asked: StoredValue::new(0) };
+        let inspector = Self {
+            cell: RwSignal::new(None),
+            track: RwSignal::new(None),
+            traffic_on: RwSignal::new(false),
+            traffic: RwSignal::new(None),
+            asked: StoredValue::new(0),
+        };
+        // The traffic layer follows the filters and the data, like the density.
+        Effect::new(move |_| {
+            state.density.track();
+            if inspector.traffic_on.get() {
+                inspector.show_traffic(state);
+            } else {
+                inspector.traffic.set(None);
+            }
+        });
         Effect::new(move |_| {
             let current = state.density.with(|density| {
                 inspector.cell.with_untracked(|cell| {
@@ -123,12 +155,37 @@ impl Inspector {
                     return Err(format!("no loaded points have the address {address}"));
                 }
                 let layer = Arc::new(TrackLayer::new(&pieces));
-                Ok(Track { pieces, layer })
+                Ok(FoundTrack { pieces, layer })
             });
             if self.asked.get_value() == question {
                 self.track.set(Some(ShownTrack { address, answer: Some(answer) }));
             }
         });
+    }
+
+    fn show_traffic(self, state: AppState) {
+        let filter = state.filter.get_untracked();
+        leptos::task::spawn_local(async move {
+            let answer = match state.pool() {
+                Ok(pool) => pool.traffic(&filter, TRAFFIC_MAX_POINTS).await,
+                Err(reason) => Err(reason),
+            };
+            // A newer filter or a switch-off makes this answer stale.
+            if !self.traffic_on.get_untracked() || state.filter.get_untracked() != filter {
+                return;
+            }
+            self.traffic.set(Some(answer.map(|traffic| ShownTraffic {
+                points: traffic.pieces.iter().map(Vec::len).sum(),
+                pieces: traffic.pieces.len(),
+                keep_one_in: traffic.keep_one_in,
+                layer: Arc::new(TrackLayer::new(&traffic.pieces)),
+            })));
+        });
+    }
+
+    /// The traffic layer drawn on the map, if it is on and has arrived.
+    pub fn traffic_layer(&self) -> Option<Arc<TrackLayer>> {
+        self.traffic.with(|traffic| traffic.as_ref()?.as_ref().ok().map(|traffic| Arc::clone(&traffic.layer)))
     }
 
     /// The track drawn on the map, if one has arrived.

@@ -446,3 +446,35 @@ fn a_track_holds_every_point_of_its_aircraft_in_time_order() {
     assert_eq!(from_many, pieces);
     assert!(track_of(store, "not-an-address").is_empty());
 }
+
+#[test]
+fn traffic_thins_each_aircraft_and_keeps_its_line() {
+    use skyhex_core::engine::inspect::{track_of, traffic};
+    let inputs = traces();
+    let one = stores(&inputs, 1);
+    let store = &one[0];
+    for filter in filters() {
+        let whole = traffic(store, &filter, usize::MAX);
+        assert_eq!(whole.keep_one_in, 1);
+        let kept = density(&one, Resolution::Zero, &filter).points;
+        assert_eq!(
+            whole.pieces.iter().map(Vec::len).sum::<usize>() as u64,
+            kept,
+            "{filter:?}: every point kept"
+        );
+        let max_points = store.len() / 10;
+        let thinned = traffic(store, &filter, max_points);
+        let k = store.len().div_ceil(max_points);
+        assert_eq!(thinned.keep_one_in as usize, k);
+        assert_eq!(thinned.pieces.len(), whole.pieces.len(), "{filter:?}: thinning keeps every piece");
+        for (thin, full) in thinned.pieces.iter().zip(&whole.pieces) {
+            assert_eq!((thin.first(), thin.last()), (full.first(), full.last()), "pieces keep their ends");
+            // The first point and every k-th after it, and the last when it is not one of those.
+            assert_eq!(thin.len(), full.len().div_ceil(k) + usize::from((full.len() - 1) % k != 0));
+        }
+    }
+    // Unthinned, one aircraft's traffic is its track.
+    let address = store.aircraft().iter().find_map(|aircraft| aircraft.address.clone()).expect("an aircraft");
+    let only = PointFilter { address: Some(Pattern::new(&address)), ..PointFilter::default() };
+    assert_eq!(traffic(store, &only, usize::MAX).pieces, track_of(store, &address));
+}

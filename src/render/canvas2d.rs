@@ -26,29 +26,41 @@ pub fn draw_map(
             draw_land(context, camera, offset, land);
         }
         draw_hexagons(context, camera, offset, layers);
+        if let Some(traffic) = layers.traffic {
+            draw_lines(context, camera, offset, traffic, &style::TRAFFIC);
+        }
         if let Some(track) = layers.track {
-            draw_track(context, camera, offset, track);
+            draw_lines(context, camera, offset, track, &style::TRACK);
         }
     }
     context.set_global_alpha(1.0);
 }
 
-/// The track: a dark casing, then each segment in its altitude colour.
-fn draw_track(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, track: &TrackLayer) {
+/// Lines of a track-like layer: a dark casing (when the style has one), then each segment
+/// in its altitude colour.
+fn draw_lines(
+    context: &CanvasRenderingContext2d,
+    camera: &Camera,
+    offset: f64,
+    track: &TrackLayer,
+    line: &style::LineStyle,
+) {
     let screen = |point: &WorldPoint| camera.screen_from_world(WorldPoint::new(point.x + offset, point.y));
-    context.set_global_alpha(1.0);
+    context.set_global_alpha(line.alpha);
     context.set_line_cap("round");
     context.set_line_join("round");
-    context.set_stroke_style_str(&css_rgb(style::TRACK_CASING));
-    context.set_line_width(style::TRACK_WIDTH_PX + 2.0);
-    for piece in &track.pieces {
-        context.begin_path();
-        for (index, point) in piece.iter().map(screen).enumerate() {
-            if index == 0 { context.move_to(point.x, point.y) } else { context.line_to(point.x, point.y) }
+    if line.casing {
+        context.set_stroke_style_str(&css_rgb(style::TRACK_CASING));
+        context.set_line_width(line.width_px + 2.0);
+        for piece in &track.pieces {
+            context.begin_path();
+            for (index, point) in piece.iter().map(screen).enumerate() {
+                if index == 0 { context.move_to(point.x, point.y) } else { context.line_to(point.x, point.y) }
+            }
+            context.stroke();
         }
-        context.stroke();
     }
-    context.set_line_width(style::TRACK_WIDTH_PX);
+    context.set_line_width(line.width_px);
     let segments = track.pieces.iter().flat_map(|piece| piece.windows(2));
     for (pair, &band) in segments.zip(&track.segment_bands) {
         let (from, to) = (screen(&pair[0]), screen(&pair[1]));

@@ -42,7 +42,9 @@ pub struct MapLayers<'a> {
     pub colours: &'a Arc<CellColours>,
     /// Of the hexagons, 0 to 1.
     pub opacity: f64,
-    /// An aircraft's track, drawn over the hexagons.
+    /// All traffic, thinned, drawn over the hexagons.
+    pub traffic: Option<&'a Arc<TrackLayer>>,
+    /// An aircraft's track, drawn over everything.
     pub track: Option<&'a Arc<TrackLayer>>,
 }
 
@@ -105,7 +107,20 @@ pub mod style {
         [0xf0, 0xab, 0xfc],
     ];
     pub const TRACK_CASING: [u8; 3] = [0x02, 0x06, 0x17];
-    pub const TRACK_WIDTH_PX: f64 = 3.0;
+
+    /// How lines of a track-like layer are drawn.
+    #[derive(Debug)]
+    pub struct LineStyle {
+        pub width_px: f64,
+        /// A dark edge each side, so the line reads over any colour.
+        pub casing: bool,
+        pub alpha: f64,
+    }
+
+    /// The aircraft the user opened.
+    pub const TRACK: LineStyle = LineStyle { width_px: 3.0, casing: true, alpha: 1.0 };
+    /// All traffic: thin and see-through, many lines crossing.
+    pub const TRAFFIC: LineStyle = LineStyle { width_px: 1.25, casing: false, alpha: 0.7 };
     /// From this zoom on the detailed basemap is drawn.
     pub const DETAILED_BASEMAP_FROM_ZOOM: f64 = 3.5;
 }

@@ -65,6 +65,7 @@ pub struct GlMap {
     hexagons: Option<(Arc<Hexagons>, GpuMesh)>,
     /// The colours `hexagons`' class buffers hold.
     hexagon_colours: Option<Arc<CellColours>>,
+    traffic: Option<(Arc<TrackLayer>, GpuMesh)>,
     track: Option<(Arc<TrackLayer>, GpuMesh)>,
     coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
     detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
@@ -113,6 +114,7 @@ impl GlMap {
             uniforms,
             hexagons: None,
             hexagon_colours: None,
+            traffic: None,
             track: None,
             coarse_land: None,
             detailed_land: None,
@@ -149,25 +151,30 @@ impl GlMap {
                 self.set_palette(layers.colours, layers.opacity);
                 self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
             }
+            if let Some((_, traffic)) = &self.traffic {
+                self.draw_lines(camera, offset, traffic, &style::TRAFFIC);
+            }
             if let Some((_, track)) = &self.track {
-                self.draw_track(camera, offset, track);
+                self.draw_lines(camera, offset, track, &style::TRACK);
             }
         }
     }
 
-    /// The track: a dark casing, then the line in its altitude colours.
-    fn draw_track(&self, camera: &Camera, offset: f64, track: &GpuMesh) {
-        self.set_single_colour(style::TRACK_CASING);
-        self.gl.uniform1f(self.uniforms.line_px.as_ref(), (style::TRACK_WIDTH_PX / 2.0 + 1.0) as f32);
-        self.draw_mesh(camera, offset, track, Gl::TRIANGLES);
+    /// Lines in their altitude colours, on a dark casing when the style has one.
+    fn draw_lines(&self, camera: &Camera, offset: f64, lines: &GpuMesh, line: &style::LineStyle) {
+        if line.casing {
+            self.set_single_colour(style::TRACK_CASING);
+            self.gl.uniform1f(self.uniforms.line_px.as_ref(), (line.width_px / 2.0 + 1.0) as f32);
+            self.draw_mesh(camera, offset, lines, Gl::TRIANGLES);
+        }
         let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
         for (slot, [r, g, b]) in palette.chunks_exact_mut(4).zip(style::TRACK_COLOURS) {
-            slot.copy_from_slice(&[channel(r), channel(g), channel(b), 1.0]);
+            slot.copy_from_slice(&[channel(r), channel(g), channel(b), line.alpha as f32]);
         }
         self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &palette);
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), 0);
-        self.gl.uniform1f(self.uniforms.line_px.as_ref(), (style::TRACK_WIDTH_PX / 2.0) as f32);
-        self.draw_mesh(camera, offset, track, Gl::TRIANGLES);
+        self.gl.uniform1f(self.uniforms.line_px.as_ref(), (line.width_px / 2.0) as f32);
+        self.draw_mesh(camera, offset, lines, Gl::TRIANGLES);
         self.gl.uniform1f(self.uniforms.line_px.as_ref(), 0.0);
     }
 
@@ -187,13 +194,15 @@ impl GlMap {
             }
         }
         self.hexagon_colours = Some(Arc::clone(layers.colours));
-        match layers.track {
-            Some(track) if self.track.as_ref().is_none_or(|(shown, _)| !Arc::ptr_eq(shown, track)) => {
-                let mesh = GpuMesh::new(gl, &Mesh::of_track(track), Some(&track.segment_bands));
-                self.track = Some((Arc::clone(track), mesh));
+        for (slot, lines) in [(&mut self.traffic, layers.traffic), (&mut self.track, layers.track)] {
+            match lines {
+                Some(lines) if slot.as_ref().is_none_or(|(shown, _)| !Arc::ptr_eq(shown, lines)) => {
+                    let mesh = GpuMesh::new(gl, &Mesh::of_track(lines), Some(&lines.segment_bands));
+                    *slot = Some((Arc::clone(lines), mesh));
+                }
+                Some(_) => {}
+                None => *slot = None,
             }
-            Some(_) => {}
-            None => self.track = None,
         }
         for (slot, land) in
             [(&mut self.coarse_land, layers.coarse_land), (&mut self.detailed_land, layers.detailed_land)]

@@ -6,7 +6,7 @@ use skyhex_core::engine::inspect::Passage;
 use skyhex_core::map::track::ALTITUDE_BANDS_FT;
 
 use super::format;
-use crate::inspect::{CellInspection, Inspector, ShownTrack, Track};
+use crate::inspect::{CellInspection, FoundTrack, Inspector, ShownTrack, ShownTraffic};
 use crate::render::css_rgb;
 use crate::render::style::TRACK_COLOURS;
 use crate::state::AppState;
@@ -20,6 +20,7 @@ pub fn InspectorPanel(inspector: Inspector, fit_track: Callback<()>) -> impl Int
         <aside class="inspector" aria-label="Aircraft">
             <TrackSearch inspector />
             {move || inspector.cell.get().map(|cell| view! { <CellAircraft inspector cell /> })}
+            {move || inspector.traffic.get().map(|traffic| view! { <TrafficSummary inspector traffic /> })}
             {move || inspector.track.get().map(|track| view! { <TrackSummary inspector track fit_track /> })}
         </aside>
     }
@@ -157,7 +158,42 @@ fn TrackSummary(inspector: Inspector, track: ShownTrack, fit_track: Callback<()>
     }
 }
 
-fn track_text(track: &Track) -> String {
+#[component]
+fn TrafficSummary(inspector: Inspector, traffic: Result<ShownTraffic, String>) -> impl IntoView {
+    let body = match traffic {
+        Err(reason) => {
+            view! { <p class="error small">{format!("Could not gather the traffic: {reason}")}</p> }
+                .into_any()
+        }
+        Ok(traffic) => {
+            let thinning = match traffic.keep_one_in {
+                1 => "every point".to_owned(),
+                k => format!("1 point in {k} of each aircraft's line, and its ends"),
+            };
+            let text = format!(
+                "{} points in {} lines ({thinning}), under the filters",
+                format::count(traffic.points as u64),
+                format::count(traffic.pieces as u64)
+            );
+            view! {
+                <p class="small" data-testid="traffic-summary" data-points=traffic.points data-keep-one-in=traffic.keep_one_in>{text}</p>
+                <AltitudeKey />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="inspector-section" data-testid="traffic">
+            <header>
+                <h2>"All traffic"</h2>
+                <button class="icon-button" aria-label="Hide the traffic" on:click=move |_| inspector.traffic_on.set(false)>"×"</button>
+            </header>
+            {body}
+        </section>
+    }
+}
+
+fn track_text(track: &FoundTrack) -> String {
     let pieces = track.pieces.len();
     let mut text = format!(
         "{} points in {} {}",

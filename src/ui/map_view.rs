@@ -63,6 +63,7 @@ pub fn MapView() -> impl IntoView {
     build_hexagons(state, hexagons, mesh_failure);
     let inspector = Inspector::new(state);
     let track = Memo::new(move |_| inspector.track_layer());
+    let traffic = Memo::new(move |_| inspector.traffic_layer());
     // Colours are of the density the drawn hexagons belong to (the next may be on its way).
     let colours = Memo::new(move |_| {
         let metric = state.metric.get();
@@ -110,10 +111,24 @@ pub fn MapView() -> impl IntoView {
     });
 
     // The renderer is made once the canvas is in the page; WebGL2 when the browser has it.
+    // A lost WebGL context (the GPU reset, too many tabs) takes every buffer with it: the
+    // map waits, says so, and is built anew when the browser restores the context.
     let renderer = StoredValue::new_local(None::<MapRenderer>);
     let fallback_reason = RwSignal::new(None::<String>);
+    let context_lost = RwSignal::new(false);
+    let on_context_lost = move |event: leptos::ev::Event| {
+        event.prevent_default();
+        context_lost.set(true);
+    };
+    let on_context_restored = move |_: leptos::ev::Event| {
+        renderer.set_value(None);
+        context_lost.set(false);
+    };
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
+        if context_lost.get() {
+            return;
+        }
         if renderer.with_value(Option::is_none) {
             let made = MapRenderer::on(&canvas);
             fallback_reason.set(made.as_ref().and_then(|made| made.fallback_reason().map(str::to_owned)));
@@ -121,14 +136,16 @@ pub fn MapView() -> impl IntoView {
         }
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
-        let (coarse, detailed, hexagons, colours, track) =
-            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get(), track.get());
+        let (coarse, detailed, hexagons, colours) =
+            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get());
+        let (track, traffic) = (track.get(), traffic.get());
         let layers = MapLayers {
             coarse_land: coarse.as_ref(),
             detailed_land: detailed.as_ref(),
             hexagons: &hexagons,
             colours: &colours,
             opacity: state.opacity.get(),
+            traffic: traffic.as_ref(),
             track: track.as_ref(),
         };
         renderer.update_value(|renderer| {
@@ -303,17 +320,35 @@ pub fn MapView() -> impl IntoView {
                 on:wheel=on_wheel
                 on:dblclick=on_double_click
                 on:keydown=on_key
+                on:webglcontextlost=on_context_lost
+                on:webglcontextrestored=on_context_restored
             ></canvas>
             <canvas node_ref=labels_ref class="map-labels" data-testid="map-labels" data-labels=move || placed_labels.get() aria-hidden="true"></canvas>
             <div class="map-controls">
                 <button class="icon-button" aria-label="Zoom in" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), KEY_ZOOM_STEP))>"+"</button>
                 <button class="icon-button" aria-label="Zoom out" on:click=move |_| camera.update(|c| *c = c.zoomed_around(ScreenPoint::new(c.viewport_px.x / 2.0, c.viewport_px.y / 2.0), -KEY_ZOOM_STEP))>"−"</button>
                 <button class="icon-button" aria-label="Fit the map to the data" on:click=move |_| fit()>"⤢"</button>
+                <button
+                    class="icon-button"
+                    class:active=move || inspector.traffic_on.get()
+                    aria-label="All traffic, thinned per aircraft"
+                    title="Show all traffic as lines, thinned per aircraft"
+                    aria-pressed=move || inspector.traffic_on.get().to_string()
+                    data-testid="traffic-toggle"
+                    on:click=move |_| inspector.traffic_on.update(|on| *on = !*on)
+                >
+                    "≋"
+                </button>
                 <button class="icon-button" aria-label="Save the map as PNG" title="Save the map as PNG (with legend and attribution)" data-testid="export-png" on:click=move |_| save_png()>"⤓"</button>
             </div>
             <Show when=move || mesh_failure.with(Option::is_some)>
                 <p class="map-notice error" role="alert">
                     {move || format!("The hexagons could not be drawn: {}", mesh_failure.get().unwrap_or_default())}
+                </p>
+            </Show>
+            <Show when=move || context_lost.get()>
+                <p class="map-notice" role="status" data-testid="context-lost">
+                    "The graphics context was lost; the map is redrawn as soon as the browser restores it."
                 </p>
             </Show>
             <Show when=move || fallback_reason.with(Option::is_some)>

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::{FutureExt, future};
-use skyhex_core::engine::inspect::{Passage, TrackPiece, merge_passages, merge_tracks};
+use skyhex_core::engine::inspect::{Passage, TrackPiece, Traffic, merge_passages, merge_tracks};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::mesh::Mesh;
@@ -107,6 +107,23 @@ impl Pool {
             }
         }
         Ok(merge_tracks(pieces))
+    }
+
+    /// All traffic `filter` keeps, thinned per aircraft to about `max_points` in all.
+    pub async fn traffic(&self, filter: &PointFilter, max_points: u32) -> Result<Traffic, String> {
+        let per_worker = max_points / self.workers.len().max(1) as u32;
+        let request = Request::Traffic { filter: filter.clone(), max_points: per_worker };
+        let mut all = Traffic::default();
+        for reply in self.ask_all(&request).await {
+            match reply {
+                Reply::Traffic(found) => {
+                    all.keep_one_in = all.keep_one_in.max(found.keep_one_in);
+                    all.pieces.extend(found.pieces);
+                }
+                other => return Err(failure(other)),
+            }
+        }
+        Ok(all)
     }
 
     /// The mesh of `cells`' hexagons, built by the workers on consecutive slices of them.

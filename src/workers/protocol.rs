@@ -5,7 +5,7 @@
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use skyhex_core::density::CellCount;
-use skyhex_core::engine::inspect::{Passage, TrackPiece};
+use skyhex_core::engine::inspect::{Passage, TrackPiece, Traffic};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
@@ -30,6 +30,8 @@ pub enum Request {
     Passages { cell: u64, filter: PointFilter },
     /// Every point of the aircraft with this address, as track pieces.
     Track { address: String },
+    /// All traffic `filter` keeps, thinned per aircraft to about `max_points`.
+    Traffic { filter: PointFilter, max_points: u32 },
     /// The GPU mesh of these H3 cells' hexagons (the cells' outlines are the heavy part of
     /// drawing a new aggregate, so they are computed here, off the page's thread).
     HexMesh { cells: Vec<u64> },
@@ -55,6 +57,7 @@ pub enum Reply {
     Passages(Vec<Passage>),
     Track(Vec<TrackPiece>),
     HexMesh(Mesh),
+    Traffic(Traffic),
     Done,
 }
 

@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use arrow::array::RecordBatch;
 use skyhex_core::density::DensityBuilder;
-use skyhex_core::engine::inspect::{merge_passages, merge_tracks, passages_in_cell, track_of};
+use skyhex_core::engine::inspect::{
+    Traffic, merge_passages, merge_tracks, passages_in_cell, track_of, traffic,
+};
 use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::hexagons::HexLayer;
@@ -168,6 +170,19 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             return Reply::Track(merge_tracks(
                 held.stores.values().flat_map(|store| track_of(store, &address)),
             ));
+        }
+        Request::Traffic { filter, max_points } => {
+            let held = held.borrow();
+            // The budget is shared by the stores in proportion to their points.
+            let points: usize = held.stores.values().map(PointStore::len).sum();
+            let mut all = Traffic::default();
+            for store in held.stores.values() {
+                let share = (max_points as usize).saturating_mul(store.len()) / points.max(1);
+                let found = traffic(store, &filter, share);
+                all.keep_one_in = all.keep_one_in.max(found.keep_one_in);
+                all.pieces.extend(found.pieces);
+            }
+            return Reply::Traffic(all);
         }
         Request::HexMesh { cells } => {
             let cells: Result<Vec<CellIndex>, _> = cells.into_iter().map(CellIndex::try_from).collect();

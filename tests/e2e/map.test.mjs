@@ -339,6 +339,42 @@ describe('the map', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the traffic layer draws every aircraft as a line thinned the same way for all, as the Parquet says', async () => {
+    const page = await openDemo();
+    await page.getByTestId('traffic-toggle').click();
+    const summary = page.getByTestId('traffic-summary');
+    await summary.waitFor();
+    assert.equal(await page.getByTestId('traffic-toggle').getAttribute('aria-pressed'), 'true');
+    // Thinned to 100,000 points shared by 2 workers: the one holding the demo's 105,072
+    // keeps 1 point in ceil(105,072 / 50,000) = 3 of each line, and each line's last.
+    const points = await demoPoints();
+    const k = Math.ceil(points.length / 50000);
+    assert.equal(Number(await summary.getAttribute('data-keep-one-in')), k);
+    const byAircraft = new Map();
+    for (const point of points) byAircraft.set(point.icao, [...(byAircraft.get(point.icao) ?? []), point]);
+    let [kept, lines] = [0, 0];
+    for (const its of byAircraft.values()) {
+      its.sort((a, b) => a.timeMs - b.timeMs);
+      // Lines break where the aircraft's points are over 2 minutes apart.
+      let n = 0;
+      const end = () => {
+        if (n > 0) [kept, lines] = [kept + Math.ceil(n / k) + ((n - 1) % k !== 0 ? 1 : 0), lines + 1];
+        n = 0;
+      };
+      its.forEach((point, i) => {
+        if (i > 0 && point.timeMs - its[i - 1].timeMs > 120000) end();
+        n += 1;
+      });
+      end();
+    }
+    assert.equal(Number(await summary.getAttribute('data-points')), kept);
+    assert.match(await summary.innerText(), new RegExp(`^${kept.toLocaleString('en')} points in ${lines.toLocaleString('en')} lines \\(1 point in ${k}`));
+    await screenshot(page, 'map-traffic');
+    await page.getByTestId('traffic-toggle').click();
+    await summary.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+  });
+
   test('airports are labelled at regional zooms, with names closer in, and credited', async () => {
     const page = await openDemo();
     const labels = page.getByTestId('map-labels');
@@ -401,6 +437,30 @@ describe('the map', () => {
     // The map blends hexagons at 0.85: only the legend's swatch has the top colour itself.
     // (16 x 11 px, its edges antialiased where they fall between pixels)
     assert.ok(picture.topExact >= 16 * 9, `the legend's top swatch is painted (${picture.topExact} px)`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a lost WebGL context is said, and the map comes back drawn when it is restored', async () => {
+    const page = await openDemo();
+    const densest = densestCell(5);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    const at = await screenOf(page, lat, lon);
+    const [top] = await legendColours(page);
+    const drawn = async () => {
+      const pixel = await pixelAt(page, at.x, at.y);
+      return near(pixel, blended(top, LAND)) || near(pixel, blended(top, OCEAN));
+    };
+    assert.ok(await drawn());
+    await page.evaluate(() => {
+      const gl = document.querySelector('[data-testid=map]').getContext('webgl2');
+      window.loseContext = gl.getExtension('WEBGL_lose_context');
+      window.loseContext.loseContext();
+    });
+    await page.getByTestId('context-lost').waitFor();
+    await page.evaluate(() => window.loseContext.restoreContext());
+    await page.getByTestId('context-lost').waitFor({ state: 'detached' });
+    await page.waitForTimeout(300);
+    assert.ok(await drawn(), 'the densest cell is drawn again');
     assert.deepEqual(problems, []);
   });
 

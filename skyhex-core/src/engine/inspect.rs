@@ -124,27 +124,101 @@ pub type TrackPiece = Vec<TrackPoint>;
 /// Every point of the aircraft `address` in the store, unfiltered, as pieces.
 pub fn track_of(store: &PointStore, address: &str) -> Vec<TrackPiece> {
     let Some(aircraft_id) = store.find_aircraft(address) else { return Vec::new() };
-    let mut pieces: Vec<TrackPiece> = Vec::new();
+    let mut pieces = Pieces::thinned_to_one_in(1);
     for (leg, points) in store.leg_points() {
-        if store.legs()[leg as usize].aircraft != aircraft_id {
-            continue;
+        if store.legs()[leg as usize].aircraft == aircraft_id {
+            points.for_each(|point| pieces.push(track_point(store, leg, point)));
+            pieces.end_piece();
         }
-        let mut piece: TrackPiece = Vec::new();
-        let mut last_ms: Option<i64> = None;
-        for point in points {
-            let (lat, lon) = store.lat_lon(point);
-            let time_ms = store.time_in_leg_ms(leg, point);
-            let stale = matches!((last_ms, time_ms), (Some(last), Some(now)) if now - last > i64::from(MAX_POINT_WEIGHT_MS));
-            if stale {
-                pieces.push(std::mem::take(&mut piece));
-            }
-            piece.push(TrackPoint { lat, lon, time_ms, alt_ft: store.alt_ft(point) });
-            last_ms = time_ms.or(last_ms);
-        }
-        pieces.push(piece);
     }
-    pieces.retain(|piece| !piece.is_empty());
-    pieces
+    pieces.finish()
+}
+
+/// The traffic the filter keeps, thinned per aircraft to about `max_points`: one point in
+/// `k` of each piece, and each piece's last, so every aircraft keeps a continuous line
+/// (where a blind sample of points would leave scattered dots).
+pub fn traffic(store: &PointStore, filter: &PointFilter, max_points: usize) -> Traffic {
+    let keep_one_in = store.len().div_ceil(max_points.max(1)).max(1);
+    let kept = Kept::of(store, filter);
+    let mut pieces = Pieces::thinned_to_one_in(keep_one_in);
+    for (leg, points) in store.leg_points() {
+        for point in points {
+            if kept.keeps_point(store, leg, point) {
+                pieces.push(track_point(store, leg, point));
+            } else {
+                pieces.end_piece();
+            }
+        }
+        pieces.end_piece();
+    }
+    Traffic { keep_one_in: keep_one_in as u32, pieces: pieces.finish() }
+}
+
+/// A store's thinned traffic, and its thinning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Traffic {
+    pub keep_one_in: u32,
+    pub pieces: Vec<TrackPiece>,
+}
+
+fn track_point(store: &PointStore, leg: u32, point: usize) -> TrackPoint {
+    let (lat, lon) = store.lat_lon(point);
+    TrackPoint { lat, lon, time_ms: store.time_in_leg_ms(leg, point), alt_ft: store.alt_ft(point) }
+}
+
+/// Pieces made from one leg's points after another: a piece ends with its leg, at a gap
+/// longer than [`MAX_POINT_WEIGHT_MS`], or where points are left out; of each piece it
+/// keeps the first point, every `keep_one_in`-th after it, and the last.
+struct Pieces {
+    pieces: Vec<TrackPiece>,
+    current: TrackPiece,
+    /// Points of the current piece seen (kept or not), the time of the last and, when
+    /// it was not kept, the point itself (kept should the piece end there).
+    seen: usize,
+    last_ms: Option<i64>,
+    unkept_last: Option<TrackPoint>,
+    keep_one_in: usize,
+}
+
+impl Pieces {
+    fn thinned_to_one_in(keep_one_in: usize) -> Self {
+        Self {
+            pieces: Vec::new(),
+            current: Vec::new(),
+            seen: 0,
+            last_ms: None,
+            unkept_last: None,
+            keep_one_in: keep_one_in.max(1),
+        }
+    }
+
+    fn push(&mut self, point: TrackPoint) {
+        let stale = matches!((self.last_ms, point.time_ms), (Some(last), Some(now)) if now - last > i64::from(MAX_POINT_WEIGHT_MS));
+        if stale {
+            self.end_piece();
+        }
+        if self.seen.is_multiple_of(self.keep_one_in) {
+            self.current.push(point);
+            self.unkept_last = None;
+        } else {
+            self.unkept_last = Some(point);
+        }
+        self.seen += 1;
+        self.last_ms = point.time_ms.or(self.last_ms);
+    }
+
+    fn end_piece(&mut self) {
+        self.current.extend(self.unkept_last.take());
+        if !self.current.is_empty() {
+            self.pieces.push(std::mem::take(&mut self.current));
+        }
+        (self.seen, self.last_ms) = (0, None);
+    }
+
+    fn finish(mut self) -> Vec<TrackPiece> {
+        self.end_piece();
+        self.pieces
+    }
 }
 
 /// Pieces of several stores in time order (by their first point; untimed ones last).
