@@ -71,8 +71,29 @@ pub struct Inspector {
     /// (`Err`: why they could not).
     pub traffic_on: RwSignal<bool>,
     pub traffic: RwSignal<Option<Result<ShownTraffic, String>>>,
-    /// Counts questions, so an answer to an earlier one is dropped.
-    asked: StoredValue<u64>,
+    /// Each kind of question is counted, so an answer to an earlier one is dropped.
+    cell_asked: Questions,
+    track_asked: Questions,
+    traffic_asked: Questions,
+}
+
+/// Numbers the questions of one kind.
+#[derive(Debug, Clone, Copy)]
+struct Questions(StoredValue<u64>);
+
+impl Questions {
+    fn new() -> Self {
+        Self(StoredValue::new(0))
+    }
+
+    fn next(self) -> u64 {
+        self.0.update_value(|asked| *asked += 1);
+        self.0.get_value()
+    }
+
+    fn is_latest(self, question: u64) -> bool {
+        self.0.get_value() == question
+    }
 }
 
 impl Inspector {
@@ -84,7 +105,9 @@ impl Inspector {
             track: RwSignal::new(None),
             traffic_on: RwSignal::new(false),
             traffic: RwSignal::new(None),
-            asked: StoredValue::new(0),
+            cell_asked: Questions::new(),
+            track_asked: Questions::new(),
+            traffic_asked: Questions::new(),
         };
         // The traffic layer follows the filters and the data, like the density.
         Effect::new(move |_| {
@@ -120,14 +143,9 @@ impl Inspector {
         inspector
     }
 
-    fn next_question(&self) -> u64 {
-        self.asked.update_value(|asked| *asked += 1);
-        self.asked.get_value()
-    }
-
     /// Asks the workers which aircraft passed through the cell, under the current filter.
     pub fn inspect_cell(self, state: AppState, stats: CellStats) {
-        let question = self.next_question();
+        let question = self.cell_asked.next();
         self.cell.set(Some(CellInspection { stats, passages: None }));
         let filter = state.filter.get_untracked();
         leptos::task::spawn_local(async move {
@@ -135,7 +153,7 @@ impl Inspector {
                 Ok(pool) => pool.passages(u64::from(stats.cell), &filter).await,
                 Err(reason) => Err(reason),
             };
-            if self.asked.get_value() == question {
+            if self.cell_asked.is_latest(question) {
                 self.cell.set(Some(CellInspection { stats, passages: Some(answer) }));
             }
         });
@@ -143,7 +161,7 @@ impl Inspector {
 
     /// Asks the workers for every point of the aircraft `address`.
     pub fn show_track(self, state: AppState, address: String) {
-        let question = self.next_question();
+        let question = self.track_asked.next();
         self.track.set(Some(ShownTrack { address: address.clone(), answer: None }));
         leptos::task::spawn_local(async move {
             let answer = match state.pool() {
@@ -157,21 +175,22 @@ impl Inspector {
                 let layer = Arc::new(TrackLayer::new(&pieces));
                 Ok(FoundTrack { pieces, layer })
             });
-            if self.asked.get_value() == question {
+            if self.track_asked.is_latest(question) {
                 self.track.set(Some(ShownTrack { address, answer: Some(answer) }));
             }
         });
     }
 
     fn show_traffic(self, state: AppState) {
+        let question = self.traffic_asked.next();
         let filter = state.filter.get_untracked();
         leptos::task::spawn_local(async move {
             let answer = match state.pool() {
                 Ok(pool) => pool.traffic(&filter, TRAFFIC_MAX_POINTS).await,
                 Err(reason) => Err(reason),
             };
-            // A newer filter or a switch-off makes this answer stale.
-            if !self.traffic_on.get_untracked() || state.filter.get_untracked() != filter {
+            // A newer question (new data or filters) or a switch-off makes this answer stale.
+            if !self.traffic_on.get_untracked() || !self.traffic_asked.is_latest(question) {
                 return;
             }
             self.traffic.set(Some(answer.map(|traffic| ShownTraffic {

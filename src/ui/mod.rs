@@ -1,12 +1,15 @@
 //! The page: a toolbar, the data panel and the map. Components hold no logic beyond
 //! wiring signals; state lives in `crate::state`, maths in `skyhex_core`.
 
+mod cell_tooltip;
 mod data_panel;
 mod filters;
 pub mod format;
 mod gestures;
 mod histograms;
 mod inspector;
+mod legend;
+mod map_data;
 mod map_view;
 mod toolbar;
 

@@ -1,0 +1,164 @@
+//! The legend under the map's corner (the classes of the colour scale, what they count)
+//! with the colour controls, and the attribution of what the map shows.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
+
+use super::format;
+use crate::render::{LegendRow, css_rgb};
+use crate::state::AppState;
+
+/// The legend's rows, top class first.
+pub fn legend_rows(colours: &CellColours) -> Vec<LegendRow> {
+    colours
+        .scale
+        .classes
+        .iter()
+        .rev()
+        .map(|class| {
+            let range = if class.min_value == class.max_value {
+                format::value(class.min_value)
+            } else {
+                format!("{} – {}", format::value(class.min_value), format::value(class.max_value))
+            };
+            LegendRow { colour: class.colour, range, cells: format::cells(class.cells) }
+        })
+        .collect()
+}
+
+pub fn legend_title(state: &AppState) -> String {
+    let classes = state.colours.with(|settings| match settings.fixed_bounds {
+        Some(_) => "fixed classes",
+        None => settings.kind.label(),
+    });
+    format!(
+        "{} per cell · H3 res {} · {classes}",
+        capitalised(state.metric.get().label()),
+        state.shown_resolution()
+    )
+}
+
+/// Whose data the map shows: the land always, the airports once labelled, the demo's
+/// positions while it is loaded.
+pub fn attribution(state: &AppState, with_airports: bool) -> String {
+    let demo = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
+    let airports = if with_airports { " · Airports: airportsdata (MIT)" } else { "" };
+    let data = if demo { " · Data: © adsb.lol contributors, ODbL" } else { "" };
+    format!("Land: Natural Earth (public domain), via world-atlas{airports}{data}")
+}
+
+#[component]
+pub fn Legend(colours: Memo<Arc<CellColours>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = move || {
+        colours.with(|colours| {
+            legend_rows(colours)
+                .into_iter()
+                .map(|LegendRow { colour, range, cells }| {
+                    view! {
+                        <li>
+                            <span class="swatch" style=format!("background: {}", css_rgb(colour))></span>
+                            <span class="legend-range">{range}</span>
+                            <span class="legend-cells">{cells}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <Show when=move || colours.with(|colours| !colours.scale.classes.is_empty())>
+            <figure class="legend" aria-label="Legend">
+                <figcaption>{move || legend_title(&state)}</figcaption>
+                <ul data-testid="legend-rows">{rows}</ul>
+                <ColourControls colours />
+            </figure>
+        </Show>
+    }
+}
+
+/// The scale, palette, opacity and fixed classes, under the legend they change.
+#[component]
+fn ColourControls(colours: Memo<Arc<CellColours>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_scale = move |event: leptos::ev::Event| {
+        if let Some(kind) = ScaleKind::from_name(&event_target_value(&event)) {
+            // A new kind of scale means new classes: fixed ones are let go.
+            state.colours.set(ColourSettings { kind, fixed_bounds: None, ..state.colours.get_untracked() });
+        }
+    };
+    let on_palette = move |event: leptos::ev::Event| {
+        if let Some(palette) = Palette::from_name(&event_target_value(&event)) {
+            state.colours.update(|settings| settings.palette = palette);
+        }
+    };
+    let on_opacity = move |event: leptos::ev::Event| {
+        if let Ok(opacity) = event_target_value(&event).parse::<f64>() {
+            state.opacity.set(opacity.clamp(0.0, 1.0));
+        }
+    };
+    let on_fixed = move |event: leptos::ev::Event| {
+        let bounds =
+            event_target_checked(&event).then(|| colours.with_untracked(|colours| colours.scale.bounds()));
+        state.colours.update(|settings| settings.fixed_bounds = bounds);
+    };
+    let is_fixed = move || state.colours.with(|settings| settings.fixed_bounds.is_some());
+    view! {
+        <div class="legend-controls">
+            <label>
+                <span>"Scale"</span>
+                <select data-testid="colour-scale" on:change=on_scale>
+                    {ScaleKind::ALL
+                        .into_iter()
+                        .map(|kind| {
+                            view! {
+                                <option value=kind.name() selected=move || state.colours.with(|s| s.kind == kind)>
+                                    {kind.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Palette"</span>
+                <select data-testid="palette" on:change=on_palette>
+                    {Palette::ALL
+                        .into_iter()
+                        .map(|palette| {
+                            view! {
+                                <option value=palette.name() selected=move || state.colours.with(|s| s.palette == palette)>
+                                    {palette.name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="legend-opacity">
+                <span>"Opacity"</span>
+                <input
+                    type="range"
+                    min="0.1"
+                    max="1"
+                    step="0.05"
+                    data-testid="opacity"
+                    prop:value=move || state.opacity.get().to_string()
+                    on:input=on_opacity
+                    aria-valuetext=move || format!("{} %", (state.opacity.get() * 100.0).round())
+                />
+            </label>
+            <label class="legend-fixed" title="Keep these classes when the data, the filters or the time window change, so colours stay comparable">
+                <input type="checkbox" data-testid="fix-classes" prop:checked=is_fixed on:change=on_fixed />
+                <span>"Keep these classes"</span>
+            </label>
+        </div>
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
