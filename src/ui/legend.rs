@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
 
-use super::format;
+use super::{format, options};
 use crate::render::{LegendRow, css_rgb};
 use crate::state::AppState;
 
@@ -110,31 +110,17 @@ fn ColourControls(colours: Memo<Arc<CellColours>>) -> impl IntoView {
             <label>
                 <span>"Scale"</span>
                 <select data-testid="colour-scale" on:change=on_scale>
-                    {ScaleKind::ALL
-                        .into_iter()
-                        .map(|kind| {
-                            view! {
-                                <option value=kind.name() selected=move || state.colours.with(|s| s.kind == kind)>
-                                    {kind.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {options(ScaleKind::ALL, ScaleKind::name, ScaleKind::label, move |kind| {
+                        state.colours.with(|settings| settings.kind == kind)
+                    })}
                 </select>
             </label>
             <label>
                 <span>"Palette"</span>
                 <select data-testid="palette" on:change=on_palette>
-                    {Palette::ALL
-                        .into_iter()
-                        .map(|palette| {
-                            view! {
-                                <option value=palette.name() selected=move || state.colours.with(|s| s.palette == palette)>
-                                    {palette.name()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {options(Palette::ALL, Palette::name, Palette::name, move |palette| {
+                        state.colours.with(|settings| settings.palette == palette)
+                    })}
                 </select>
             </label>
             <label class="legend-opacity">

@@ -85,6 +85,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The `<option>`s of a select: one per item, with its name as value and its label as
+/// text, the one `is_selected` marked.
+fn options<T: Copy + Send + Sync + 'static>(
+    items: impl IntoIterator<Item = T>,
+    name: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    is_selected: impl Fn(T) -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|item| view! { <option value=name(item) selected=move || is_selected(item)>{label(item)}</option> })
+        .collect_view()
+}
+
 /// The progress bar follows bytes when the inputs' sizes are known, else inputs.
 fn progress_scale(progress: &Progress) -> u64 {
     if progress.bytes_total > 0 { progress.bytes_total } else { progress.files_total as u64 }

@@ -6,7 +6,7 @@ use skyhex_core::density::Metric;
 use skyhex_core::export;
 use web_sys::{FileList, HtmlInputElement};
 
-use super::format;
+use super::{format, options};
 use crate::browser;
 use crate::loading::Source;
 use crate::state::AppState;
@@ -85,16 +85,7 @@ pub fn Toolbar() -> impl IntoView {
                         }
                     }
                 >
-                    {Metric::ALL
-                        .into_iter()
-                        .map(|metric| {
-                            view! {
-                                <option value=metric.name() selected=move || state.metric.get() == metric>
-                                    {metric.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {options(Metric::ALL, Metric::name, Metric::label, move |metric| state.metric.get() == metric)}
                 </select>
             </label>
             <button
