@@ -3,9 +3,12 @@
 
 use js_sys::{Array, Uint8Array};
 use skyhex_core::map::colour::{self, ColourSettings, Palette, ScaleKind};
+use skyhex_core::map::tiles::tile_template;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url, UrlSearchParams};
+
+use crate::state::TileSource;
 
 /// The page's query parameters, read once at start.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,6 +27,8 @@ pub struct StartParams {
     pub colours: ColourSettings,
     /// `opacity=`: of the hexagons, 0 to 1.
     pub opacity: Option<f64>,
+    /// `tiles=` (a URL template with {z}, {x}, {y}) and `tiles_credit=`: a raster basemap.
+    pub tiles: Option<TileSource>,
 }
 
 impl StartParams {
@@ -43,7 +48,11 @@ impl StartParams {
             .get("opacity")
             .and_then(|value| value.parse::<f64>().ok())
             .filter(|opacity| (0.0..=1.0).contains(opacity));
-        Self { sources, resolution, metric, workers, memory_mb, colours, opacity }
+        let tiles = params
+            .get("tiles")
+            .and_then(|text| tile_template(&text).ok())
+            .map(|template| TileSource { template, credit: params.get("tiles_credit").unwrap_or_default() });
+        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles }
     }
 }
 

@@ -108,6 +108,8 @@ pub struct AppState {
     pub colours: RwSignal<ColourSettings>,
     /// Of the map's hexagons, 0 to 1.
     pub opacity: RwSignal<f64>,
+    /// A raster basemap the user named (none by default).
+    pub tiles: RwSignal<Option<TileSource>>,
     /// Which points count (the Filters section).
     pub filter: RwSignal<PointFilter>,
     /// `Some` while inputs are being read.
@@ -158,6 +160,13 @@ impl View {
 /// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
 pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_048 << 20;
 
+/// A tile server's URL template and whom its tiles are to be credited to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileSource {
+    pub template: String,
+    pub credit: String,
+}
+
 /// Of the map's hexagons: the land still shows through.
 pub const DEFAULT_OPACITY: f64 = 0.85;
 
@@ -184,6 +193,7 @@ impl AppState {
             metric: RwSignal::new(metric),
             colours: RwSignal::new(ColourSettings::default()),
             opacity: RwSignal::new(DEFAULT_OPACITY),
+            tiles: RwSignal::new(None),
             filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),

@@ -1,13 +1,16 @@
 //! Drawing the map. Geometry comes ready from `skyhex_core::map`; this module only turns
 //! world coordinates into pixels: with WebGL2 (`webgl.rs`), or on a 2D canvas
-//! (`canvas2d.rs`) where WebGL2 is missing; airport labels go on a 2D canvas laid over it
-//! (`labels.rs`); `png.rs` makes the picture to download.
+//! (`canvas2d.rs`) where WebGL2 is missing; a user's raster tiles go under the hexagons
+//! (`tiles.rs`, WebGL2 only); airport labels go on a 2D canvas laid over it (`labels.rs`);
+//! `png.rs` makes the picture to download.
 
 mod canvas2d;
 mod labels;
 mod png;
+mod tiles;
 mod webgl;
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use skyhex_core::density::Density;
@@ -23,6 +26,7 @@ use webgl::GlMap;
 
 pub use labels::draw_labels;
 pub use png::{LegendRow, map_png};
+pub use tiles::TileCounts;
 
 /// The density layer's hexagons as a mesh, and the density they are the cells of (in its
 /// cells' order: the colours must come from the same density).
@@ -51,7 +55,7 @@ pub struct MapLayers<'a> {
 /// The renderer of one canvas.
 #[derive(Debug)]
 pub enum MapRenderer {
-    WebGl(GlMap),
+    WebGl(Box<GlMap>),
     /// Where WebGL2 is missing; says why.
     Canvas2d {
         context: CanvasRenderingContext2d,
@@ -64,7 +68,7 @@ impl MapRenderer {
     /// neither.
     pub fn on(canvas: &HtmlCanvasElement) -> Option<Self> {
         match GlMap::new(canvas) {
-            Ok(map) => Some(Self::WebGl(map)),
+            Ok(map) => Some(Self::WebGl(Box::new(map))),
             Err(why) => {
                 let context = canvas.get_context("2d").ok().flatten()?.dyn_into().ok()?;
                 Some(Self::Canvas2d { context, why })
@@ -77,6 +81,19 @@ impl MapRenderer {
         match self {
             Self::WebGl(map) => map.draw(camera, pixel_ratio, layers),
             Self::Canvas2d { context, .. } => canvas2d::draw_map(context, camera, pixel_ratio, layers),
+        }
+    }
+
+    /// Raster tiles from a URL template under the hexagons (`None`: none), with WebGL2 only.
+    pub fn set_tiles(
+        &mut self,
+        template: Option<&str>,
+        on_change: &Rc<dyn Fn(TileCounts)>,
+    ) -> Result<(), String> {
+        match (self, template) {
+            (Self::WebGl(map), _) => map.set_tiles(template, on_change),
+            (Self::Canvas2d { .. }, None) => Ok(()),
+            (Self::Canvas2d { .. }, Some(_)) => Err("raster tiles need WebGL2".to_owned()),
         }
     }
 

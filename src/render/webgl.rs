@@ -2,6 +2,7 @@
 //! (or basemap) and every frame after that only sets uniforms, so panning and zooming over
 //! a million hexagons costs a handful of draw calls.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use skyhex_core::map::basemap::Basemap;
@@ -16,6 +17,7 @@ use web_sys::{
     WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
+use super::tiles::{TileCounts, TileLayer};
 use super::{Hexagons, MapLayers, land_for_zoom, style, world_copies};
 
 const VERTEX_SHADER: &str = r"#version 300 es
@@ -67,6 +69,7 @@ pub struct GlMap {
     hexagon_colours: Option<Arc<CellColours>>,
     traffic: Option<(Arc<TrackLayer>, GpuMesh)>,
     track: Option<(Arc<TrackLayer>, GpuMesh)>,
+    tiles: Option<TileLayer>,
     coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
     detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
 }
@@ -98,7 +101,7 @@ impl GlMap {
             .ok_or("this browser has no WebGL2")?
             .dyn_into::<Gl>()
             .map_err(|_| "the webgl2 context is not a WebGL2RenderingContext".to_owned())?;
-        let program = link_program(&gl)?;
+        let program = link_program(&gl, VERTEX_SHADER, FRAGMENT_SHADER)?;
         let uniform = |name: &str| gl.get_uniform_location(&program, name);
         let uniforms = Uniforms {
             origin_px: uniform("u_origin_px"),
@@ -116,6 +119,7 @@ impl GlMap {
             hexagon_colours: None,
             traffic: None,
             track: None,
+            tiles: None,
             coarse_land: None,
             detailed_land: None,
         })
@@ -130,15 +134,9 @@ impl GlMap {
         let [r, g, b] = style::OCEAN;
         gl.clear_color(channel(r), channel(g), channel(b), 1.0);
         gl.clear(Gl::COLOR_BUFFER_BIT);
-        gl.use_program(Some(&self.program));
-        gl.uniform1f(self.uniforms.scale_px.as_ref(), camera.scale_px() as f32);
-        gl.uniform2f(
-            self.uniforms.viewport_px.as_ref(),
-            camera.viewport_px.x as f32,
-            camera.viewport_px.y as f32,
-        );
         gl.enable(Gl::BLEND);
         gl.blend_func(Gl::SRC_ALPHA, Gl::ONE_MINUS_SRC_ALPHA);
+        self.use_main_program(camera);
         let land = land_for_zoom(camera.zoom, self.coarse_land.as_ref(), self.detailed_land.as_ref());
         for offset in world_copies(camera) {
             if let Some((_, land)) = land {
@@ -147,6 +145,13 @@ impl GlMap {
                 self.set_single_colour(style::COASTLINE);
                 self.draw_mesh(camera, offset, land, Gl::LINES);
             }
+        }
+        // Raster tiles cover the land (which shows where they have not arrived yet).
+        if let Some(tiles) = &self.tiles {
+            tiles.draw(camera);
+            self.use_main_program(camera);
+        }
+        for offset in world_copies(camera) {
             if let Some((_, hexagons)) = &self.hexagons {
                 self.set_palette(layers.colours, layers.opacity);
                 self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
@@ -158,6 +163,31 @@ impl GlMap {
                 self.draw_lines(camera, offset, track, &style::TRACK);
             }
         }
+    }
+
+    /// Raster tiles from `template` under the hexagons (`None`: none); `on_change` hears of
+    /// each tile that lands or fails.
+    pub fn set_tiles(
+        &mut self,
+        template: Option<&str>,
+        on_change: &Rc<dyn Fn(TileCounts)>,
+    ) -> Result<(), String> {
+        match template {
+            None => self.tiles = None,
+            Some(template) if self.tiles.as_ref().is_some_and(|tiles| tiles.template() == template) => {}
+            Some(template) => self.tiles = Some(TileLayer::new(&self.gl, template, Rc::clone(on_change))?),
+        }
+        Ok(())
+    }
+
+    fn use_main_program(&self, camera: &Camera) {
+        self.gl.use_program(Some(&self.program));
+        self.gl.uniform1f(self.uniforms.scale_px.as_ref(), camera.scale_px() as f32);
+        self.gl.uniform2f(
+            self.uniforms.viewport_px.as_ref(),
+            camera.viewport_px.x as f32,
+            camera.viewport_px.y as f32,
+        );
     }
 
     /// Lines in their altitude colours, on a dark casing when the style has one.
@@ -367,16 +397,16 @@ impl GpuChunk {
     }
 }
 
-fn upload(gl: &Gl, target: u32, data: &js_sys::Object) -> Option<WebGlBuffer> {
+pub(super) fn upload(gl: &Gl, target: u32, data: &js_sys::Object) -> Option<WebGlBuffer> {
     let buffer = gl.create_buffer()?;
     gl.bind_buffer(target, Some(&buffer));
     gl.buffer_data_with_array_buffer_view(target, data, Gl::STATIC_DRAW);
     Some(buffer)
 }
 
-fn link_program(gl: &Gl) -> Result<WebGlProgram, String> {
-    let vertex = compile(gl, Gl::VERTEX_SHADER, VERTEX_SHADER)?;
-    let fragment = compile(gl, Gl::FRAGMENT_SHADER, FRAGMENT_SHADER)?;
+pub(super) fn link_program(gl: &Gl, vertex: &str, fragment: &str) -> Result<WebGlProgram, String> {
+    let vertex = compile(gl, Gl::VERTEX_SHADER, vertex)?;
+    let fragment = compile(gl, Gl::FRAGMENT_SHADER, fragment)?;
     let program = gl.create_program().ok_or("cannot create a WebGL program")?;
     gl.attach_shader(&program, &vertex);
     gl.attach_shader(&program, &fragment);

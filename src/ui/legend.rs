@@ -6,8 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use skyhex_core::map::colour::{CellColours, ColourSettings, Palette, ScaleKind};
 
+use super::tile_controls::TileControls;
 use super::{format, options};
-use crate::render::{LegendRow, css_rgb};
+use crate::render::{LegendRow, TileCounts, css_rgb};
 use crate::state::AppState;
 
 /// The legend's rows, top class first.
@@ -40,17 +41,27 @@ pub fn legend_title(state: &AppState) -> String {
     )
 }
 
-/// Whose data the map shows: the land always, the airports once labelled, the demo's
-/// positions while it is loaded.
+/// Whose data the map shows: the land always, raster tiles when used (by the credit the
+/// user gave, else their host), the airports once labelled, the demo's positions while it
+/// is loaded.
 pub fn attribution(state: &AppState, with_airports: bool) -> String {
     let demo = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
     let airports = if with_airports { " · Airports: airportsdata (MIT)" } else { "" };
     let data = if demo { " · Data: © adsb.lol contributors, ODbL" } else { "" };
-    format!("Land: Natural Earth (public domain), via world-atlas{airports}{data}")
+    let tiles = state.tiles.with(|tiles| match tiles {
+        Some(tiles) if !tiles.credit.is_empty() => format!(" · Tiles: {}", tiles.credit),
+        Some(tiles) => format!(" · Tiles: {}", tile_host(&tiles.template)),
+        None => String::new(),
+    });
+    format!("Land: Natural Earth (public domain), via world-atlas{tiles}{airports}{data}")
 }
 
 #[component]
-pub fn Legend(colours: Memo<Arc<CellColours>>) -> impl IntoView {
+pub fn Legend(
+    colours: Memo<Arc<CellColours>>,
+    tile_counts: RwSignal<TileCounts>,
+    tile_problem: RwSignal<Option<String>>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
         colours.with(|colours| {
@@ -74,6 +85,7 @@ pub fn Legend(colours: Memo<Arc<CellColours>>) -> impl IntoView {
                 <figcaption>{move || legend_title(&state)}</figcaption>
                 <ul data-testid="legend-rows">{rows}</ul>
                 <ColourControls colours />
+                <TileControls counts=tile_counts problem=tile_problem />
             </figure>
         </Show>
     }
@@ -147,4 +159,10 @@ fn ColourControls(colours: Memo<Arc<CellColours>>) -> impl IntoView {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The host of a tile URL template (what to credit when the user named no one).
+fn tile_host(template: &str) -> &str {
+    let rest = template.split_once("//").map_or(template, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
 }

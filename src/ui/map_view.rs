@@ -2,6 +2,7 @@
 //! labels laid over it, the legend, the cell tooltip, the aircraft panel and the
 //! attribution of what is drawn.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::html;
@@ -21,7 +22,7 @@ use super::legend::{Legend, attribution, legend_rows, legend_title};
 use super::map_data::{COARSE_LAND_URL, DETAILED_LAND_URL, build_hexagons, load_airports, load_basemap};
 use crate::browser;
 use crate::inspect::Inspector;
-use crate::render::{Hexagons, MapLayers, MapRenderer, draw_labels, map_png};
+use crate::render::{Hexagons, MapLayers, MapRenderer, TileCounts, draw_labels, map_png};
 use crate::state::AppState;
 
 /// Pixels that arrow keys move the map.
@@ -114,6 +115,10 @@ pub fn MapView() -> impl IntoView {
     let renderer = StoredValue::new_local(None::<MapRenderer>);
     let fallback_reason = RwSignal::new(None::<String>);
     let context_lost = RwSignal::new(false);
+    // Raster tiles: each one landing (or failing) draws the map again.
+    let tile_counts = RwSignal::new(TileCounts::default());
+    let tile_problem = RwSignal::new(None::<String>);
+    let on_tiles: Rc<dyn Fn(TileCounts)> = Rc::new(move |counts| tile_counts.set(counts));
     let on_context_lost = move |event: leptos::ev::Event| {
         event.prevent_default();
         context_lost.set(true);
@@ -137,6 +142,8 @@ pub fn MapView() -> impl IntoView {
         let (coarse, detailed, hexagons, colours) =
             (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get());
         let (track, traffic) = (track.get(), traffic.get());
+        tile_counts.track();
+        let tiles = state.tiles.with(|tiles| tiles.as_ref().map(|tiles| tiles.template.clone()));
         let layers = MapLayers {
             coarse_land: coarse.as_ref(),
             detailed_land: detailed.as_ref(),
@@ -148,6 +155,10 @@ pub fn MapView() -> impl IntoView {
         };
         renderer.update_value(|renderer| {
             if let Some(renderer) = renderer {
+                let problem = renderer.set_tiles(tiles.as_deref(), &on_tiles).err();
+                if tile_problem.with_untracked(|known| *known != problem) {
+                    tile_problem.set(problem);
+                }
                 renderer.draw(&camera, ratio, &layers);
             }
         });
@@ -356,7 +367,7 @@ pub fn MapView() -> impl IntoView {
             </Show>
             <CellTooltip hovered camera />
             <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) />
-            <Legend colours />
+            <Legend colours tile_counts tile_problem />
             <p class="attribution">{move || attribution(&state, airports.with(Option::is_some))}</p>
         </section>
     }

@@ -11,6 +11,7 @@ mod inspector;
 mod legend;
 mod map_data;
 mod map_view;
+mod tile_controls;
 mod toolbar;
 
 use leptos::prelude::*;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
     );
     state.colours.set(params.colours);
     state.opacity.set(params.opacity.unwrap_or(DEFAULT_OPACITY));
+    state.tiles.set(params.tiles);
     provide_context(state);
     // The view lives in the URL too, so a copied link restores it (defaults left out).
     Effect::new(move |_| {
@@ -41,7 +43,10 @@ pub fn App() -> impl IntoView {
         let metric = state.metric.get();
         let opacity = state.opacity.get();
         let colours = state.colours.get();
+        let tiles = state.tiles.get();
         browser::set_url_params(&[
+            ("tiles", tiles.as_ref().map(|tiles| tiles.template.clone())),
+            ("tiles_credit", tiles.map(|tiles| tiles.credit).filter(|credit| !credit.is_empty())),
             ("res", (resolution != DEFAULT_RESOLUTION).then(|| resolution.to_string())),
             ("metric", (metric != Metric::default()).then(|| metric.name().to_owned())),
             ("scale", (colours.kind != ScaleKind::default()).then(|| colours.kind.name().to_owned())),

@@ -2,6 +2,7 @@
 // the PNG export and the 2D-canvas fallback. Expected cells come from the skyhex CLI, cell centres from h3-js.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -70,6 +71,22 @@ async function demoPoints() {
 /** A track's colour band, as the page's altitude key states it. */
 const ALTITUDE_BANDS_FT = [2000, 5000, 10000, 20000, 30000, 40000];
 const bandOf = (altFt) => (altFt === null || altFt === undefined ? 0 : 1 + ALTITUDE_BANDS_FT.filter((top) => top <= altFt).length);
+
+/** A tile server answering every /tiles/z/x/y.png with `png` (CORS allowed when `cors`);
+ * resolves to { url, requested (paths), close }. */
+function serveTiles(png, { cors }) {
+  const requested = [];
+  const server = createServer((request, response) => {
+    requested.push(request.url);
+    response.writeHead(200, { 'content-type': 'image/png', ...(cors ? { 'access-control-allow-origin': '*' } : {}) });
+    response.end(png);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, requested, close: () => server.close() }),
+    );
+  });
+}
 
 async function setOpacity(page, value) {
   await page.getByTestId('opacity').evaluate((input, to) => {
@@ -373,6 +390,66 @@ describe('the map', () => {
     await page.getByTestId('traffic-toggle').click();
     await summary.waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
+  });
+
+  test('a raster basemap from a tile server the user names: drawn under the data, credited, kept in the link', async () => {
+    const page = await openDemo();
+    const magenta = [200, 30, 160];
+    const png = Buffer.from(
+      await page.evaluate(async (rgb) => {
+        const canvas = new OffscreenCanvas(256, 256);
+        const context = canvas.getContext('2d');
+        context.fillStyle = `rgb(${rgb.join(',')})`;
+        context.fillRect(0, 0, 256, 256);
+        return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+      }, magenta),
+    );
+    const tiles = await serveTiles(png, { cors: true });
+    const refusing = await serveTiles(png, { cors: false });
+    try {
+      await page.locator('.tile-controls summary').click();
+      await page.getByTestId('tile-template').fill('javascript:alert(1)/{z}/{x}/{y}');
+      await page.getByRole('button', { name: 'Use these tiles' }).click();
+      assert.match(await page.locator('.tile-controls [role=alert]').innerText(), /http or https/);
+
+      await page.getByTestId('tile-template').fill(`${tiles.url}/tiles/{z}/{x}/{y}.png`);
+      await page.getByTestId('tile-credit').fill('Test tiles');
+      await page.getByRole('button', { name: 'Use these tiles' }).click();
+      await page.waitForFunction(() => /^[1-9][\d,]* tiles loaded$/.test(document.querySelector('[data-testid=tile-status]')?.textContent ?? ''));
+      await page.waitForTimeout(300);
+      const [, , zoom] = (await page.getAttribute('[data-testid=map]', 'data-camera')).split(' ').map(Number);
+      const levels = new Set(tiles.requested.map((path) => Number(path.split('/')[2])));
+      assert.deepEqual([...levels], [Math.round(zoom)], `tiles of the view's level: ${tiles.requested}`);
+      assert.ok(tiles.requested.every((path) => /^\/tiles\/\d+\/\d+\/\d+\.png$/.test(path)));
+      // Open sea far from the data shows the tiles; the densest cell still shows over them.
+      const box = await page.getByTestId('map').boundingBox();
+      assert.ok(near(await pixelAt(page, box.width * 0.3, box.height * 0.5), magenta), 'the tile under the sea');
+      const densest = densestCell(5);
+      const [lat, lon] = cellToLatLng(densest.cell);
+      const at = await screenOf(page, lat, lon);
+      const [top] = await legendColours(page);
+      assert.ok(near(await pixelAt(page, at.x, at.y), blended(top, magenta)), 'the densest cell over the tiles');
+      assert.match(await page.locator('.attribution').innerText(), /Tiles: Test tiles/);
+      assert.ok(page.url().includes(`tiles=${encodeURIComponent(`${tiles.url}/tiles/{z}/{x}/{y}.png`)}`), page.url());
+      await screenshot(page, 'map-tiles');
+      // CORS-enabled tiles leave the canvas readable: the PNG export still works.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+      assert.equal(download.suggestedFilename(), 'skyhex-map-res5.png');
+
+      // A server that sends no CORS header: its tiles fail and the page says why.
+      await page.getByTestId('tile-template').fill(`${refusing.url}/tiles/{z}/{x}/{y}.png`);
+      await page.getByRole('button', { name: 'Use these tiles' }).click();
+      await page.waitForFunction(() => /failed \(the server must exist and send Access-Control-Allow-Origin\)/.test(document.querySelector('[data-testid=tile-status]').textContent));
+      await page.getByRole('button', { name: 'No tiles' }).click();
+      await page.waitForTimeout(300);
+      assert.ok(!near(await pixelAt(page, box.width * 0.3, box.height * 0.5), magenta), 'no tiles: the sea again');
+      assert.ok(!page.url().includes('tiles='));
+    } finally {
+      tiles.close();
+      refusing.close();
+    }
+    // Failed tile loads are console errors the browser logs itself; nothing else is.
+    assert.deepEqual(problems.filter((problem) => !/Failed to load resource|CORS|Access-Control/.test(problem)), []);
   });
 
   test('airports are labelled at regional zooms, with names closer in, and credited', async () => {

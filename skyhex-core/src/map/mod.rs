@@ -1,5 +1,5 @@
 //! Map geometry, free of any drawing API: Web Mercator, the camera, the basemap and its
-//! airport labels, hexagon outlines, aircraft tracks and the colour scales. The app's renderer only turns these into pixels.
+//! airport labels, raster tiles, hexagon outlines, aircraft tracks and the colour scales. The app's renderer only turns these into pixels.
 
 pub mod airports;
 pub mod basemap;
@@ -8,4 +8,5 @@ pub mod colour;
 pub mod hexagons;
 pub mod mercator;
 pub mod mesh;
+pub mod tiles;
 pub mod track;
