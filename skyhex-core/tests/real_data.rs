@@ -95,3 +95,14 @@ fn the_airport_table_reads_whole() {
     let reno = airports.airports.iter().find(|airport| &*airport.icao == "KRNO").expect("Reno");
     assert_eq!((reno.code(), &*reno.name), ("RNO", "Reno/Tahoe International Airport"));
 }
+
+#[test]
+fn the_world_atlas_gives_land_and_countries() {
+    use skyhex_core::map::basemap::WorldAtlas;
+    // Polygons counted by Python's json module (a MultiPolygon counts its parts).
+    for (file, land, countries) in [("countries-110m.json", 124, 285), ("countries-50m.json", 1_427, 1_616)] {
+        let json = std::fs::read_to_string(real(&format!("basemap/{file}"))).expect("readable");
+        let atlas = WorldAtlas::from_topojson(&json).expect("reads");
+        assert_eq!((atlas.land.polygons.len(), atlas.countries.polygons.len()), (land, countries), "{file}");
+    }
+}

@@ -8,7 +8,7 @@ use skyhex_core::map::mercator::WorldPoint;
 use skyhex_core::map::track::TrackLayer;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
-use super::{MapLayers, css_rgb, land_for_zoom, style, world_copies};
+use super::{MapLayers, basemap_for_zoom, css_rgb, style, world_copies};
 
 /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
 pub fn draw_map(
@@ -20,10 +20,10 @@ pub fn draw_map(
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
     context.set_fill_style_str(&css_rgb(style::OCEAN));
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
-    let land = land_for_zoom(camera.zoom, layers.coarse_land, layers.detailed_land);
+    let basemap = basemap_for_zoom(camera.zoom, layers.coarse_basemap, layers.detailed_basemap);
     for offset in world_copies(camera) {
-        if let Some(land) = land {
-            draw_land(context, camera, offset, land);
+        if let Some(basemap) = basemap {
+            draw_land(context, camera, offset, &basemap.land, &basemap.countries);
         }
         draw_hexagons(context, camera, offset, layers);
         if let Some(traffic) = layers.traffic {
@@ -84,10 +84,34 @@ fn trace_ring(path: &Path2d, camera: &Camera, offset: f64, ring: &[WorldPoint]) 
     path.close_path();
 }
 
-fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, land: &Basemap) {
-    let Ok(path) = Path2d::new() else { return };
+/// The land filled and outlined, then the countries' borders.
+fn draw_land(
+    context: &CanvasRenderingContext2d,
+    camera: &Camera,
+    offset: f64,
+    land: &Basemap,
+    countries: &Basemap,
+) {
+    let (Some(land_path), Some(border_path)) =
+        (rings_path(camera, offset, land), rings_path(camera, offset, countries))
+    else {
+        return;
+    };
+    context.set_global_alpha(1.0);
+    context.set_fill_style_str(&css_rgb(style::LAND));
+    context.fill_with_path_2d_and_winding(&land_path, web_sys::CanvasWindingRule::Evenodd);
+    context.set_line_width(0.75);
+    context.set_stroke_style_str(&css_rgb(style::COASTLINE));
+    context.stroke_with_path(&land_path);
+    context.set_stroke_style_str(&css_rgb(style::BORDER));
+    context.stroke_with_path(&border_path);
+}
+
+/// The rings of the polygons in view as one path.
+fn rings_path(camera: &Camera, offset: f64, basemap: &Basemap) -> Option<Path2d> {
+    let path = Path2d::new().ok()?;
     let visible = camera.visible_bounds();
-    for polygon in &land.polygons {
+    for polygon in &basemap.polygons {
         let Some(outline) = polygon.first() else { continue };
         if !outline.bounds.shifted_x(offset).intersects(&visible) {
             continue;
@@ -96,12 +120,7 @@ fn draw_land(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, l
             trace_ring(&path, camera, offset, points);
         }
     }
-    context.set_global_alpha(1.0);
-    context.set_fill_style_str(&css_rgb(style::LAND));
-    context.fill_with_path_2d_and_winding(&path, web_sys::CanvasWindingRule::Evenodd);
-    context.set_stroke_style_str(&css_rgb(style::COASTLINE));
-    context.set_line_width(0.75);
-    context.stroke_with_path(&path);
+    Some(path)
 }
 
 /// The hexagons from their mesh: each cell's vertices are its ring.

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use skyhex_core::density::Density;
-use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::mesh::Mesh;
@@ -39,8 +39,8 @@ pub struct Hexagons {
 /// What to draw.
 #[derive(Debug, Clone, Copy)]
 pub struct MapLayers<'a> {
-    pub coarse_land: Option<&'a Arc<Basemap>>,
-    pub detailed_land: Option<&'a Arc<Basemap>>,
+    pub coarse_basemap: Option<&'a Arc<WorldAtlas>>,
+    pub detailed_basemap: Option<&'a Arc<WorldAtlas>>,
     pub hexagons: &'a Arc<Hexagons>,
     /// The class of each of `hexagons`' cells, and the scale's colours.
     pub colours: &'a Arc<CellColours>,
@@ -111,6 +111,7 @@ pub mod style {
     pub const OCEAN: [u8; 3] = [0x0b, 0x12, 0x20];
     pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
     pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
+    pub const BORDER: [u8; 3] = [0x3b, 0x4a, 0x60];
     /// A track's colours by altitude band (on the ground or unknown first), light to bright
     /// as it climbs, apart from the hexagons' ramps; drawn on a dark casing.
     pub const TRACK_COLOURS: [[u8; 3]; super::TRACK_BANDS] = [
@@ -147,9 +148,9 @@ pub fn css_rgb([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r},{g},{b})")
 }
 
-/// The land to draw at `zoom`: the detailed basemap when zoomed in, else the coarse one
+/// The basemap to draw at `zoom`: the detailed one when zoomed in, else the coarse one
 /// (it has a tenth of the vertices); whichever has arrived when the other has not.
-fn land_for_zoom<T>(zoom: f64, coarse: Option<T>, detailed: Option<T>) -> Option<T> {
+fn basemap_for_zoom<T>(zoom: f64, coarse: Option<T>, detailed: Option<T>) -> Option<T> {
     if zoom < style::DETAILED_BASEMAP_FROM_ZOOM { coarse.or(detailed) } else { detailed.or(coarse) }
 }
 

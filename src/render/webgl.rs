@@ -5,7 +5,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
@@ -18,7 +18,7 @@ use web_sys::{
 };
 
 use super::tiles::{TileCounts, TileLayer};
-use super::{Hexagons, MapLayers, land_for_zoom, style, world_copies};
+use super::{Hexagons, MapLayers, basemap_for_zoom, style, world_copies};
 
 const VERTEX_SHADER: &str = r"#version 300 es
 layout(location = 0) in vec2 a_position;
@@ -70,8 +70,8 @@ pub struct GlMap {
     traffic: Option<(Arc<TrackLayer>, GpuMesh)>,
     track: Option<(Arc<TrackLayer>, GpuMesh)>,
     tiles: Option<TileLayer>,
-    coarse_land: Option<(Arc<Basemap>, GpuMesh)>,
-    detailed_land: Option<(Arc<Basemap>, GpuMesh)>,
+    coarse_basemap: Option<(Arc<WorldAtlas>, GpuBasemap)>,
+    detailed_basemap: Option<(Arc<WorldAtlas>, GpuBasemap)>,
 }
 
 #[derive(Debug)]
@@ -120,8 +120,8 @@ impl GlMap {
             traffic: None,
             track: None,
             tiles: None,
-            coarse_land: None,
-            detailed_land: None,
+            coarse_basemap: None,
+            detailed_basemap: None,
         })
     }
 
@@ -137,13 +137,16 @@ impl GlMap {
         gl.enable(Gl::BLEND);
         gl.blend_func(Gl::SRC_ALPHA, Gl::ONE_MINUS_SRC_ALPHA);
         self.use_main_program(camera);
-        let land = land_for_zoom(camera.zoom, self.coarse_land.as_ref(), self.detailed_land.as_ref());
+        let basemap =
+            basemap_for_zoom(camera.zoom, self.coarse_basemap.as_ref(), self.detailed_basemap.as_ref());
         for offset in world_copies(camera) {
-            if let Some((_, land)) = land {
+            if let Some((_, basemap)) = basemap {
                 self.set_single_colour(style::LAND);
-                self.draw_mesh(camera, offset, land, Gl::TRIANGLES);
+                self.draw_mesh(camera, offset, &basemap.land, Gl::TRIANGLES);
                 self.set_single_colour(style::COASTLINE);
-                self.draw_mesh(camera, offset, land, Gl::LINES);
+                self.draw_mesh(camera, offset, &basemap.land, Gl::LINES);
+                self.set_single_colour(style::BORDER);
+                self.draw_mesh(camera, offset, &basemap.borders, Gl::LINES);
             }
         }
         // Raster tiles cover the land (which shows where they have not arrived yet).
@@ -234,12 +237,17 @@ impl GlMap {
                 None => *slot = None,
             }
         }
-        for (slot, land) in
-            [(&mut self.coarse_land, layers.coarse_land), (&mut self.detailed_land, layers.detailed_land)]
-        {
-            let Some(land) = land else { continue };
-            if slot.as_ref().is_none_or(|(uploaded, _)| !Arc::ptr_eq(uploaded, land)) {
-                *slot = Some((Arc::clone(land), GpuMesh::new(gl, &Mesh::of_land(land), None)));
+        for (slot, basemap) in [
+            (&mut self.coarse_basemap, layers.coarse_basemap),
+            (&mut self.detailed_basemap, layers.detailed_basemap),
+        ] {
+            let Some(basemap) = basemap else { continue };
+            if slot.as_ref().is_none_or(|(uploaded, _)| !Arc::ptr_eq(uploaded, basemap)) {
+                let meshes = GpuBasemap {
+                    land: GpuMesh::new(gl, &Mesh::of_land(&basemap.land), None),
+                    borders: GpuMesh::new(gl, &Mesh::of_outlines(&basemap.countries), None),
+                };
+                *slot = Some((Arc::clone(basemap), meshes));
             }
         }
     }
@@ -284,6 +292,13 @@ impl GlMap {
 
 fn channel(value: u8) -> f32 {
     f32::from(value) / 255.0
+}
+
+/// A basemap level on the GPU: the land (filled, its rings the coasts) and the borders.
+#[derive(Debug)]
+struct GpuBasemap {
+    land: GpuMesh,
+    borders: GpuMesh,
 }
 
 /// A mesh in GPU buffers; the buffers are deleted with it.

@@ -53,7 +53,7 @@ pub fn attribution(state: &AppState, with_airports: bool) -> String {
         Some(tiles) => format!(" · Tiles: {}", tile_host(&tiles.template)),
         None => String::new(),
     });
-    format!("Land: Natural Earth (public domain), via world-atlas{tiles}{airports}{data}")
+    format!("Land and borders: Natural Earth (public domain), via world-atlas{tiles}{airports}{data}")
 }
 
 #[component]

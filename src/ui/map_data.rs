@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use skyhex_core::map::airports::Airports;
-use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::mesh::Mesh;
 
 use crate::browser;
 use crate::render::Hexagons;
 use crate::state::AppState;
 
-pub const COARSE_LAND_URL: &str = "basemap/land-110m.json";
-pub const DETAILED_LAND_URL: &str = "basemap/land-50m.json";
+pub const COARSE_BASEMAP_URL: &str = "basemap/countries-110m.json";
+pub const DETAILED_BASEMAP_URL: &str = "basemap/countries-50m.json";
 const AIRPORTS_URL: &str = "airports/airports.csv.gz";
 
 /// Keeps `hexagons` the mesh of the current density, built by the workers: one build at a
@@ -67,11 +67,11 @@ pub fn load_airports(target: RwSignal<Option<Arc<Airports>>>) {
     });
 }
 
-pub fn load_basemap(url: &'static str, target: RwSignal<Option<Arc<Basemap>>>) {
+pub fn load_basemap(url: &'static str, target: RwSignal<Option<Arc<WorldAtlas>>>) {
     leptos::task::spawn_local(async move {
         let loaded = browser::fetch_bytes(url).await.and_then(|bytes| {
             let json = String::from_utf8(bytes).map_err(|err| err.to_string())?;
-            Basemap::from_topojson(&json, "land").map_err(|err| err.to_string())
+            WorldAtlas::from_topojson(&json).map_err(|err| err.to_string())
         });
         match loaded {
             Ok(basemap) => target.set(Some(Arc::new(basemap))),

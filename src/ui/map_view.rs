@@ -9,7 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use skyhex_core::density::CellStats;
 use skyhex_core::map::airports::{self, Airports};
-use skyhex_core::map::basemap::Basemap;
+use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::colour::CellColours;
 use wasm_bindgen::JsCast;
@@ -19,7 +19,9 @@ use super::cell_tooltip::{CellTooltip, cell_under};
 use super::gestures::{Follow, Gestures};
 use super::inspector::InspectorPanel;
 use super::legend::{Legend, attribution, legend_rows, legend_title};
-use super::map_data::{COARSE_LAND_URL, DETAILED_LAND_URL, build_hexagons, load_airports, load_basemap};
+use super::map_data::{
+    COARSE_BASEMAP_URL, DETAILED_BASEMAP_URL, build_hexagons, load_airports, load_basemap,
+};
 use crate::browser;
 use crate::inspect::Inspector;
 use crate::render::{Hexagons, MapLayers, MapRenderer, TileCounts, draw_labels, map_png};
@@ -53,10 +55,10 @@ pub fn MapView() -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let labels_ref = NodeRef::<html::Canvas>::new();
     let camera = RwSignal::new(Camera::default());
-    let coarse_land = RwSignal::new(None::<Arc<Basemap>>);
-    let detailed_land = RwSignal::new(None::<Arc<Basemap>>);
-    load_basemap(COARSE_LAND_URL, coarse_land);
-    load_basemap(DETAILED_LAND_URL, detailed_land);
+    let coarse_basemap = RwSignal::new(None::<Arc<WorldAtlas>>);
+    let detailed_basemap = RwSignal::new(None::<Arc<WorldAtlas>>);
+    load_basemap(COARSE_BASEMAP_URL, coarse_basemap);
+    load_basemap(DETAILED_BASEMAP_URL, detailed_basemap);
     let hexagons = RwSignal::new(Arc::new(Hexagons::default()));
     let mesh_failure = RwSignal::new(None::<String>);
     build_hexagons(state, hexagons, mesh_failure);
@@ -140,13 +142,13 @@ pub fn MapView() -> impl IntoView {
         let camera = camera.get();
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         let (coarse, detailed, hexagons, colours) =
-            (coarse_land.get(), detailed_land.get(), hexagons.get(), colours.get());
+            (coarse_basemap.get(), detailed_basemap.get(), hexagons.get(), colours.get());
         let (track, traffic) = (track.get(), traffic.get());
         tile_counts.track();
         let tiles = state.tiles.with(|tiles| tiles.as_ref().map(|tiles| tiles.template.clone()));
         let layers = MapLayers {
-            coarse_land: coarse.as_ref(),
-            detailed_land: detailed.as_ref(),
+            coarse_basemap: coarse.as_ref(),
+            detailed_basemap: detailed.as_ref(),
             hexagons: &hexagons,
             colours: &colours,
             opacity: state.opacity.get(),

@@ -86,7 +86,7 @@ describe('skyhex in the browser', () => {
     await page.waitForFunction(() => document.querySelector('.attribution') !== null);
     // Wait for the basemap to arrive, then check the picture.
     await page.waitForFunction(
-      () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/land')).length === 2,
+      () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/countries')).length === 2,
     );
     await page.waitForTimeout(300);
     const pixels = await mapPixels(page);

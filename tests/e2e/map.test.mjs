@@ -138,7 +138,7 @@ const near = (a, b) => a.every((channel, i) => Math.abs(channel - b[i]) <= 3);
 
 async function waitForBasemap(page) {
   await page.waitForFunction(
-    () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/land')).length === 2,
+    () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/countries')).length === 2,
   );
   await page.waitForTimeout(300);
 }
@@ -450,6 +450,23 @@ describe('the map', () => {
     }
     // Failed tile loads are console errors the browser logs itself; nothing else is.
     assert.deepEqual(problems.filter((problem) => !/Failed to load resource|CORS|Access-Control/.test(problem)), []);
+  });
+
+  test('the basemap draws country borders: the 49th parallel between the United States and Canada', async () => {
+    const page = await openDemo();
+    await page.getByTestId('map').focus();
+    for (let step = 0; step < 6; step += 1) await page.keyboard.press('-');
+    await page.waitForTimeout(300);
+    const BORDER = [0x3b, 0x4a, 0x60];
+    const distance = (a, b) => Math.hypot(...a.map((channel, i) => channel - b[i]));
+    const border = await screenOf(page, 49.0, -110.0);
+    const rows = [];
+    for (const dy of [-1, 0, 1]) rows.push(await pixelAt(page, border.x, border.y + dy));
+    assert.ok(rows.some((pixel) => distance(pixel, BORDER) < distance(pixel, LAND)), `a border pixel near 49°N: ${rows.join(' ')}`);
+    const south = await screenOf(page, 47.0, -110.0);
+    assert.ok(near(await pixelAt(page, south.x, south.y), LAND), 'plain land in Montana');
+    await screenshot(page, 'map-borders');
+    assert.deepEqual(problems, []);
   });
 
   test('airports are labelled at regional zooms, with names closer in, and credited', async () => {

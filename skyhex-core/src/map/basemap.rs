@@ -1,5 +1,6 @@
-//! The offline basemap: Natural Earth land polygons from TopoJSON (world-atlas), as rings
-//! in world coordinates, each with its bounding box so drawing can skip what is off screen.
+//! The offline basemap: Natural Earth land and country polygons from TopoJSON
+//! (world-atlas), as rings in world coordinates, each with its bounding box so drawing can
+//! skip what is off screen.
 
 use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon};
 
@@ -81,6 +82,23 @@ impl Basemap {
 
     pub fn vertex_count(&self) -> usize {
         self.polygons.iter().flatten().map(|ring| ring.points.len()).sum()
+    }
+}
+
+/// One level of detail of the world-atlas basemap (`countries-110m.json`, `-50m`): land to
+/// fill, and countries whose outlines are the borders.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorldAtlas {
+    pub land: Basemap,
+    pub countries: Basemap,
+}
+
+impl WorldAtlas {
+    pub fn from_topojson(json: &str) -> Result<Self, BasemapError> {
+        Ok(Self {
+            land: Basemap::from_topojson(json, "land")?,
+            countries: Basemap::from_topojson(json, "countries")?,
+        })
     }
 }
 

@@ -200,6 +200,23 @@ impl Mesh {
         Self { chunks }
     }
 
+    /// Polygons' rings as lines only (country borders): one chunk per polygon.
+    pub fn of_outlines(basemap: &Basemap) -> Self {
+        let chunks = basemap
+            .polygons
+            .iter()
+            .filter_map(|polygon| {
+                let mut chunk = MeshChunk::new(polygon.first()?.bounds.min);
+                for ring in polygon {
+                    let first = chunk.push_ring(&ring.points);
+                    chunk.push_outline(first, ring.points.len() as u32);
+                }
+                Some(chunk)
+            })
+            .collect();
+        Self { chunks }
+    }
+
     /// The land: one chunk per polygon (holes included), triangulated by ear clipping, with
     /// its rings as outlines (the coast).
     pub fn of_land(basemap: &Basemap) -> Self {
@@ -433,5 +450,8 @@ mod tests {
             })
             .sum();
         assert!((area - (0.04 - 0.01)).abs() < 1e-6, "{area}");
+        let borders = Mesh::of_outlines(&basemap);
+        assert_eq!(borders.chunks[0].outlines, chunk.outlines, "the same rings as lines");
+        assert!(borders.chunks[0].triangles.is_empty());
     }
 }
