@@ -199,7 +199,7 @@ fn track_text(track: &FoundTrack) -> String {
         "{} points in {} {}",
         format::count(track.points() as u64),
         format::count(pieces as u64),
-        if pieces == 1 { "piece" } else { "pieces (new legs or gaps over 2 minutes)" }
+        if pieces == 1 { "piece" } else { "pieces (new legs, stale positions or gaps over 2 minutes)" }
     );
     if let Some((first, last)) = track.time_span_ms() {
         text += &format!(" · {}", format::time_span(first, last));

@@ -118,23 +118,34 @@ pub struct TrackPoint {
 }
 
 /// An aircraft's points drawn as one line: a flight leg, or the part of one between
-/// gaps longer than [`MAX_POINT_WEIGHT_MS`] (where its positions went stale).
+/// stale points or gaps longer than [`MAX_POINT_WEIGHT_MS`].
 pub type TrackPiece = Vec<TrackPoint>;
 
-/// Every point of the aircraft `address` in the store, unfiltered, as pieces.
+/// Every point of the aircraft `address` in the store, unfiltered, as pieces; points
+/// readsb marked stale are gaps.
 pub fn track_of(store: &PointStore, address: &str) -> Vec<TrackPiece> {
     let Some(aircraft_id) = store.find_aircraft(address) else { return Vec::new() };
     let mut pieces = Pieces::thinned_to_one_in(1);
     for (leg, points) in store.leg_points() {
         if store.legs()[leg as usize].aircraft == aircraft_id {
-            points.for_each(|point| pieces.push(track_point(store, leg, point)));
+            for point in points {
+                match is_stale(store, point) {
+                    true => pieces.end_piece(),
+                    false => pieces.push(track_point(store, leg, point)),
+                }
+            }
             pieces.end_piece();
         }
     }
     pieces.finish()
 }
 
-/// The traffic the filter keeps, thinned per aircraft to about `max_points`: one point in
+fn is_stale(store: &PointStore, point: usize) -> bool {
+    store.states()[store.state_of(point) as usize].stale
+}
+
+/// The traffic the filter keeps (stale points are gaps), thinned per aircraft to about
+/// `max_points`: one point in
 /// `k` of each piece, and each piece's last, so every aircraft keeps a continuous line
 /// (where a blind sample of points would leave scattered dots).
 pub fn traffic(store: &PointStore, filter: &PointFilter, max_points: usize) -> Traffic {
@@ -143,7 +154,7 @@ pub fn traffic(store: &PointStore, filter: &PointFilter, max_points: usize) -> T
     let mut pieces = Pieces::thinned_to_one_in(keep_one_in);
     for (leg, points) in store.leg_points() {
         for point in points {
-            if kept.keeps_point(store, leg, point) {
+            if kept.keeps_point(store, leg, point) && !is_stale(store, point) {
                 pieces.push(track_point(store, leg, point));
             } else {
                 pieces.end_piece();

@@ -23,6 +23,9 @@ pub const BYTES_PER_POINT: usize = 20;
 /// Units of stored positions: 1e-7 degree (about 1 cm).
 const UNITS_PER_DEGREE: f64 = 1e7;
 
+/// readsb's trace flag for a position that was not updated since an earlier point.
+const STALE_FLAG: u8 = 1;
+
 /// readsb's trace flag for the first point of a new leg.
 const NEW_LEG_FLAG: u8 = 2;
 
@@ -60,6 +63,8 @@ pub struct PointState {
     pub on_ground: bool,
     /// The time the point stands for when its source says (a heatmap record).
     pub interval_ms: Option<u32>,
+    /// readsb marked the position stale (not updated since an earlier point).
+    pub stale: bool,
 }
 
 impl PointState {
@@ -70,6 +75,7 @@ impl PointState {
             source: SourceKind::from_readsb(points.source(row)),
             on_ground: points.on_ground.value(row),
             interval_ms: points.interval_ms(row),
+            stale: points.flags.value(row) & STALE_FLAG != 0,
         }
     }
 
@@ -80,6 +86,7 @@ impl PointState {
             && self.source == SourceKind::from_readsb(points.source(row))
             && self.on_ground == points.on_ground.value(row)
             && self.interval_ms == points.interval_ms(row)
+            && self.stale == (points.flags.value(row) & STALE_FLAG != 0)
     }
 }
 
