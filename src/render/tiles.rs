@@ -11,8 +11,8 @@ use skyhex_core::map::tiles::{TileKey, tiles_in_view};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{
-    HtmlImageElement, WebGl2RenderingContext as Gl, WebGlProgram, WebGlTexture, WebGlUniformLocation,
-    WebGlVertexArrayObject,
+    HtmlImageElement, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlProgram, WebGlTexture,
+    WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
 use super::webgl::{link_program, upload};
@@ -69,6 +69,7 @@ pub struct TileLayer {
     template: String,
     program: WebGlProgram,
     corners: WebGlVertexArrayObject,
+    quad: WebGlBuffer,
     origin_px: Option<WebGlUniformLocation>,
     tile_px: Option<WebGlUniformLocation>,
     viewport_px: Option<WebGlUniformLocation>,
@@ -91,7 +92,7 @@ impl TileLayer {
         let corners = gl.create_vertex_array().ok_or("cannot create a WebGL vertex array")?;
         gl.bind_vertex_array(Some(&corners));
         let quad = js_sys::Float32Array::from([0.0_f32, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0].as_slice());
-        upload(gl, Gl::ARRAY_BUFFER, &quad).ok_or("cannot create a WebGL buffer")?;
+        let quad = upload(gl, Gl::ARRAY_BUFFER, &quad).ok_or("cannot create a WebGL buffer")?;
         gl.enable_vertex_attrib_array(0);
         gl.vertex_attrib_pointer_with_i32(0, 2, Gl::FLOAT, false, 0, 0);
         gl.bind_vertex_array(None);
@@ -104,6 +105,7 @@ impl TileLayer {
             viewport_px: uniform("u_viewport_px"),
             program,
             corners,
+            quad,
             cache: Rc::default(),
             on_change,
             counts: Rc::default(),
@@ -233,6 +235,7 @@ impl Drop for TileLayer {
             }
         }
         self.gl.delete_vertex_array(Some(&self.corners));
+        self.gl.delete_buffer(Some(&self.quad));
         self.gl.delete_program(Some(&self.program));
     }
 }
