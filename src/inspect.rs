@@ -109,9 +109,10 @@ impl Inspector {
             track_asked: Questions::new(),
             traffic_asked: Questions::new(),
         };
-        // The traffic layer follows the filters and the data, like the density.
+        // The traffic layer follows the filters and the data (not the resolution).
         Effect::new(move |_| {
-            state.density.track();
+            state.filter.track();
+            state.data_version();
             if inspector.traffic_on.get() {
                 inspector.show_traffic(state);
             } else {

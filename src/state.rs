@@ -316,6 +316,12 @@ impl AppState {
         })
     }
 
+    /// Changes whenever what the workers hold changes (read in a reactive context, it is
+    /// tracked).
+    pub fn data_version(&self) -> u64 {
+        self.data_version.get()
+    }
+
     /// The workers, or why there are none.
     pub fn pool(&self) -> Result<Rc<Pool>, String> {
         self.pool.with_value(Clone::clone)
