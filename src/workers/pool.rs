@@ -86,44 +86,44 @@ impl Pool {
     /// The aircraft whose points `filter` keeps in `cell`, most points first.
     pub async fn passages(&self, cell: u64, filter: &PointFilter) -> Result<Vec<Passage>, String> {
         let request = Request::Passages { cell, filter: filter.clone() };
-        let mut passages = Vec::new();
-        for reply in self.ask_all(&request).await {
-            match reply {
-                Reply::Passages(found) => passages.extend(found),
-                other => return Err(failure(other)),
-            }
-        }
-        Ok(merge_passages(passages))
+        let found = self.ask_each(&request, |reply| match reply {
+            Reply::Passages(found) => Ok(found),
+            other => Err(failure(other)),
+        });
+        Ok(merge_passages(found.await?.into_iter().flatten()))
     }
 
     /// Every point of the aircraft `address`, as track pieces in time order.
     pub async fn track(&self, address: &str) -> Result<Vec<TrackPiece>, String> {
         let request = Request::Track { address: address.to_owned() };
-        let mut pieces = Vec::new();
-        for reply in self.ask_all(&request).await {
-            match reply {
-                Reply::Track(found) => pieces.extend(found),
-                other => return Err(failure(other)),
-            }
-        }
-        Ok(merge_tracks(pieces))
+        let found = self.ask_each(&request, |reply| match reply {
+            Reply::Track(found) => Ok(found),
+            other => Err(failure(other)),
+        });
+        Ok(merge_tracks(found.await?.into_iter().flatten()))
     }
 
     /// All traffic `filter` keeps, thinned per aircraft to about `max_points` in all.
     pub async fn traffic(&self, filter: &PointFilter, max_points: u32) -> Result<Traffic, String> {
         let per_worker = max_points / self.workers.len().max(1) as u32;
         let request = Request::Traffic { filter: filter.clone(), max_points: per_worker };
+        let found = self.ask_each(&request, |reply| match reply {
+            Reply::Traffic(found) => Ok(found),
+            other => Err(failure(other)),
+        });
         let mut all = Traffic::default();
-        for reply in self.ask_all(&request).await {
-            match reply {
-                Reply::Traffic(found) => {
-                    all.keep_one_in = all.keep_one_in.max(found.keep_one_in);
-                    all.pieces.extend(found.pieces);
-                }
-                other => return Err(failure(other)),
-            }
-        }
+        found.await?.into_iter().for_each(|traffic| all.merge(traffic));
         Ok(all)
+    }
+
+    /// Every worker's answer to `request`, as `expected` takes it from the reply (or says
+    /// why it is not the one expected, which fails the whole).
+    async fn ask_each<T>(
+        &self,
+        request: &Request,
+        expected: fn(Reply) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        self.ask_all(request).await.into_iter().map(expected).collect()
     }
 
     /// The mesh of `cells`' hexagons, built by the workers on consecutive slices of them.

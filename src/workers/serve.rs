@@ -178,9 +178,7 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             let mut all = Traffic::default();
             for store in held.stores.values() {
                 let share = (max_points as usize).saturating_mul(store.len()) / points.max(1);
-                let found = traffic(store, &filter, share);
-                all.keep_one_in = all.keep_one_in.max(found.keep_one_in);
-                all.pieces.extend(found.pieces);
+                all.merge(traffic(store, &filter, share));
             }
             return Reply::Traffic(all);
         }

@@ -172,6 +172,14 @@ pub struct Traffic {
     pub pieces: Vec<TrackPiece>,
 }
 
+impl Traffic {
+    /// Adds another store's traffic (the thinning is the coarser of the two).
+    pub fn merge(&mut self, other: Self) {
+        self.keep_one_in = self.keep_one_in.max(other.keep_one_in);
+        self.pieces.extend(other.pieces);
+    }
+}
+
 fn track_point(store: &PointStore, leg: u32, point: usize) -> TrackPoint {
     let (lat, lon) = store.lat_lon(point);
     TrackPoint { lat, lon, time_ms: store.time_in_leg_ms(leg, point), alt_ft: store.alt_ft(point) }
