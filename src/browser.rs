@@ -215,6 +215,16 @@ pub fn download_url(url: &str, file_name: &str) -> Result<(), String> {
 }
 
 /// Milliseconds since page load, for pacing work.
+/// The size of this wasm instance's linear memory, in bytes (it grows and never shrinks,
+/// so it is the instance's high-water mark).
+pub fn wasm_memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    let pages = core::arch::wasm32::memory_size::<0>();
+    #[cfg(not(target_arch = "wasm32"))]
+    let pages = 0;
+    pages as u64 * 65_536
+}
+
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
 }

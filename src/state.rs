@@ -124,6 +124,8 @@ pub struct AppState {
     histograms_for: StoredValue<Option<(View, HistogramBins)>>,
     /// Memory the workers' points take (stores and cached cell columns).
     pub retained_bytes: RwSignal<u64>,
+    /// The wasm memory of the workers and the page: all skyhex holds but the browser's own.
+    pub memory_bytes: RwSignal<u64>,
     /// Memory the workers' points may take in all; past it they sample.
     pub memory_budget_bytes: u64,
     /// The workers keep one point in `keep_every` of each leg (1: all), to stay in budget.
@@ -201,6 +203,7 @@ impl AppState {
             histograms: RwSignal::new(None),
             histograms_for: StoredValue::new(None),
             retained_bytes: RwSignal::new(0),
+            memory_bytes: RwSignal::new(0),
             memory_budget_bytes,
             keep_every: RwSignal::new(1),
             worker_failures: RwSignal::new(Vec::new()),
@@ -261,6 +264,7 @@ impl AppState {
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
             cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
             self.retained_bytes.set(cells.retained_bytes);
+            self.memory_bytes.set(cells.memory_bytes + browser::wasm_memory_bytes());
             self.sample_alike(cells.keep_every);
             if !counted {
                 self.histograms.set(cells.histograms);

@@ -53,6 +53,7 @@ async function run(browser, server, workers) {
   const loadMs = performance.now() - start;
   const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const status = await page.getByTestId('status').innerText();
+  const wasmLoaded = Number(await page.getAttribute('[data-testid=status]', 'data-memory-bytes'));
   const resMs = await clickAfterPause(page, () => setResolution(page, 6));
   const resStatus = await page.getByTestId('status').innerText();
   const filterMs = await clickAfterPause(page, async () => {
@@ -61,10 +62,11 @@ async function run(browser, server, workers) {
   });
   const filterStatus = await page.getByTestId('status').innerText();
   const backMs = await clickAfterPause(page, () => setResolution(page, 5));
+  const wasmEnd = Number(await page.getAttribute('[data-testid=status]', 'data-memory-bytes'));
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();
-  return { workers, loadMs, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak };
+  return { workers, loadMs, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak, wasmLoaded, wasmEnd };
 }
 
 const server = await serveStatic();
@@ -80,7 +82,7 @@ try {
         `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); each after a ${PAUSE_MS / 1000} s pause: resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
         `back to resolution 5 (its cells kept) ${Math.round(r.backMs).toLocaleString('en')} ms; ` +
-        `renderer peak ${mb(r.peak)}; status: ${r.status}; after the resolution change: ${r.resStatus}; ` +
+        `renderer peak ${mb(r.peak)}; wasm memory (workers and page) ${mb(r.wasmLoaded)} when loaded, ${mb(r.wasmEnd)} at the end; status: ${r.status}; after the resolution change: ${r.resStatus}; ` +
         `after the filter change: ${r.filterStatus}`,
     );
   }

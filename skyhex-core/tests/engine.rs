@@ -350,6 +350,21 @@ fn point_by_point(
     (cells, histograms)
 }
 
+/// Each point of the real traces takes the store's stated bytes (the same traces loaded
+/// again add points and legs, but no aircraft or states).
+#[test]
+fn the_real_traces_take_the_stated_bytes_per_point() {
+    let inputs = traces();
+    let mut once = stores(&inputs, 1).remove(0);
+    let mut twice = stores(&[inputs.as_slice(), inputs.as_slice()].concat(), 1).remove(0);
+    once.shrink_to_fit();
+    twice.shrink_to_fit();
+    let added_bytes = (twice.retained_bytes() - once.retained_bytes()) as f64;
+    let per_point = added_bytes / (twice.len() - once.len()) as f64;
+    assert!((16.0..17.0).contains(&per_point), "{per_point} bytes per point");
+    assert_eq!(skyhex_core::engine::BYTES_PER_POINT, 16);
+}
+
 /// Going back to a resolution asked before reuses its cells while they fit the cache.
 #[test]
 fn columns_of_earlier_resolutions_are_kept_within_their_allowance() {

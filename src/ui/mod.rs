@@ -154,12 +154,13 @@ fn shown_text(state: AppState) -> String {
     let workers = state.worker_count();
     let (points, cells) = state.density.with(|density| (density.points, density.cells.len() as u64));
     format!(
-        "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points in memory, on {workers} {}",
+        "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points, {} of memory in all, on {workers} {}",
         format::count(points),
         format::count(cells),
         state.resolution.get(),
         format::count(state.query_ms.get().round() as u64),
         format::bytes(state.retained_bytes.get()),
+        format::bytes(state.memory_bytes.get()),
         if workers == 1 { "worker" } else { "workers" }
     )
 }
@@ -180,7 +181,12 @@ fn StatusBar() -> impl IntoView {
     };
     view! {
         <footer class="status-bar">
-            <span data-testid="status" data-state=move || state.status().name() role="status">
+            <span
+                data-testid="status"
+                data-state=move || state.status().name()
+                data-memory-bytes=move || state.memory_bytes.get()
+                role="status"
+            >
                 {text}
             </span>
             <Show when=move || { state.keep_every.get() > 1 }>

@@ -41,6 +41,8 @@ pub struct Cells {
     pub histograms: Option<Histograms>,
     /// Memory the workers' stores take.
     pub retained_bytes: u64,
+    /// The workers' wasm memory, all they hold.
+    pub memory_bytes: u64,
     /// Why workers could not answer (their points are missing from `aggregates`).
     pub failures: Vec<String>,
     /// The workers' highest sampling factor (1: every point kept).
@@ -66,7 +68,7 @@ impl Pool {
         let mut cells = Cells::default();
         for reply in replies {
             match reply {
-                Reply::Cells { aggregate, histograms, retained_bytes, keep_every } => {
+                Reply::Cells { aggregate, histograms, retained_bytes, memory_bytes, keep_every } => {
                     cells.keep_every = cells.keep_every.max(keep_every);
                     cells.aggregates.push(aggregate);
                     match (&mut cells.histograms, histograms) {
@@ -74,6 +76,7 @@ impl Pool {
                         (merged, histograms) => *merged = merged.take().or(histograms),
                     }
                     cells.retained_bytes += retained_bytes;
+                    cells.memory_bytes += memory_bytes;
                 }
                 Reply::Failed(reason) => cells.failures.push(reason),
                 other => cells.failures.push(format!("a worker answered a query with {other:?}")),

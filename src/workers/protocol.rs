@@ -53,7 +53,14 @@ pub const READY_ID: u64 = 0;
 pub enum Reply {
     Decoded(Report),
     Failed(String),
-    Cells { aggregate: StoreAggregate, histograms: Option<Histograms>, retained_bytes: u64, keep_every: u32 },
+    Cells {
+        aggregate: StoreAggregate,
+        histograms: Option<Histograms>,
+        retained_bytes: u64,
+        /// The worker's wasm memory, all it holds.
+        memory_bytes: u64,
+        keep_every: u32,
+    },
     Passages(Vec<Passage>),
     Track(Vec<TrackPiece>),
     HexMesh(Mesh),

@@ -21,6 +21,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::decode;
 use super::protocol::{self, READY_ID, Reply, Report, Request};
+use crate::browser;
 
 /// The inputs a worker holds.
 #[derive(Debug)]
@@ -137,9 +138,7 @@ fn post(id: u64, reply: &Reply) {
 fn try_post(id: u64, reply: &Reply) -> Result<(), String> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let (envelope, transfer) = protocol::encode(id, reply, None)?;
-    scope
-        .post_message_with_transfer(&envelope, &transfer)
-        .map_err(|err| crate::browser::js_error_message(&err))
+    scope.post_message_with_transfer(&envelope, &transfer).map_err(|err| browser::js_error_message(&err))
 }
 
 async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) -> Reply {
@@ -272,5 +271,11 @@ fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<His
     };
     held.recount();
     held.forget_earlier_columns_past_budget();
-    Reply::Cells { aggregate, histograms, retained_bytes: held.retained_bytes, keep_every: held.keep_every }
+    Reply::Cells {
+        aggregate,
+        histograms,
+        retained_bytes: held.retained_bytes,
+        memory_bytes: browser::wasm_memory_bytes(),
+        keep_every: held.keep_every,
+    }
 }

@@ -5,8 +5,8 @@
 //! does, so the many small columns of small inputs stay small.
 
 /// Values per chunk (a power of two, so an index splits with a shift and a mask).
-const CHUNK_SHIFT: usize = 16;
-const CHUNK_LEN: usize = 1 << CHUNK_SHIFT;
+pub(super) const CHUNK_SHIFT: usize = 16;
+pub(super) const CHUNK_LEN: usize = 1 << CHUNK_SHIFT;
 
 #[derive(Debug, Clone)]
 pub struct Chunked<T> {
@@ -48,12 +48,22 @@ impl<T: Copy> Chunked<T> {
         self.chunks[index >> CHUNK_SHIFT][index & (CHUNK_LEN - 1)]
     }
 
-    pub fn set(&mut self, index: usize, value: T) {
+    fn set(&mut self, index: usize, value: T) {
         self.chunks[index >> CHUNK_SHIFT][index & (CHUNK_LEN - 1)] = value;
     }
 
+    /// Keeps the values at `sources` (ascending), in place: the column is not copied.
+    pub fn keep_in_order(&mut self, sources: impl Iterator<Item = usize>) {
+        let mut kept = 0;
+        for source in sources {
+            self.set(kept, self.get(source));
+            kept += 1;
+        }
+        self.truncate(kept);
+    }
+
     /// Keeps the first `len` values; whole chunks past them are freed.
-    pub fn truncate(&mut self, len: usize) {
+    fn truncate(&mut self, len: usize) {
         if len >= self.len {
             return;
         }

@@ -1,7 +1,7 @@
 //! The density engine: parse once, then answer every resolution, filter and metric from a
 //! compact in-memory store.
 //!
-//! - [`store`]: [`PointStore`], 20 bytes per point, with per-input legs (as runs) and point weights.
+//! - [`store`]: [`PointStore`], 16 bytes per point, with per-input legs (as runs) and point weights.
 //! - [`cells`]: the cell of every point at the resolution asked, fast and exact.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
 //! - [`inspect`]: the aircraft that passed through one cell, and one aircraft's track.
@@ -15,6 +15,7 @@
 
 pub mod cells;
 pub mod chunked;
+pub mod coded;
 pub mod inspect;
 pub mod query;
 pub mod store;

@@ -1,5 +1,5 @@
 //! The compact point store: what stays in memory of every accepted point once an input is
-//! decoded, 20 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
+//! decoded, 16 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
 //! plus one entry per distinct aircraft, flight leg and reported state.
 
 use std::ops::Range;
@@ -11,14 +11,16 @@ use rustc_hash::FxHashMap;
 
 use super::cells::CellColumn;
 use super::chunked::Chunked;
+use super::coded::Coded;
 use crate::filter::SourceKind;
 use crate::points::PointColumns;
 
 /// Bytes each retained point takes: latitude and longitude (i32 each, in 1e-7 degree),
-/// time within its leg (u32), altitude (f32) and state (u32). A leg's points are
-/// consecutive, so legs are kept as runs (one entry per leg), not per point. A store whose
-/// positions do not all fit 1e-7 degree exactly keeps them as f64: 8 bytes more.
-pub const BYTES_PER_POINT: usize = 20;
+/// time within its leg (u32), altitude and state (2 bytes each: codes into the distinct
+/// values of 65,536 points, [`Coded`]). A leg's points are consecutive, so legs are kept as
+/// runs (one entry per leg), not per point. A store whose positions do not all fit 1e-7
+/// degree exactly keeps them as f64: 8 bytes more.
+pub const BYTES_PER_POINT: usize = 16;
 
 /// Units of stored positions: 1e-7 degree (about 1 cm).
 const UNITS_PER_DEGREE: f64 = 1e7;
@@ -105,9 +107,9 @@ pub struct Leg {
 pub struct PointStore {
     positions: Positions,
     offset_ms: Chunked<u32>,
-    /// NaN when unknown (on the ground, or not reported).
-    alt_ft: Chunked<f32>,
-    state: Chunked<u32>,
+    /// The bits of an `f32`, NaN when unknown (on the ground, or not reported).
+    alt_ft_bits: Coded<u32>,
+    state: Coded<u32>,
     legs: Vec<Leg>,
     aircraft: Vec<Aircraft>,
     aircraft_ids: FxHashMap<Box<str>, u32>,
@@ -127,8 +129,8 @@ impl Default for PointStore {
         Self {
             positions: Positions::default(),
             offset_ms: Chunked::default(),
-            alt_ft: Chunked::default(),
-            state: Chunked::default(),
+            alt_ft_bits: Coded::default(),
+            state: Coded::default(),
             legs: Vec::new(),
             aircraft: Vec::new(),
             aircraft_ids: FxHashMap::default(),
@@ -161,7 +163,7 @@ impl PointStore {
     /// Memory the store holds, in bytes (columns, tables and the cached cell column).
     pub fn retained_bytes(&self) -> usize {
         let columns = self.offset_ms.retained_bytes()
-            + self.alt_ft.retained_bytes()
+            + self.alt_ft_bits.retained_bytes()
             + self.state.retained_bytes()
             + self.positions.retained_bytes();
         let tables = self.legs.capacity() * size_of::<Leg>()
@@ -265,25 +267,21 @@ impl PointStore {
         if keep_every <= self.keep_every || !keep_every.is_multiple_of(self.keep_every) {
             return;
         }
-        // In place, moving kept points down (never up), so sampling takes no memory: in wasm a
-        // copy would stay as the memory's high-water mark.
+        // Without a copy of the columns: in wasm a copy would stay as the memory's high-water mark.
         let step = (keep_every / self.keep_every) as usize;
-        let mut kept = 0;
-        for leg in 0..self.legs.len() {
-            let points = self.legs[leg].first_point as usize..self.leg_end(leg);
-            self.legs[leg].first_point = kept as u32;
-            for point in points.step_by(step) {
-                self.positions.copy(point, kept);
-                self.offset_ms.set(kept, self.offset_ms.get(point));
-                self.alt_ft.set(kept, self.alt_ft.get(point));
-                self.state.set(kept, self.state.get(point));
-                kept += 1;
-            }
+        let len = self.len();
+        let starts: Vec<usize> = self.legs.iter().map(|leg| leg.first_point as usize).collect();
+        let leg_points = |leg: usize| starts[leg]..starts.get(leg + 1).copied().unwrap_or(len);
+        let kept = || (0..starts.len()).flat_map(|leg| leg_points(leg).step_by(step));
+        let mut first_kept = 0;
+        for (index, leg) in self.legs.iter_mut().enumerate() {
+            leg.first_point = first_kept as u32;
+            first_kept += leg_points(index).len().div_ceil(step);
         }
-        self.positions.truncate(kept);
-        self.offset_ms.truncate(kept);
-        self.alt_ft.truncate(kept);
-        self.state.truncate(kept);
+        self.positions.keep_in_order(kept());
+        self.offset_ms.keep_in_order(kept());
+        self.alt_ft_bits.keep_in_order(kept());
+        self.state.keep_in_order(kept());
         self.cell_columns.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
         self.shrink_to_fit();
         self.keep_every = keep_every;
@@ -303,7 +301,7 @@ impl PointStore {
     fn push_point(&mut self, points: &PointColumns<'_>, row: usize, state: u32, offset_ms: u32) {
         self.positions.push(points.lat.value(row), points.lon.value(row));
         self.offset_ms.push(offset_ms);
-        self.alt_ft.push(points.alt_ft(row).map_or(f32::NAN, |alt| alt as f32));
+        self.alt_ft_bits.push(points.alt_ft(row).map_or(f32::NAN, |alt| alt as f32).to_bits());
         self.state.push(state);
     }
 
@@ -388,7 +386,7 @@ impl PointStore {
         }
         self.positions.shrink_to_fit();
         self.offset_ms.shrink_to_fit();
-        self.alt_ft.shrink_to_fit();
+        self.alt_ft_bits.shrink_to_fit();
         self.state.shrink_to_fit();
         self.legs.shrink_to_fit();
     }
@@ -404,7 +402,7 @@ impl PointStore {
     }
 
     pub fn alt_ft(&self, point: usize) -> Option<f32> {
-        let alt = self.alt_ft.get(point);
+        let alt = f32::from_bits(self.alt_ft_bits.get(point));
         (!alt.is_nan()).then_some(alt)
     }
 
@@ -509,29 +507,15 @@ impl Default for Positions {
 }
 
 impl Positions {
-    /// Copies the position of point `from` over that of point `to`.
-    fn copy(&mut self, from: usize, to: usize) {
+    fn keep_in_order(&mut self, sources: impl Iterator<Item = usize> + Clone) {
         match self {
             Self::Units { lat, lon } => {
-                lat.set(to, lat.get(from));
-                lon.set(to, lon.get(from));
+                lat.keep_in_order(sources.clone());
+                lon.keep_in_order(sources);
             }
             Self::Degrees { lat, lon } => {
-                lat.set(to, lat.get(from));
-                lon.set(to, lon.get(from));
-            }
-        }
-    }
-
-    fn truncate(&mut self, len: usize) {
-        match self {
-            Self::Units { lat, lon } => {
-                lat.truncate(len);
-                lon.truncate(len);
-            }
-            Self::Degrees { lat, lon } => {
-                lat.truncate(len);
-                lon.truncate(len);
+                lat.keep_in_order(sources.clone());
+                lon.keep_in_order(sources);
             }
         }
     }
