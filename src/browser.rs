@@ -29,6 +29,8 @@ pub struct StartParams {
     pub opacity: Option<f64>,
     /// `tiles=` (a URL template with {z}, {x}, {y}) and `tiles_credit=`: a raster basemap.
     pub tiles: Option<TileSource>,
+    /// `embed=1`: the map, its legend and attribution only, for an iframe in a portal.
+    pub embed: bool,
 }
 
 impl StartParams {
@@ -52,7 +54,8 @@ impl StartParams {
             .get("tiles")
             .and_then(|text| tile_template(&text).ok())
             .map(|template| TileSource { template, credit: params.get("tiles_credit").unwrap_or_default() });
-        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles }
+        let embed = params.get("embed").is_some_and(|value| value == "1" || value == "true");
+        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles, embed }
     }
 }
 

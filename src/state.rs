@@ -18,6 +18,7 @@ use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
 use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::filter::PointFilter;
+use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::ColourSettings;
 use skyhex_core::summary::Summary;
 
@@ -108,6 +109,8 @@ pub struct AppState {
     pub colours: RwSignal<ColourSettings>,
     /// Of the map's hexagons, 0 to 1.
     pub opacity: RwSignal<f64>,
+    /// Where the map looks (the Kepler.gl export opens at the same view).
+    pub camera: RwSignal<Camera>,
     /// A raster basemap the user named (none by default).
     pub tiles: RwSignal<Option<TileSource>>,
     /// Which points count (the Filters section).
@@ -195,6 +198,7 @@ impl AppState {
             metric: RwSignal::new(metric),
             colours: RwSignal::new(ColourSettings::default()),
             opacity: RwSignal::new(DEFAULT_OPACITY),
+            camera: RwSignal::new(Camera::default()),
             tiles: RwSignal::new(None),
             filter: RwSignal::new(PointFilter::default()),
             progress: RwSignal::new(None),

@@ -23,7 +23,7 @@ use crate::filter::PointFilter;
 const NANODEGREES_PER_DEGREE: f64 = 1e9;
 
 /// What a cell's colour (and an extra export column) shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Metric {
     /// Accepted points (the seed pipeline's count).
     #[default]
@@ -91,7 +91,7 @@ impl Metric {
 }
 
 /// The aggregate of one occupied cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CellStats {
     pub cell: CellIndex,
     pub point_count: u64,

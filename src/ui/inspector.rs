@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 use skyhex_core::engine::inspect::Passage;
+use skyhex_core::export::geojson;
 use skyhex_core::map::track::ALTITUDE_BANDS_FT;
 
 use super::format;
+use crate::browser;
 use crate::inspect::{CellInspection, FoundTrack, Inspector, ShownTrack, ShownTraffic};
 use crate::render::css_rgb;
 use crate::render::style::TRACK_COLOURS;
@@ -137,13 +139,24 @@ fn PassageRow(inspector: Inspector, passage: Passage) -> impl IntoView {
 
 #[component]
 fn TrackSummary(inspector: Inspector, track: ShownTrack, fit_track: Callback<()>) -> impl IntoView {
+    let address = track.address.clone();
     let body = match track.answer {
         None => view! { <p class="muted small">"Gathering its points from the workers…"</p> }.into_any(),
         Some(Err(reason)) => view! { <p class="error small" data-testid="track-error">{reason}</p> }.into_any(),
         Some(Ok(track)) => view! {
             <p class="small" data-testid="track-summary">{track_text(&track)}</p>
             <AltitudeKey />
-            <button class="button small" on:click=move |_| fit_track.run(())>"Fit the map to the track"</button>
+            <div class="button-row">
+                <button class="button small" on:click=move |_| fit_track.run(())>"Fit the map to the track"</button>
+                <button
+                    class="button small"
+                    data-testid="export-track"
+                    on:click=move |_| save_track(&address, &track)
+                    title="Download the track as GeoJSON (a MultiLineString, one line per piece)"
+                >
+                    "Save as GeoJSON"
+                </button>
+            </div>
         }
         .into_any(),
     };
@@ -190,6 +203,14 @@ fn TrafficSummary(inspector: Inspector, traffic: Result<ShownTraffic, String>) -
             </header>
             {body}
         </section>
+    }
+}
+
+fn save_track(address: &str, track: &FoundTrack) {
+    let json = geojson::track_geojson(address, &track.pieces);
+    let name = format!("skyhex-track-{}.geojson", address.trim_start_matches('~'));
+    if let Err(message) = browser::download(json.as_bytes(), "application/geo+json", &name) {
+        leptos::logging::error!("{name} could not be saved: {message}");
     }
 }
 

@@ -49,12 +49,13 @@ fn track_fit_insets(camera: &Camera) -> Insets {
     if camera.viewport_px.x < 720.0 { insets } else { Insets { right: 400.0, ..insets } }
 }
 
+/// `embed`: in a portal's iframe the map shows no inspector (the page has no side panel).
 #[component]
-pub fn MapView() -> impl IntoView {
+pub fn MapView(embed: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let labels_ref = NodeRef::<html::Canvas>::new();
-    let camera = RwSignal::new(Camera::default());
+    let camera = state.camera;
     let coarse_basemap = RwSignal::new(None::<Arc<WorldAtlas>>);
     let detailed_basemap = RwSignal::new(None::<Arc<WorldAtlas>>);
     load_basemap(COARSE_BASEMAP_URL, coarse_basemap);
@@ -368,7 +369,7 @@ pub fn MapView() -> impl IntoView {
                 </p>
             </Show>
             <CellTooltip hovered camera />
-            <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) />
+            {(!embed).then(|| view! { <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) /> })}
             <Legend colours tile_counts tile_problem />
             <p class="attribution">{move || attribution(&state, airports.with(Option::is_some))}</p>
         </section>

@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
     } else {
         state.load(params.sources.into_iter().map(Source::Url).collect(), false);
     }
+    let embed = params.embed;
     let dragging = RwSignal::new(false);
     let on_drop = move |event: leptos::ev::DragEvent| {
         event.prevent_default();
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div
             class="app"
+            class:embed=embed
             class:dragging=move || dragging.get()
             on:dragover=move |event: leptos::ev::DragEvent| {
                 event.prevent_default();
@@ -79,10 +81,10 @@ pub fn App() -> impl IntoView {
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <toolbar::Toolbar />
+            {(!embed).then(|| view! { <toolbar::Toolbar /> })}
             <main class="workspace">
-                <data_panel::DataPanel />
-                <map_view::MapView />
+                {(!embed).then(|| view! { <data_panel::DataPanel /> })}
+                <map_view::MapView embed />
             </main>
             <StatusBar />
             <div class="drop-hint" aria-hidden="true">"Drop files to load them"</div>

@@ -1,15 +1,17 @@
-//! The toolbar: open files, the resolution, the CSV export.
+//! The toolbar: open files, the resolution, the metric and the exports.
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
 use skyhex_core::density::Metric;
 use skyhex_core::export;
+use skyhex_core::export::kepler::KeplerLook;
 use web_sys::{FileList, HtmlInputElement};
 
 use super::{format, options};
 use crate::browser;
 use crate::loading::Source;
 use crate::state::AppState;
+use crate::workers::protocol::ExportFile;
 
 /// The sources of a file list: split archive parts join into one archive.
 pub fn sources_of(files: &FileList) -> Vec<Source> {
@@ -97,6 +99,82 @@ pub fn Toolbar() -> impl IntoView {
             >
                 "Export CSV"
             </button>
+            <MoreExports />
         </header>
+    }
+}
+
+/// The files of the cells that a worker writes.
+#[derive(Clone, Copy)]
+enum CellsFile {
+    Parquet,
+    GeoJson,
+    Kepler,
+}
+
+/// The exports written by a worker: Parquet and GeoJSON of the cells, a Kepler.gl map.
+#[component]
+fn MoreExports() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let writing = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let export = move |kind: CellsFile| {
+        let cells = state.density.with_untracked(|density| density.cells.clone());
+        let metric = state.metric.get_untracked();
+        let resolution = state.resolution.get_untracked();
+        let (file, extension, mime_type) = match kind {
+            CellsFile::Parquet => {
+                (ExportFile::Parquet { cells, metric }, "parquet", "application/vnd.apache.parquet")
+            }
+            CellsFile::GeoJson => (ExportFile::GeoJson { cells, metric }, "geojson", "application/geo+json"),
+            CellsFile::Kepler => {
+                let look = KeplerLook::new(
+                    metric,
+                    state.colours.get_untracked().palette,
+                    state.opacity.get_untracked(),
+                    &state.camera.get_untracked(),
+                );
+                let title = format!("skyhex: {} per H3 resolution {resolution} cell", metric.label());
+                (ExportFile::Kepler { cells, look, title }, "kepler.json", "application/json")
+            }
+        };
+        writing.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let written = match state.pool() {
+                Ok(pool) => pool.export(file).await,
+                Err(reason) => Err(reason),
+            };
+            let name = format!("skyhex-h3-res{resolution}.{extension}");
+            let saved = written.and_then(|bytes| browser::download(&bytes, mime_type, &name));
+            problem.set(saved.err().map(|reason| format!("{name} could not be saved: {reason}")));
+            writing.set(false);
+        });
+    };
+    let disabled = move || writing.get() || state.density.with(|density| density.cells.is_empty());
+    view! {
+        <details class="menu">
+            <summary class="button" data-testid="more-exports">"More exports"</summary>
+            <div class="menu-items" role="group" aria-label="More exports">
+                <button class="button" data-testid="export-parquet" disabled=disabled on:click=move |_| export(CellsFile::Parquet)>
+                    "Cells as Parquet"
+                </button>
+                <button class="button" data-testid="export-geojson" disabled=disabled on:click=move |_| export(CellsFile::GeoJson)>
+                    "Cells as GeoJSON"
+                </button>
+                <button
+                    class="button"
+                    data-testid="export-kepler"
+                    disabled=disabled
+                    on:click=move |_| export(CellsFile::Kepler)
+                    title="A Kepler.gl map file: the cells, an H3 layer coloured by the metric (quantiles), this view"
+                >
+                    "Kepler.gl map"
+                </button>
+                <Show when=move || problem.with(Option::is_some)>
+                    <p class="error" role="alert">{move || problem.get()}</p>
+                </Show>
+            </div>
+        </details>
     }
 }

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, ErrorEvent, Event, MessageEvent};
 
-use super::protocol::{self, READY_ID, Reply, Request};
+use super::protocol::{self, ExportFile, READY_ID, Reply, Request};
 use crate::browser::js_error_message;
 
 /// The worker's script as Trunk writes it (`data-type="worker"` with `data-loader-shim`),
@@ -144,6 +144,15 @@ impl Pool {
             }
         }
         Ok(Mesh::joined(meshes))
+    }
+
+    /// A file of the cells, written by the first worker.
+    pub async fn export(&self, file: ExportFile) -> Result<Vec<u8>, String> {
+        let Some(worker) = self.workers.first() else { return Err("no worker is running".to_owned()) };
+        match worker.call(&Request::Export(file), None).await {
+            Reply::File(bytes) => Ok(bytes),
+            other => Err(failure(other)),
+        }
     }
 
     async fn ask_all(&self, request: &Request) -> Vec<Reply> {

@@ -4,9 +4,10 @@
 
 use js_sys::{Array, Uint8Array};
 use serde::{Deserialize, Serialize};
-use skyhex_core::density::CellCount;
+use skyhex_core::density::{CellCount, CellStats, Metric};
 use skyhex_core::engine::inspect::{Passage, TrackPiece, Traffic};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
+use skyhex_core::export::kepler::KeplerLook;
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
 use skyhex_core::map::mesh::Mesh;
@@ -35,6 +36,9 @@ pub enum Request {
     /// The GPU mesh of these H3 cells' hexagons (the cells' outlines are the heavy part of
     /// drawing a new aggregate, so they are computed here, off the page's thread).
     HexMesh { cells: Vec<u64> },
+    /// Write cells as a file to download (Parquet needs a writer and zstd that the page's
+    /// wasm leaves out; large JSON is built off the page's thread).
+    Export(ExportFile),
     /// Forget these inputs (removed, replaced or cancelled).
     Remove { inputs: Vec<u64> },
     /// A load is over: give back the memory the stores reserved while growing.
@@ -42,6 +46,14 @@ pub enum Request {
     /// Keep the stores within `budget_bytes`, sampled to at least one point in `keep_every`
     /// of each leg (so that every worker samples alike).
     Limit { budget_bytes: u64, keep_every: u32 },
+}
+
+/// The cells of the current view as a file to download.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ExportFile {
+    Parquet { cells: Vec<CellStats>, metric: Metric },
+    GeoJson { cells: Vec<CellStats>, metric: Metric },
+    Kepler { cells: Vec<CellStats>, look: KeplerLook, title: String },
 }
 
 /// The id of the worker's first message (it is ready) and of replies to messages it
@@ -64,6 +76,8 @@ pub enum Reply {
     Passages(Vec<Passage>),
     Track(Vec<TrackPiece>),
     HexMesh(Mesh),
+    /// An exported file's bytes.
+    File(Vec<u8>),
     Traffic(Traffic),
     Done,
 }

@@ -11,6 +11,7 @@ use skyhex_core::engine::inspect::{
     Traffic, merge_passages, merge_tracks, passages_in_cell, track_of, traffic,
 };
 use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
+use skyhex_core::export::{self, geojson, kepler};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::hexagons::HexLayer;
 use skyhex_core::map::mesh::Mesh;
@@ -20,7 +21,7 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::decode;
-use super::protocol::{self, READY_ID, Reply, Report, Request};
+use super::protocol::{self, ExportFile, READY_ID, Reply, Report, Request};
 use crate::browser;
 
 /// The inputs a worker holds.
@@ -188,6 +189,7 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
                 Err(err) => Reply::Failed(format!("a cell to draw is not an H3 cell: {err}")),
             };
         }
+        Request::Export(file) => return export(file),
         Request::Remove { inputs } => {
             let mut held = held.borrow_mut();
             inputs.into_iter().for_each(|input| held.remove(input));
@@ -277,5 +279,20 @@ fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<His
         retained_bytes: held.retained_bytes,
         memory_bytes: browser::wasm_memory_bytes(),
         keep_every: held.keep_every,
+    }
+}
+
+fn export(file: ExportFile) -> Reply {
+    match file {
+        ExportFile::Parquet { cells, metric } => match export::to_parquet(&cells, &[metric]) {
+            Ok(bytes) => Reply::File(bytes),
+            Err(err) => Reply::Failed(format!("the Parquet file could not be written: {err}")),
+        },
+        ExportFile::GeoJson { cells, metric } => {
+            Reply::File(geojson::cells_geojson(&cells, &[metric]).into_bytes())
+        }
+        ExportFile::Kepler { cells, look, title } => {
+            Reply::File(kepler::kepler_map(&cells, &look, &title).into_bytes())
+        }
     }
 }

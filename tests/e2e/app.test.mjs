@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { cellToBoundary } from 'h3-js';
+
 import {
   DIST, REAL, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
 } from './harness.mjs';
@@ -185,6 +187,90 @@ describe('skyhex in the browser', () => {
     const { cells } = expected([DEMO], 8);
     assert.equal(await stat(page, 'cells'), cells);
     assert.equal(await page.locator('.demo-note').count(), 0, 'a src= input is not the demo');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the cells export as Parquet, GeoJSON and a Kepler.gl map, each holding what the CSV holds', async () => {
+    const page = await open('?metric=aircraft-minutes&palette=viridis');
+    await waitReady(page);
+    const csv = (await exportCsv(page)).text.trim().split('\n');
+    const header = csv[0].split(',');
+    const rows = csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((value, i) => [header[i], value])));
+    assert.deepEqual(header, ['h3_index', 'point_count', 'aircraft_count', 'center_lat', 'center_lon', 'aircraft_minutes']);
+    const download = async (testId) => {
+      await page.getByTestId('more-exports').click();
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return { name: file.suggestedFilename(), path: await file.path() };
+    };
+
+    // Parquet, read back by skyhex itself as a pre-aggregated H3 table: the same cells and counts.
+    const parquet = await download('export-parquet');
+    assert.equal(parquet.name, 'skyhex-h3-res5.parquet');
+    const reread = skyhex('aggregate', '--res', '5', parquet.path);
+    assert.equal(reread.status, 0, reread.stderr);
+    const rereadRows = reread.stdout.trim().split('\n').slice(1).map((line) => line.split(','));
+    assert.deepEqual(rereadRows.map(([cell, points]) => `${cell}:${points}`), rows.map((row) => `${row.h3_index}:${row.point_count}`));
+
+    // GeoJSON: one polygon per cell, its ring h3-js's boundary, its properties the CSV's row.
+    const geojson = await download('export-geojson');
+    assert.equal(geojson.name, 'skyhex-h3-res5.geojson');
+    const collection = JSON.parse(readFileSync(geojson.path, 'utf8'));
+    assert.equal(collection.type, 'FeatureCollection');
+    assert.equal(collection.features.length, rows.length);
+    collection.features.forEach((feature, i) => {
+      const row = rows[i];
+      assert.equal(feature.properties.h3_index, row.h3_index);
+      assert.equal(feature.properties.point_count, Number(row.point_count));
+      assert.equal(feature.properties.aircraft_count, Number(row.aircraft_count));
+      assert.ok(Math.abs(feature.properties.aircraft_minutes - Number(row.aircraft_minutes)) < 1e-9);
+      const ring = feature.geometry.coordinates[0];
+      const expected = cellToBoundary(row.h3_index, true);
+      assert.equal(ring.length, expected.length);
+      ring.forEach(([lon, lat], v) => {
+        assert.ok(Math.abs(lon - expected[v][0]) < 1e-9 && Math.abs(lat - expected[v][1]) < 1e-9, `${row.h3_index} vertex ${v}`);
+      });
+    });
+
+    // Kepler.gl: a saved map (what Kepler's loader checks), the rows, an H3 layer on h3_index.
+    const kepler = await download('export-kepler');
+    assert.equal(kepler.name, 'skyhex-h3-res5.kepler.json');
+    const map = JSON.parse(readFileSync(kepler.path, 'utf8'));
+    assert.equal(map.info.app, 'kepler.gl');
+    const { data } = map.datasets[0];
+    assert.equal(map.datasets[0].version, 'v1');
+    assert.deepEqual(data.fields.map((field) => `${field.name}:${field.type}`), [
+      'h3_index:string', 'point_count:integer', 'aircraft_count:integer', 'aircraft_minutes:real', 'center_lat:real', 'center_lon:real',
+    ]);
+    assert.deepEqual(data.allData.map((row) => `${row[0]}:${row[1]}:${row[2]}`), rows.map((row) => `${row.h3_index}:${row.point_count}:${row.aircraft_count}`));
+    const config = map.config.config;
+    assert.equal(map.config.version, 'v1');
+    const [layer] = config.visState.layers;
+    assert.equal(layer.type, 'hexagonId');
+    assert.equal(layer.config.dataId, data.id);
+    assert.deepEqual(layer.config.columns, { hex_id: 'h3_index' });
+    assert.deepEqual(layer.visualChannels.colorField, { name: 'aircraft_minutes', type: 'real' });
+    assert.equal(layer.visualChannels.colorScale, 'quantile');
+    assert.equal(layer.config.visConfig.colorRange.colors.length, 6);
+    assert.ok(Math.abs(config.mapState.latitude - 38) < 3 && Math.abs(config.mapState.longitude + 121) < 3, 'the view of the demo');
+    await screenshot(page, 'more-exports');
+    assert.deepEqual(problems, []);
+  });
+
+  test('?embed=1 shows the map alone, with its legend and attribution, for a portal\'s iframe', async () => {
+    const page = await open('?embed=1&src=demo/adsb_actions_points.parquet');
+    await waitReady(page);
+    for (const absent of ['file-input', 'stat-points', 'resolution', 'export-csv']) {
+      assert.equal(await page.getByTestId(absent).count(), 0, `${absent} is not in the embedded page`);
+    }
+    assert.equal(await page.locator('.panel, .inspector').count(), 0, 'no side panel or inspector');
+    assert.match(await page.locator('.legend').innerText(), /Points per cell/);
+    assert.match(await page.locator('.attribution').innerText(), /adsb\.lol contributors, ODbL/);
+    const viewport = page.viewportSize();
+    const map = await page.getByTestId('map').boundingBox();
+    assert.equal(Math.round(map.width), viewport.width, 'the map takes the whole width');
+    assert.ok(map.height > viewport.height * 0.9, `the map takes the height (${map.height} px)`);
+    assert.match(page.url(), /embed=1/, 'the link keeps the layout');
+    await screenshot(page, 'embed');
     assert.deepEqual(problems, []);
   });
 

@@ -342,6 +342,20 @@ describe('the map', () => {
     const pixel = await pixelAt(page, where.x, where.y);
     assert.ok(near(pixel, key[bandOf(track[middle].altFt)]), `pixel ${pixel} at (${where.x}, ${where.y}) is the colour of ${track[middle].altFt} ft`);
 
+    // Saved as GeoJSON: one line per piece of two points or more, in [lon, lat], with its times.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-track').click()]);
+    assert.equal(saved.suggestedFilename(), `skyhex-track-${busiest}.geojson`);
+    const feature = JSON.parse(await readFile(await saved.path(), 'utf8'));
+    const lines = [[]];
+    track.forEach((point, i) => {
+      if (i > 0 && point.timeMs - track[i - 1].timeMs > 120000) lines.push([]);
+      lines.at(-1).push([point.lon, point.lat]);
+    });
+    assert.equal(feature.geometry.type, 'MultiLineString');
+    assert.deepEqual(feature.geometry.coordinates, lines.filter((line) => line.length >= 2));
+    assert.equal(feature.properties.points, track.length);
+    assert.equal(feature.properties.first_time, new Date(track[0].timeMs).toISOString().replace('.000Z', 'Z'));
+
     // Found by address too; Escape on the map closes both panels.
     await page.getByTestId('track-address').fill('  ' + busiest.toUpperCase());
     await page.getByTestId('track-address').press('Enter');

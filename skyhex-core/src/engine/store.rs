@@ -2,12 +2,14 @@
 //! decoded, 16 bytes a point for readsb-precision positions (see [`BYTES_PER_POINT`]),
 //! plus one entry per distinct aircraft, flight leg and reported state.
 
+use std::hash::{BuildHasher, Hash};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arrow::array::RecordBatch;
 use h3o::Resolution;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use super::cells::CellColumn;
 use super::chunked::Chunked;
@@ -112,11 +114,15 @@ pub struct PointStore {
     state: Coded<u32>,
     legs: Vec<Leg>,
     aircraft: Vec<Aircraft>,
-    aircraft_ids: FxHashMap<Box<str>, u32>,
+    /// The aircraft with an address, by its hash ([`fx_hash`]). These indexes hold ids only: a
+    /// map from values would keep a second copy of each, strings included.
+    aircraft_ids: HashTable<u32>,
     /// The aircraft entry of points without an address, once there is one.
     no_address: Option<u32>,
     states: Vec<PointState>,
-    state_ids: FxHashMap<PointState, u32>,
+    state_ids: HashTable<u32>,
+    /// Memory the tables' strings take (addresses, registrations, callsigns...).
+    strings_bytes: usize,
     /// The cells of the resolutions asked last, the most recent last ([`Self::cell_column`]).
     cell_columns: Mutex<Vec<Arc<CellColumn>>>,
     /// Of each leg's points, the store keeps the first and then every `keep_every`-th
@@ -133,10 +139,11 @@ impl Default for PointStore {
             state: Coded::default(),
             legs: Vec::new(),
             aircraft: Vec::new(),
-            aircraft_ids: FxHashMap::default(),
+            aircraft_ids: HashTable::new(),
             no_address: None,
             states: Vec::new(),
-            state_ids: FxHashMap::default(),
+            state_ids: HashTable::new(),
+            strings_bytes: 0,
             cell_columns: Mutex::default(),
             keep_every: 1,
         }
@@ -166,9 +173,12 @@ impl PointStore {
             + self.alt_ft_bits.retained_bytes()
             + self.state.retained_bytes()
             + self.positions.retained_bytes();
+        // An index entry is an id and a control byte.
         let tables = self.legs.capacity() * size_of::<Leg>()
-            + self.aircraft.capacity() * (size_of::<Aircraft>() + 16)
-            + self.states.capacity() * (size_of::<PointState>() + 16);
+            + self.aircraft.capacity() * size_of::<Aircraft>()
+            + self.states.capacity() * size_of::<PointState>()
+            + (self.aircraft_ids.capacity() + self.state_ids.capacity()) * (size_of::<u32>() + 1)
+            + self.strings_bytes;
         let cells = column_bytes(&self.cell_columns.lock().unwrap_or_else(PoisonError::into_inner));
         columns + tables + cells
     }
@@ -289,12 +299,16 @@ impl PointStore {
 
     fn state_id(&mut self, points: &PointColumns<'_>, row: usize) -> u32 {
         let state = PointState::of(points, row);
-        if let Some(&id) = self.state_ids.get(&state) {
+        let hash = fx_hash(&state);
+        let states = &self.states;
+        if let Some(&id) = self.state_ids.find(hash, |&id| states[id as usize] == state) {
             return id;
         }
-        let id = self.states.len() as u32;
-        self.states.push(state.clone());
-        self.state_ids.insert(state, id);
+        let id = states.len() as u32;
+        self.strings_bytes += heap_bytes(state.callsign.as_deref()) + heap_bytes(state.squawk.as_deref());
+        self.states.push(state);
+        let states = &self.states;
+        self.state_ids.insert_unique(hash, id, |&id| fx_hash(&states[id as usize]));
         id
     }
 
@@ -307,14 +321,20 @@ impl PointStore {
 
     fn aircraft_id(&mut self, address: Option<&str>) -> u32 {
         let known = match address {
-            Some(address) => self.aircraft_ids.get(address).copied(),
+            Some(address) => self.find_aircraft(address),
             None => self.no_address,
         };
         known.unwrap_or_else(|| {
             let id = self.aircraft.len() as u32;
             self.aircraft.push(Aircraft { address: address.map(Box::from), ..Aircraft::default() });
+            self.strings_bytes += heap_bytes(address);
             match address {
-                Some(address) => _ = self.aircraft_ids.insert(address.into(), id),
+                Some(address) => {
+                    let aircraft = &self.aircraft;
+                    self.aircraft_ids.insert_unique(fx_hash(address), id, |&id| {
+                        fx_hash(aircraft[id as usize].address.as_deref().unwrap_or_default())
+                    });
+                }
                 None => self.no_address = Some(id),
             }
             id
@@ -327,16 +347,21 @@ impl PointStore {
         let aircraft = &mut self.aircraft[id as usize];
         if aircraft.registration.is_none() {
             aircraft.registration = points.registration(row).map(Box::from);
+            self.strings_bytes += heap_bytes(aircraft.registration.as_deref());
         }
         if aircraft.type_code.is_none() {
             aircraft.type_code = points.type_code(row).map(Box::from);
+            self.strings_bytes += heap_bytes(aircraft.type_code.as_deref());
         }
         aircraft.db_flags |= points.db_flags(row).unwrap_or(0);
     }
 
     /// The index in [`Self::aircraft`] of the aircraft with this address, if the store has it.
     pub fn find_aircraft(&self, address: &str) -> Option<u32> {
-        self.aircraft_ids.get(address).copied()
+        let aircraft = &self.aircraft;
+        self.aircraft_ids
+            .find(fx_hash(address), |&id| aircraft[id as usize].address.as_deref() == Some(address))
+            .copied()
     }
 
     pub fn aircraft(&self) -> &[Aircraft] {
@@ -603,6 +628,16 @@ pub fn milli_ft(alt_ft: f32) -> i64 {
     let whole = milli as i64;
     // `milli - whole` is exact while `whole` is (below 2^53); beyond, `milli` has no fraction.
     if (milli - whole as f64).abs() >= 0.5 { whole.saturating_add(milli.signum() as i64) } else { whole }
+}
+
+fn fx_hash<T: Hash + ?Sized>(value: &T) -> u64 {
+    FxBuildHasher.hash_one(value)
+}
+
+/// Memory a string of the tables takes on the heap: its bytes rounded up to the
+/// allocator's 8-byte granule, and the allocator's header.
+fn heap_bytes(text: Option<&str>) -> usize {
+    text.map_or(0, |text| text.len().next_multiple_of(8) + 8)
 }
 
 /// Nanodegrees in one stored unit.

@@ -3,6 +3,8 @@
 //! that playback and day-to-day comparisons do not re-normalise. Each class is one colour
 //! of a perceptually uniform, colour-blind-safe ramp.
 
+use serde::{Deserialize, Serialize};
+
 use crate::density::{CellStats, Metric};
 
 /// Classes of a scale (at most; quantiles of few distinct values have fewer).
@@ -14,7 +16,7 @@ pub const NO_CLASS: u8 = u8::MAX;
 /// Ramps from matplotlib's colour maps, six even samples each, without their darkest end
 /// so the lowest class still reads on the dark map (inferno from 0.3 to 0.9, viridis and
 /// cividis from 0.2 to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Palette {
     #[default]
     Inferno,

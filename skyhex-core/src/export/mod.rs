@@ -1,6 +1,10 @@
 //! The aggregate table: `h3_index,point_count,aircraft_count,center_lat,center_lon`, then a
 //! column per further metric asked for, as CSV (what Kepler.gl reads) or Parquet (what
-//! Spark/Sedona jobs write).
+//! Spark/Sedona jobs write); the same cells as GeoJSON polygons or a Kepler.gl map
+//! ([`geojson`], [`kepler`]), and tracks as GeoJSON lines.
+
+pub mod geojson;
+pub mod kepler;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -27,7 +31,7 @@ pub fn h3_index(cell: CellIndex) -> String {
 }
 
 /// The metrics that get a column besides the contract's (points and aircraft have theirs).
-fn extra_columns(metrics: &[Metric]) -> Vec<Metric> {
+pub(crate) fn extra_columns(metrics: &[Metric]) -> Vec<Metric> {
     let mut extra: Vec<Metric> = Vec::new();
     for &metric in metrics {
         if !matches!(metric, Metric::Points | Metric::Aircraft) && !extra.contains(&metric) {
