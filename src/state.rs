@@ -162,8 +162,10 @@ impl View {
 }
 
 /// Memory the workers' points may take in all before they are sampled (`?memory_mb=`
-/// sets another): a day of adsb.lol traces (~80 M points at ~24 bytes) fits whole.
-pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 2_048 << 20;
+/// sets another): a day of adsb.lol traces (~80 M points at ~17.5 bytes) fits whole, and
+/// the tab stays near 2.5 GB (the wasm heaps run ~30 % above what they hold, while
+/// growing; the renderer takes ~0.45 GB more).
+pub const DEFAULT_MEMORY_BUDGET_BYTES: u64 = 1_536 << 20;
 
 /// A tile server's URL template and whom its tiles are to be credited to.
 #[derive(Debug, Clone, PartialEq, Eq)]

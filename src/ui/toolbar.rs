@@ -118,7 +118,12 @@ fn MoreExports() -> impl IntoView {
     let state = expect_context::<AppState>();
     let writing = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    let menu = NodeRef::<leptos::html::Details>::new();
     let export = move |kind: CellsFile| {
+        // A choice closes the menu, as menus do.
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
         let cells = state.density.with_untracked(|density| density.cells.clone());
         let metric = state.metric.get_untracked();
         let resolution = state.resolution.get_untracked();
@@ -153,7 +158,7 @@ fn MoreExports() -> impl IntoView {
     };
     let disabled = move || writing.get() || state.density.with(|density| density.cells.is_empty());
     view! {
-        <details class="menu">
+        <details class="menu" node_ref=menu>
             <summary class="button" data-testid="more-exports">"More exports"</summary>
             <div class="menu-items" role="group" aria-label="More exports">
                 <button class="button" data-testid="export-parquet" disabled=disabled on:click=move |_| export(CellsFile::Parquet)>
@@ -171,10 +176,10 @@ fn MoreExports() -> impl IntoView {
                 >
                     "Kepler.gl map"
                 </button>
-                <Show when=move || problem.with(Option::is_some)>
-                    <p class="error" role="alert">{move || problem.get()}</p>
-                </Show>
             </div>
         </details>
+        <Show when=move || problem.with(Option::is_some)>
+            <p class="export-error" role="alert">{move || problem.get()}</p>
+        </Show>
     }
 }

@@ -257,7 +257,7 @@ describe('skyhex in the browser', () => {
   });
 
   test('?embed=1 shows the map alone, with its legend and attribution, for a portal\'s iframe', async () => {
-    const page = await open('?embed=1&src=demo/adsb_actions_points.parquet');
+    const page = await open('?embed=1');
     await waitReady(page);
     for (const absent of ['file-input', 'stat-points', 'resolution', 'export-csv']) {
       assert.equal(await page.getByTestId(absent).count(), 0, `${absent} is not in the embedded page`);

@@ -27,7 +27,7 @@ pub struct CellColumn {
     slots: Slots,
     /// Runs of at least [`MIN_RUN_POINTS`] points of a leg in one cell, in order of their
     /// first points.
-    pub runs: Vec<CellRun>,
+    pub runs: Chunked<CellRun>,
     /// The point where the legs not yet searched for runs begin.
     runs_from: usize,
     /// What finding cells needs, kept while the column is computed in slices.
@@ -46,7 +46,7 @@ struct Lookups {
 /// long (coarse resolutions: 8 bytes a span, instead of 4 a point), else point by point.
 #[derive(Debug, Clone)]
 enum Slots {
-    Spans { spans: Vec<Span>, points: usize },
+    Spans { spans: Chunked<Span>, points: usize },
     PerPoint(Chunked<u32>),
 }
 
@@ -98,10 +98,10 @@ impl SlotCursor<'_> {
     pub fn slot(&mut self, point: usize) -> u32 {
         match self.slots {
             Slots::Spans { spans, .. } => {
-                while spans.get(self.span + 1).is_some_and(|next| next.first_point as usize <= point) {
+                while self.span + 1 < spans.len() && spans.get(self.span + 1).first_point as usize <= point {
                     self.span += 1;
                 }
-                spans[self.span].slot
+                spans.get(self.span).slot
             }
             Slots::PerPoint(slots) => slots.get(point),
         }
@@ -110,8 +110,8 @@ impl SlotCursor<'_> {
 
 impl CellColumn {
     pub fn new(resolution: Resolution) -> Self {
-        let slots = Slots::Spans { spans: Vec::new(), points: 0 };
-        Self { resolution, cells: Vec::new(), slots, runs: Vec::new(), runs_from: 0, lookups: None }
+        let slots = Slots::Spans { spans: Chunked::default(), points: 0 };
+        Self { resolution, cells: Vec::new(), slots, runs: Chunked::default(), runs_from: 0, lookups: None }
     }
 
     /// The points whose cells the column holds (the store's first ones).
@@ -145,10 +145,10 @@ impl CellColumn {
     /// Memory the column holds once complete (without what computing it takes meanwhile).
     pub fn complete_bytes(&self) -> usize {
         let slots = match &self.slots {
-            Slots::Spans { spans, .. } => spans.capacity() * size_of::<Span>(),
+            Slots::Spans { spans, .. } => spans.retained_bytes(),
             Slots::PerPoint(slots) => slots.retained_bytes(),
         };
-        slots + self.cells.capacity() * size_of::<u64>() + self.runs.capacity() * size_of::<CellRun>()
+        slots + self.cells.capacity() * size_of::<u64>() + self.runs.retained_bytes()
     }
 
     pub fn shrink_to_fit(&mut self) {
@@ -240,7 +240,7 @@ impl CellColumn {
                 (start, slot) = (point, next);
             }
         }
-        self.runs.append(&mut runs);
+        runs.into_iter().for_each(|run| self.runs.push(run));
         self.runs_from = runs_from;
     }
 }

@@ -8,7 +8,7 @@
 pub(super) const CHUNK_SHIFT: usize = 16;
 pub(super) const CHUNK_LEN: usize = 1 << CHUNK_SHIFT;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Chunked<T> {
     chunks: Vec<Vec<T>>,
     len: usize,
@@ -40,6 +40,10 @@ impl<T: Copy> Chunked<T> {
             }
         }
         self.len += 1;
+    }
+
+    pub fn last(&self) -> Option<T> {
+        self.len.checked_sub(1).map(|index| self.get(index))
     }
 
     /// The value at `index` (panics past the end, like a slice).

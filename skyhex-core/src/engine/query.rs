@@ -214,7 +214,7 @@ pub fn aggregate_store(
             while runs.next_if(|run| (run.first_point as usize) < point).is_some() {}
             match runs.next_if(|run| run.first_point as usize == point) {
                 Some(run) => {
-                    sums.add_run(leg, run, points.end);
+                    sums.add_run(leg, &run, points.end);
                     point += run.points as usize;
                 }
                 None => {
