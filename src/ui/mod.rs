@@ -154,11 +154,11 @@ fn sampling_text(state: AppState) -> String {
 /// What the status bar says of the density shown.
 fn shown_text(state: AppState) -> String {
     let workers = state.worker_count();
-    let (points, cells) = state.density.with(|density| (density.points, density.cells.len() as u64));
+    let (points, cells) = state.density.with(|density| (density.points, density.cells.len()));
     format!(
-        "{} points in {} cells at H3 resolution {} (computed in {} ms) · {} of points, {} of memory in all, on {workers} {}",
+        "{} points in {} at H3 resolution {} (computed in {} ms) · {} of points, {} of memory in all, on {workers} {}",
         format::count(points),
-        format::count(cells),
+        format::cells(cells),
         state.resolution.get(),
         format::count(state.query_ms.get().round() as u64),
         format::bytes(state.retained_bytes.get()),

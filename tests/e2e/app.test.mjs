@@ -256,6 +256,64 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('a Content-Security-Policy allows what the app needs and refuses injected script', async () => {
+    const page = await open();
+    await page.addInitScript(() => {
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => window.violations.push(event.violatedDirective));
+    });
+    await page.reload();
+    await waitReady(page);
+    const policy = await page.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content');
+    const scripts = policy.split(';').find((directive) => directive.trim().startsWith('script-src'));
+    assert.match(scripts, /'wasm-unsafe-eval'/);
+    assert.doesNotMatch(scripts, /'unsafe-inline'|'unsafe-eval'/);
+    assert.deepEqual(await page.evaluate(() => window.violations), [], 'the app itself needs nothing the policy refuses');
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.head.append(script);
+    });
+    assert.equal(await page.evaluate(() => window.injected), undefined, 'an injected inline script does not run');
+    assert.deepEqual(await page.evaluate(() => window.violations), ['script-src-elem']);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /Content Security Policy/);
+  });
+
+  test('hostile strings in a file (name, registration, type, callsign) show as text, never as markup', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyhex-hostile-'));
+    const hostile = {
+      name: '<img src=x onerror=window.pwned=1>.json',
+      registration: '<img src=x onerror=window.pwned=2>',
+      type: '<script>window.pwned=3</script>',
+      callsign: '"><svg onload=window.pwned=4>',
+    };
+    const point = (offset, details) => [offset, 39.5, -119.8, 10000, 300, 90, 0, 0, details, 'adsb_icao', null, null, null, null];
+    const trace = {
+      icao: 'a1b2c3', r: hostile.registration, t: hostile.type, timestamp: 1693353600,
+      trace: [point(0, { flight: hostile.callsign }), point(10, null), point(20, null)],
+    };
+    const file = join(dir, hostile.name);
+    writeFileSync(file, JSON.stringify(trace));
+    const page = await open();
+    await waitReady(page);
+    await page.getByTestId('file-input').setInputFiles([file]);
+    await waitReady(page);
+    assert.equal(await stat(page, 'points'), 3);
+    await page.getByText(hostile.name, { exact: true }).waitFor();
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('0');
+    await page.keyboard.press('Enter');
+    const row = page.getByTestId('passage');
+    await row.waitFor();
+    const text = await row.innerText();
+    for (const value of [hostile.registration, hostile.type, hostile.callsign]) assert.ok(text.includes(value), `${value} in ${text}`);
+    assert.equal(await page.locator('[onerror], [onload], img[src="x"]').count(), 0, 'no element came from the file');
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    await screenshot(page, 'hostile-strings');
+    assert.deepEqual(problems, []);
+  });
+
   test('?embed=1 shows the map alone, with its legend and attribution, for a portal\'s iframe', async () => {
     const page = await open('?embed=1');
     await waitReady(page);
