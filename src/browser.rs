@@ -31,6 +31,32 @@ pub struct StartParams {
     pub tiles: Option<TileSource>,
     /// `embed=1`: the map, its legend and attribution only, for an iframe in a portal.
     pub embed: bool,
+    /// `view=LAT,LON,ZOOM`: where the map looks (else it fits the data).
+    pub view: Option<MapView>,
+}
+
+/// The map's centre (degrees) and zoom, as `view=` gives them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    pub lat: f64,
+    pub lon: f64,
+    pub zoom: f64,
+}
+
+impl MapView {
+    fn parse(text: &str) -> Option<Self> {
+        let numbers: Vec<f64> =
+            text.split(',').map(|part| part.trim().parse().ok()).collect::<Option<_>>()?;
+        let &[lat, lon, zoom] = numbers.as_slice() else { return None };
+        let valid =
+            (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && (0.0..=24.0).contains(&zoom);
+        valid.then_some(Self { lat, lon, zoom })
+    }
+
+    /// As `view=` writes it: 5 decimals of a degree (about a metre), 2 of a zoom level.
+    pub fn text(&self) -> String {
+        format!("{:.5},{:.5},{:.2}", self.lat, self.lon, self.zoom)
+    }
 }
 
 impl StartParams {
@@ -55,7 +81,8 @@ impl StartParams {
             .and_then(|text| tile_template(&text).ok())
             .map(|template| TileSource { template, credit: params.get("tiles_credit").unwrap_or_default() });
         let embed = params.get("embed").is_some_and(|value| value == "1" || value == "true");
-        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles, embed }
+        let view = params.get("view").and_then(|text| MapView::parse(&text));
+        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles, embed, view }
     }
 }
 

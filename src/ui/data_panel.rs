@@ -58,7 +58,7 @@ pub fn DataPanel() -> impl IntoView {
                 <UrlForm />
             </section>
             <section aria-label="Errors">
-                <ul class="errors" data-testid="errors" role="alert">
+                <ul class="errors" data-testid="errors" aria-live="assertive">
                     {move || {
                         state
                             .inputs

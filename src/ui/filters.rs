@@ -263,7 +263,7 @@ pub fn Filters() -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
-            <ul class="errors" data-testid="filter-problems" role="alert">
+            <ul class="errors" data-testid="filter-problems" aria-live="assertive">
                 {move || read.with(|(_, problems)| problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view())}
             </ul>
             <button

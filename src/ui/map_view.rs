@@ -5,6 +5,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use gloo::timers::callback::Timeout;
 use leptos::html;
 use leptos::prelude::*;
 use skyhex_core::density::CellStats;
@@ -12,6 +13,7 @@ use skyhex_core::map::airports::{self, Airports};
 use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::{Camera, Insets, ScreenPoint};
 use skyhex_core::map::colour::CellColours;
+use skyhex_core::map::mercator;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
@@ -49,9 +51,19 @@ fn track_fit_insets(camera: &Camera) -> Insets {
     if camera.viewport_px.x < 720.0 { insets } else { Insets { right: 400.0, ..insets } }
 }
 
+/// The pause after the camera's last move before the link's `view=` follows it.
+const VIEW_URL_DELAY_MS: u32 = 300;
+
+/// Where the camera looks, in the link's terms (longitude brought into [-180, 180)).
+fn camera_view(camera: &Camera) -> browser::MapView {
+    let (lat, lon) = mercator::lat_lon_from_world(camera.center);
+    browser::MapView { lat, lon: mercator::wrapped_deg(lon), zoom: camera.zoom }
+}
+
 /// `embed`: in a portal's iframe the map shows no inspector (the page has no side panel).
+/// `start_view`: where the map looks first (a link's `view=`), instead of fitting the data.
 #[component]
-pub fn MapView(embed: bool) -> impl IntoView {
+pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let labels_ref = NodeRef::<html::Canvas>::new();
@@ -74,8 +86,16 @@ pub fn MapView(embed: bool) -> impl IntoView {
         }))
     });
 
-    // Fit the camera to the data whenever a load finishes with data that has a new extent.
+    // Fit the camera to the data whenever a load finishes with data that has a new extent;
+    // a link's view is kept for the first data.
     let fitted_bounds = StoredValue::new(None);
+    let keep_start_view = StoredValue::new(start_view.is_some());
+    if let Some(view) = start_view {
+        camera.update(|camera| {
+            camera.center = mercator::world_from_lat_lon(view.lat, view.lon);
+            camera.zoom = view.zoom;
+        });
+    }
     Effect::new(move |_| {
         if state.progress.with(Option::is_some) {
             return;
@@ -83,10 +103,20 @@ pub fn MapView(embed: bool) -> impl IntoView {
         let bounds = hexagons.with(|hexagons| hexagons.mesh.bounds());
         if bounds.is_some() && fitted_bounds.get_value() != bounds {
             fitted_bounds.set_value(bounds);
-            if let Some(bounds) = bounds {
+            if keep_start_view.get_value() {
+                keep_start_view.set_value(false);
+            } else if let Some(bounds) = bounds {
                 camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
             }
         }
+    });
+    // The view goes into the link once the camera rests (a pan moves it every frame).
+    let view_text = Memo::new(move |_| camera_view(&camera.get()).text());
+    let url_timer = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |_| {
+        let text = view_text.get();
+        let write = move || browser::set_url_params(&[("view", Some(text))]);
+        url_timer.set_value(Some(Timeout::new(VIEW_URL_DELAY_MS, write)));
     });
 
     // Keep the canvas' pixel size equal to its CSS size times the device pixel ratio,
@@ -316,7 +346,7 @@ pub fn MapView(embed: bool) -> impl IntoView {
     };
 
     view! {
-        <section class="map" aria-label="Map">
+        <section class="map" aria-label="Map" data-view=move || view_text.get()>
             <canvas
                 node_ref=canvas_ref
                 data-testid="map"

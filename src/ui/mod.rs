@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
     } else {
         state.load(params.sources.into_iter().map(Source::Url).collect(), false);
     }
-    let embed = params.embed;
+    let (embed, start_view) = (params.embed, params.view);
     let dragging = RwSignal::new(false);
     let on_drop = move |event: leptos::ev::DragEvent| {
         event.prevent_default();
@@ -83,8 +83,13 @@ pub fn App() -> impl IntoView {
         >
             {(!embed).then(|| view! { <toolbar::Toolbar /> })}
             <main class="workspace">
-                {(!embed).then(|| view! { <data_panel::DataPanel /> })}
-                <map_view::MapView embed />
+                // Embedded, the page's title is for screen readers only.
+                {if embed {
+                    view! { <h1 class="visually-hidden">"skyhex — flight density"</h1> }.into_any()
+                } else {
+                    view! { <data_panel::DataPanel /> }.into_any()
+                }}
+                <map_view::MapView embed start_view />
             </main>
             <StatusBar />
             <div class="drop-hint" aria-hidden="true">"Drop files to load them"</div>

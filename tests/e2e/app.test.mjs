@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { cellToBoundary } from 'h3-js';
 
 import {
-  DIST, REAL, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
+  DIST, REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
 } from './harness.mjs';
 
 const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30', '2023', '08', '20', 'traces');
@@ -314,6 +314,29 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('an accessibility audit (axe-core) finds no violation: on opening, with a cell\'s aircraft, a track and the export menu open, and embedded', async () => {
+    const axe = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    const audit = async (page) => {
+      await page.evaluate(axe); // through the DevTools protocol: the page's policy refuses injected scripts
+      return page.evaluate(async () =>
+        (await window.axe.run(document)).violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((node) => node.target).join(' ')}`),
+      );
+    };
+    const page = await open();
+    await waitReady(page);
+    assert.deepEqual(await audit(page), []);
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('passage').first().click();
+    await page.getByTestId('track-summary').waitFor();
+    await page.getByTestId('more-exports').click();
+    assert.deepEqual(await audit(page), []);
+    const embedded = await open('?embed=1');
+    await waitReady(embedded);
+    assert.deepEqual(await audit(embedded), []);
+    assert.deepEqual(problems, []);
+  });
+
   test('?embed=1 shows the map alone, with its legend and attribution, for a portal\'s iframe', async () => {
     const page = await open('?embed=1');
     await waitReady(page);
@@ -329,6 +352,27 @@ describe('skyhex in the browser', () => {
     assert.ok(map.height > viewport.height * 0.9, `the map takes the height (${map.height} px)`);
     assert.match(page.url(), /embed=1/, 'the link keeps the layout');
     await screenshot(page, 'embed');
+    assert.deepEqual(problems, []);
+  });
+
+  test('view= opens the map where a link says, and the link follows the camera', async () => {
+    const page = await open('?view=36.6,-121.9,9');
+    await waitReady(page);
+    const map = page.locator('section.map');
+    assert.equal(await map.getAttribute('data-view'), '36.60000,-121.90000,9.00', 'the data does not refit a linked view');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === '36.60000,-121.90000,9.00');
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowLeft');
+    const moved = await map.getAttribute('data-view');
+    assert.notEqual(moved, '36.60000,-121.90000,9.00');
+    await page.waitForFunction((view) => new URL(location.href).searchParams.get('view') === view, moved);
+    const copy = await open(new URL(page.url()).search);
+    await waitReady(copy);
+    assert.equal(await copy.locator('section.map').getAttribute('data-view'), moved, 'the copied link opens the same view');
+    const unlinked = await open();
+    await waitReady(unlinked);
+    assert.notEqual(await unlinked.locator('section.map').getAttribute('data-view'), moved, 'without view= the map fits the data');
     assert.deepEqual(problems, []);
   });
 
