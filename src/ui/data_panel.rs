@@ -22,6 +22,7 @@ pub fn DataPanel() -> impl IntoView {
                 <Stat label="Cells" test_id="stat-cells" value=cells />
                 <Stat label="Rejected" test_id="stat-rejected" value=rejected />
             </section>
+            <super::top_cells::TopCells />
             <Show when=move || state.density.with(|density| density.aircraft_incomplete)>
                 <p class="note">
                     "Aircraft counts cover point inputs only: pre-aggregated H3 tables carry no "

@@ -75,7 +75,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     let hexagons = RwSignal::new(Arc::new(Hexagons::default()));
     let mesh_failure = RwSignal::new(None::<String>);
     build_hexagons(state, hexagons, mesh_failure);
-    let inspector = Inspector::new(state);
+    let inspector = expect_context::<Inspector>();
     let track = Memo::new(move |_| inspector.track_layer());
     let traffic = Memo::new(move |_| inspector.traffic_layer());
     // Colours are of the density the drawn hexagons belong to (the next may be on its way).

@@ -13,12 +13,14 @@ mod map_data;
 mod map_view;
 mod tile_controls;
 mod toolbar;
+mod top_cells;
 
 use leptos::prelude::*;
 use skyhex_core::density::Metric;
 use skyhex_core::map::colour::{self, Palette, ScaleKind};
 
 use crate::browser::{self, StartParams};
+use crate::inspect::Inspector;
 use crate::loading::Source;
 use crate::state::{
     AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_OPACITY, DEFAULT_RESOLUTION, DEMO_URL, Progress,
@@ -37,6 +39,7 @@ pub fn App() -> impl IntoView {
     state.opacity.set(params.opacity.unwrap_or(DEFAULT_OPACITY));
     state.tiles.set(params.tiles);
     provide_context(state);
+    provide_context(Inspector::new(state));
     // The view lives in the URL too, so a copied link restores it (defaults left out).
     Effect::new(move |_| {
         let resolution = state.resolution.get();

@@ -355,6 +355,32 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the top cells table lists the busiest cells as the CLI counts them; a row flies the map there and opens the cell', async () => {
+    const page = await open();
+    await waitReady(page);
+    const rows = expected([DEMO], 5).csv.trim().split('\n').slice(1).map((line) => line.split(','));
+    rows.sort((a, b) => Number(b[1]) - Number(a[1]) || (a[0] < b[0] ? -1 : 1));
+    const listed = await page.getByTestId('top-cell').evaluateAll((buttons) => buttons.map((button) => button.dataset.cell));
+    assert.deepEqual(listed, rows.slice(0, 10).map((row) => row[0]));
+    const [cell, , , lat, lon] = rows[2];
+    await page.getByTestId('top-cell').nth(2).click();
+    await page.getByTestId('passages').waitFor();
+    assert.match(await page.locator('.inspector').innerText(), new RegExp(cell));
+    const [viewLat, viewLon] = (await page.locator('section.map').getAttribute('data-view')).split(',').map(Number);
+    assert.ok(Math.abs(viewLat - Number(lat)) < 1e-4 && Math.abs(viewLon - Number(lon)) < 1e-4, 'the map is centred on the cell');
+    const current = page.locator('.top-cells tr[aria-current=true] [data-testid=top-cell]');
+    assert.equal(await current.getAttribute('data-cell'), cell);
+    // The cell at the map's centre, opened from the map, is the same row.
+    await page.getByTestId('map').focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await current.count(), 0, 'closing the cell unmarks its row');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('passages').waitFor();
+    assert.equal(await current.getAttribute('data-cell'), cell);
+    await screenshot(page, 'top-cells');
+    assert.deepEqual(problems, []);
+  });
+
   test('view= opens the map where a link says, and the link follows the camera', async () => {
     const page = await open('?view=36.6,-121.9,9');
     await waitReady(page);
