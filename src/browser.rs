@@ -244,7 +244,6 @@ pub fn download_url(url: &str, file_name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Milliseconds since page load, for pacing work.
 /// The size of this wasm instance's linear memory, in bytes (it grows and never shrinks,
 /// so it is the instance's high-water mark).
 pub fn wasm_memory_bytes() -> u64 {
@@ -255,6 +254,7 @@ pub fn wasm_memory_bytes() -> u64 {
     pages as u64 * 65_536
 }
 
+/// Milliseconds since page load, for pacing work.
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
 }

@@ -56,8 +56,8 @@ const VIEW_URL_DELAY_MS: u32 = 300;
 
 /// Where the camera looks, in the link's terms (longitude brought into [-180, 180)).
 fn camera_view(camera: &Camera) -> browser::MapView {
-    let (lat, lon) = mercator::lat_lon_from_world(camera.center);
-    browser::MapView { lat, lon: mercator::wrapped_deg(lon), zoom: camera.zoom }
+    let (lat, lon) = camera.center_lat_lon();
+    browser::MapView { lat, lon, zoom: camera.zoom }
 }
 
 /// `embed`: in a portal's iframe the map shows no inspector (the page has no side panel).

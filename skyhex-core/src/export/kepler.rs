@@ -10,7 +10,6 @@ use super::{extra_columns, h3_index};
 use crate::density::{CellStats, Metric};
 use crate::map::camera::Camera;
 use crate::map::colour::Palette;
-use crate::map::mercator::lat_lon_from_world;
 
 /// The dataset's id, which the layer names.
 const DATA_ID: &str = "skyhex_cells";
@@ -30,7 +29,7 @@ pub struct KeplerLook {
 
 impl KeplerLook {
     pub fn new(metric: Metric, palette: Palette, opacity: f64, camera: &Camera) -> Self {
-        let (center_lat, center_lon) = lat_lon_from_world(camera.center);
+        let (center_lat, center_lon) = camera.center_lat_lon();
         // skyhex's world is 256 px wide at zoom 0, Mapbox GL's 512: one level less.
         Self { metric, palette, opacity, center_lat, center_lon, zoom: camera.zoom - 1.0 }
     }

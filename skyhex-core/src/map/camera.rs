@@ -1,7 +1,7 @@
 //! The camera: what part of the world the map shows. Pan and zoom are pure functions here,
 //! tested natively; the page's event handlers only call them.
 
-use super::mercator::{WorldBounds, WorldPoint};
+use super::mercator::{WorldBounds, WorldPoint, lat_lon_from_world, wrapped_deg};
 
 /// Screen pixels per world unit at zoom 0 (the world is one 256-pixel tile).
 const TILE_PX: f64 = 256.0;
@@ -71,6 +71,13 @@ impl Camera {
             (screen.x - self.viewport_px.x / 2.0) / scale + self.center.x,
             (screen.y - self.viewport_px.y / 2.0) / scale + self.center.y,
         )
+    }
+
+    /// The latitude and longitude at the centre of the view, the longitude in [-180, 180)
+    /// however far the map was panned around the world.
+    pub fn center_lat_lon(&self) -> (f64, f64) {
+        let (lat, lon) = lat_lon_from_world(self.center);
+        (lat, wrapped_deg(lon))
     }
 
     /// The world box that the viewport shows.
@@ -146,6 +153,15 @@ mod tests {
         let zoomed = cam.zoomed_around(anchor, 1.5);
         assert_eq!(zoomed.zoom, 7.5);
         assert!(close(zoomed.world_from_screen(anchor), under));
+    }
+
+    #[test]
+    fn the_center_longitude_stays_in_range_after_panning_around_the_world() {
+        let (lat, lon) = camera().center_lat_lon();
+        let panned = Camera { center: WorldPoint::new(1.25, 0.4), ..camera() };
+        let (panned_lat, panned_lon) = panned.center_lat_lon();
+        assert_eq!(lon, -90.0);
+        assert!((panned_lon - lon).abs() < 1e-9 && panned_lat == lat, "{panned_lon} after a turn east");
     }
 
     #[test]
