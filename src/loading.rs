@@ -2,8 +2,14 @@
 //! archive (whole or split into parts) is indexed here, from its headers only, and its
 //! members go out in runs of a few megabytes so every worker gets a share. An archive is
 //! never read whole: its parts are joined as one `Blob` (no copy) and read by `Blob.slice`.
+//!
+//! Heatmap members go out first, as they are found, into a store of their own: a day's
+//! density appears from them in seconds while its traces (sent once the index is complete)
+//! load, and the heatmaps are dropped once the traces are in (they hold the same traffic).
 
-use skyhex_core::ingest::archive::{ArchiveError, ByteRange, Member, TarWalker, split_part};
+use skyhex_core::ingest::archive::{
+    ArchiveError, ByteRange, Member, MemberKind, TarWalker, heatmaps_preview_traces, split_part,
+};
 use web_sys::{Blob, File};
 
 use crate::browser;
@@ -77,6 +83,8 @@ pub struct Job {
     pub blob: Option<Blob>,
     /// Bytes of the input the job covers (for the progress bar).
     pub bytes: u64,
+    /// The job reads heatmap members into the archive's [`heatmap_store`].
+    pub heatmaps: bool,
 }
 
 /// What planning found out about an input.
@@ -85,10 +93,23 @@ pub struct Planned {
     pub is_archive: bool,
     /// Why an archive's index stopped early, if it did.
     pub stopped: Option<ArchiveError>,
+    /// The archive's heatmaps (sent already) preview its traces, which `later` reads.
+    pub heatmaps_preview: bool,
+    /// Jobs to send once the index is complete.
+    pub later: Vec<Job>,
 }
 
+/// The store a worker keeps an archive's heatmap members in, apart from its other members
+/// (which are in the store named by the input's id).
+pub fn heatmap_store(input: u64) -> u64 {
+    input | HEATMAP_STORE_BIT
+}
+
+/// Input ids count up from 0 and never reach it.
+const HEATMAP_STORE_BIT: u64 = 1 << 63;
+
 /// Plans the reading of `source` as input `input`, handing each job to `emit` as soon as it
-/// is known (an archive's first members are decoded while the rest is indexed).
+/// is known (an archive's heatmaps are decoded while the rest is indexed).
 pub async fn plan(
     source: &Source,
     input: u64,
@@ -101,7 +122,7 @@ pub async fn plan(
         }
         Source::Url(url) => {
             let request = Request::DecodeUrl { input, url: browser::resolve_http_url(url)? };
-            emit(Job { input, request, blob: None, bytes: 0 });
+            emit(Job { input, request, blob: None, bytes: 0, heatmaps: false });
             return Ok(Planned::default());
         }
         Source::File(file) => file,
@@ -115,11 +136,13 @@ pub async fn plan(
         request: Request::DecodeFile { input },
         blob: Some(file.clone().into()),
         bytes: file.size() as u64,
+        heatmaps: false,
     });
     Ok(Planned::default())
 }
 
-/// Walks the archive's headers and emits its members in contiguous runs.
+/// Walks the archive's headers, emitting its heatmap members as they are found; its other
+/// members are planned for later, in contiguous runs.
 async fn plan_archive(
     blob: Blob,
     input: u64,
@@ -128,32 +151,77 @@ async fn plan_archive(
 ) -> Result<Planned, String> {
     let archive_len = blob.size() as u64;
     let job_bytes = (archive_len / (4 * workers.max(1) as u64)).clamp(MIN_JOB_BYTES, MAX_JOB_BYTES);
-    let mut run: Vec<Member> = Vec::new();
-    let mut emit_run = |run: &mut Vec<Member>| {
-        let (Some(first), Some(last)) = (run.first(), run.last()) else { return };
-        let bytes = last.offset + last.size - first.offset;
-        let request = Request::DecodeMembers { input, members: std::mem::take(run) };
-        emit(Job { input, request, blob: Some(blob.clone()), bytes });
+    let job = |members: Vec<Member>, heatmaps: bool| {
+        let bytes = members.last().map_or(0, |last| last.offset + last.size)
+            - members.first().map_or(0, |first| first.offset);
+        let store = if heatmaps { heatmap_store(input) } else { input };
+        let request = Request::DecodeMembers { input: store, members };
+        Job { input, request, blob: Some(blob.clone()), bytes, heatmaps }
     };
+    let mut heatmaps = Runs::new(job_bytes);
+    let mut others = Vec::new();
     let mut walker = TarWalker::new(archive_len);
     let mut window = Window::default();
     let mut stopped = None;
     while let Some(range) = walker.next_read() {
         let bytes = window.read(&blob, range).await?;
         match walker.feed(bytes) {
-            Ok(Some(member)) => {
-                if run.first().is_some_and(|first| member.offset + member.size - first.offset > job_bytes) {
-                    emit_run(&mut run);
-                }
-                run.push(member);
+            Ok(Some(member)) if member.kind() == MemberKind::Heatmap => {
+                heatmaps.push(member).into_iter().for_each(|run| emit(job(run, true)));
             }
+            Ok(Some(member)) => others.push(member),
             Ok(None) => {}
             Err(error) => stopped = Some(error),
         }
     }
-    emit_run(&mut run);
-    Ok(Planned { is_archive: true, stopped })
+    let has_heatmaps = heatmaps.any();
+    heatmaps.finish().into_iter().for_each(|run| emit(job(run, true)));
+    let heatmaps_preview = has_heatmaps && heatmaps_preview_traces(&others);
+    let mut runs = Runs::new(job_bytes);
+    let mut later: Vec<Job> =
+        others.into_iter().filter_map(|member| runs.push(member)).map(|run| job(run, false)).collect();
+    later.extend(runs.finish().map(|run| job(run, false)));
+    Ok(Planned { is_archive: true, stopped, heatmaps_preview, later })
 }
+
+/// Gathers members into runs of contiguous members of about `job_bytes`.
+#[derive(Debug)]
+struct Runs {
+    job_bytes: u64,
+    run: Vec<Member>,
+    /// Whether a run was handed out.
+    sent: bool,
+}
+
+impl Runs {
+    fn new(job_bytes: u64) -> Self {
+        Self { job_bytes, run: Vec::new(), sent: false }
+    }
+
+    /// Adds a member; returns the run it completes (the member starts the next), if any.
+    fn push(&mut self, member: Member) -> Option<Vec<Member>> {
+        let full = self.run.first().is_some_and(|first| {
+            member.offset + member.size - first.offset > self.job_bytes
+                || self.run.last().is_some_and(|last| last.offset + last.size + GAP_BYTES < member.offset)
+        });
+        let done = full.then(|| std::mem::take(&mut self.run));
+        self.sent |= done.is_some();
+        self.run.push(member);
+        done
+    }
+
+    /// Whether a member was pushed.
+    fn any(&self) -> bool {
+        self.sent || !self.run.is_empty()
+    }
+
+    fn finish(self) -> Option<Vec<Member>> {
+        Some(self.run).filter(|run| !run.is_empty())
+    }
+}
+
+/// Members further apart than this go in separate runs (a worker reads a run's bytes whole).
+const GAP_BYTES: u64 = 64 << 10;
 
 /// The last bytes read of an archive, so consecutive small reads cost one `Blob.slice`.
 #[derive(Debug, Default)]

@@ -79,6 +79,8 @@ pub struct Progress {
     pub started_ms: f64,
     /// The input being read.
     pub current: String,
+    /// Archives whose heatmaps are shown while their traces load.
+    pub previewing: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,8 +365,16 @@ impl AppState {
         self.data_version.update(|version| *version += 1);
     }
 
-    /// Tells the workers to drop inputs.
+    /// Tells the workers to drop inputs (an archive's heatmaps too).
     fn forget(&self, inputs: Vec<u64>) {
+        let stores = inputs.into_iter().flat_map(|id| [id, loading::heatmap_store(id)]).collect::<Vec<_>>();
+        if let Ok(pool) = self.pool.with_value(|pool| pool.clone()) {
+            stores.iter().for_each(|&store| pool.unhide(store));
+        }
+        self.forget_stores(stores);
+    }
+
+    fn forget_stores(&self, inputs: Vec<u64>) {
         if let (Ok(pool), false) = (self.pool.with_value(|pool| pool.clone()), inputs.is_empty()) {
             leptos::task::spawn_local(async move { pool.broadcast(&Request::Remove { inputs }).await });
         }
@@ -446,7 +456,16 @@ impl AppState {
                     run.borrow_mut().track(job.input).jobs_sent += 1;
                     let _ = sender.unbounded_send(job);
                 };
-                let planned = loading::plan(source, id, pool.workers().len(), &mut emit).await;
+                let mut planned = loading::plan(source, id, pool.workers().len(), &mut emit).await;
+                if let Ok(planned) = &mut planned {
+                    if planned.heatmaps_preview {
+                        // The traces stay out of view until all are in; the heatmaps show.
+                        run.borrow_mut().track(id).previewed = true;
+                        pool.hide(id);
+                        self.update_progress(|progress| progress.previewing += 1);
+                    }
+                    std::mem::take(&mut planned.later).into_iter().for_each(&mut emit);
+                }
                 run.borrow_mut().planned(id, planned);
                 self.step(&run);
             }
@@ -521,10 +540,20 @@ impl AppState {
         self.data_version.update(|version| *version += 1);
     }
 
-    /// Counts inputs that are complete, and publishes what is done now and then.
+    /// Counts inputs that are complete, and publishes what is done now and then. An archive
+    /// whose traces are all in shows them instead of its heatmaps from then on.
     fn step(&self, run: &RefCell<Run>) {
         let mut run = run.borrow_mut();
         let completed = run.take_completed();
+        if let Ok(pool) = self.pool.with_value(|pool| pool.clone()) {
+            for id in std::mem::take(&mut run.previews_done) {
+                pool.unhide(id);
+                pool.hide(loading::heatmap_store(id));
+                self.forget_stores(vec![loading::heatmap_store(id)]);
+                self.update_progress(|progress| progress.previewing -= 1);
+                run.last_publish_ms = f64::NEG_INFINITY;
+            }
+        }
         self.update_progress(|progress| {
             progress.files_done += completed;
         });
@@ -562,6 +591,8 @@ struct Run {
     tracks: BTreeMap<u64, Track>,
     /// Outcomes of completed inputs, not yet published.
     outcomes: Vec<(u64, Outcome)>,
+    /// Archives whose traces just came in all (their heatmap previews can go).
+    previews_done: Vec<u64>,
     last_publish_ms: f64,
 }
 
@@ -574,6 +605,9 @@ struct Track {
     jobs_sent: u64,
     jobs_done: u64,
     report: Report,
+    /// What the archive's heatmap members held, and whether they only preview its traces.
+    heatmaps: Report,
+    previewed: bool,
     failed: Option<String>,
     completed: bool,
 }
@@ -581,7 +615,7 @@ struct Track {
 impl Run {
     fn new(first_id: u64, inputs: usize) -> Self {
         let tracks = (first_id..).take(inputs).map(|id| (id, Track::default())).collect();
-        Self { tracks, outcomes: Vec::new(), last_publish_ms: browser::now_ms() }
+        Self { tracks, outcomes: Vec::new(), previews_done: Vec::new(), last_publish_ms: browser::now_ms() }
     }
 
     fn track(&mut self, id: u64) -> &mut Track {
@@ -604,6 +638,7 @@ impl Run {
         let track = self.track(job.input);
         track.jobs_done += 1;
         match reply {
+            Reply::Decoded(report) if job.heatmaps => track.heatmaps.merge(report),
             Reply::Decoded(report) => track.report.merge(report),
             Reply::Failed(reason) if track.is_archive => track.report.problems.push(reason),
             Reply::Failed(reason) => track.failed = Some(reason),
@@ -620,6 +655,9 @@ impl Run {
             }
             track.completed = true;
             completed += 1;
+            if track.previewed {
+                self.previews_done.push(id);
+            }
             self.outcomes.push((id, track.outcome()));
         }
         completed
@@ -639,9 +677,20 @@ impl Track {
         if let Some(reason) = self.failed.take() {
             return Outcome::Failed(reason);
         }
-        let report = std::mem::take(&mut self.report);
-        let format =
-            if self.is_archive { archive_format(report.members, report.not_data) } else { report.format };
+        let mut report = std::mem::take(&mut self.report);
+        let heatmaps = std::mem::take(&mut self.heatmaps);
+        let preview_members = if self.previewed { heatmaps.members } else { 0 };
+        if self.previewed {
+            report.members += heatmaps.members;
+            report.problems.extend(heatmaps.problems);
+        } else {
+            report.merge(heatmaps);
+        }
+        let format = if self.is_archive {
+            archive_format(report.members, report.not_data, preview_members)
+        } else {
+            report.format
+        };
         Outcome::Loaded(Arc::new(Loaded {
             format,
             summary: report.summary,

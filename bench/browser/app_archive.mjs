@@ -1,14 +1,16 @@
-// The app itself (dist/) in Debian's Chromium on a split tar of the real traces copied
-// COPIES times: time to load it on 1 worker (the baseline) and on 2, the resolution and
-// filter changes through the workers, memory the points take, and the browser's peak memory.
-// Usage: [WORKERS=1,2] node bench/browser/app_archive.mjs DIR_WITH_day.tar.aa_AND_.ab
+// The app itself (dist/) in Debian's Chromium on a split tar archive (the parts in DIR,
+// `*.tar.aa`, `*.tar.ab`, …): time to load it on 1 worker (the baseline) and on 2 — and,
+// for a day with heatmaps, to the map from its heatmaps first —, the resolution and filter
+// changes through the workers, memory the points take, and the browser's peak memory.
+// Usage: [WORKERS=1,2] node bench/browser/app_archive.mjs DIR
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launchBrowser, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
 
 const dir = process.argv[2];
-const parts = [join(dir, 'day.tar.aa'), join(dir, 'day.tar.ab')];
+const parts = readdirSync(dir).filter((name) => /\.tar\.[a-z]{2}$/.test(name)).sort().map((name) => join(dir, name));
 // WORKERS=2 runs one worker count only (the first is the baseline of the ratios).
 const WORKER_COUNTS = (process.env.WORKERS ?? '1,2').split(',').map(Number);
 /** The pause before each click, as a user's. */
@@ -49,8 +51,18 @@ async function run(browser, server, workers) {
   const start = performance.now();
   await page.getByTestId('file-input').setInputFiles(parts);
   await page.waitForSelector('[data-testid=status][data-state=loading]');
+  // The first map drawn while the traces still load (from the heatmaps, if the day has them).
+  const preview = page
+    .waitForFunction(() => {
+      const previewing = document.querySelector('[data-testid=status]')?.dataset.previewing === 'true';
+      const points = Number(document.querySelector('[data-testid=stat-points]')?.dataset.value);
+      return previewing && points > 0 && points;
+    }, null, { timeout: 600_000, polling: 100 })
+    .then(async (points) => ({ ms: performance.now() - start, points: await points.jsonValue() }))
+    .catch(() => null);
   await waitReady(page);
   const loadMs = performance.now() - start;
+  const previewed = await Promise.race([preview, new Promise((done) => setTimeout(() => done(null), 10))]);
   const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const status = await page.getByTestId('status').innerText();
   const wasmLoaded = Number(await page.getAttribute('[data-testid=status]', 'data-memory-bytes'));
@@ -66,7 +78,7 @@ async function run(browser, server, workers) {
   clearInterval(sampler);
   peak = Math.max(peak, rendererBytes());
   await page.close();
-  return { workers, loadMs, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak, wasmLoaded, wasmEnd };
+  return { workers, loadMs, previewed, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak, wasmLoaded, wasmEnd };
 }
 
 const server = await serveStatic();
@@ -77,8 +89,11 @@ try {
   const mb = (bytes) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
   for (const r of results) {
     const rate = Math.round(r.points / (r.loadMs / 1000)).toLocaleString('en');
+    const previewed = r.previewed
+      ? `map from the heatmaps (${r.previewed.points.toLocaleString('en')} positions) after ${Math.round(r.previewed.ms).toLocaleString('en')} ms, `
+      : 'no map from heatmaps, ';
     console.log(
-      `chromium app, split tar: ${r.workers} worker(s): ${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
+      `chromium app, split tar (${parts.length} parts): ${r.workers} worker(s): ${previewed}${r.points.toLocaleString('en')} points loaded in ${Math.round(r.loadMs).toLocaleString('en')} ms ` +
         `(${rate} points/s; ${(results[0].loadMs / r.loadMs).toFixed(2)}x the 1-worker baseline); each after a ${PAUSE_MS / 1000} s pause: resolution 5→6 ${Math.round(r.resMs).toLocaleString('en')} ms; ` +
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
         `back to resolution 5 (its cells kept) ${Math.round(r.backMs).toLocaleString('en')} ms; ` +

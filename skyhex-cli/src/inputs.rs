@@ -39,6 +39,8 @@ pub struct Report {
     pub read: bool,
     /// Archive members that are not a supported format (licences, READMEs, ...).
     pub skipped_members: usize,
+    /// Heatmap members left out because the archive's traces hold the same traffic.
+    pub preview_members: usize,
 }
 
 /// Every input's report, and files in folders that were not a supported format.
@@ -121,7 +123,7 @@ fn file_report(
                 summary: Summary::of_decoded(&decoded),
                 problems: decoded.stopped_early.into_iter().collect(),
                 read: true,
-                skipped_members: 0,
+                ..Report::default()
             }
         }
         Err(err) => Report { name, problems: vec![err.to_string()], ..Report::default() },
@@ -182,7 +184,9 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
     };
     report.read = true;
     report.format = Some(format!("tar archive ({} members)", index.members.len()));
-    for chunk in index.members.chunks(CHUNK) {
+    let (members, preview_members) = archive::counted_members(index.members);
+    report.preview_members = preview_members;
+    for chunk in members.chunks(CHUNK) {
         let decoded: Vec<(&Member, MemberContent)> = chunk
             .par_iter()
             .map(|member| {

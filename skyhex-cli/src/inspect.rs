@@ -36,6 +36,8 @@ struct FileReport {
     counts: Counts,
     /// Archive members that are not data (licences, READMEs).
     skipped_members: usize,
+    /// Heatmap members left out: the archive's traces hold the same traffic in full.
+    heatmap_members_left_out: usize,
     /// Every problem of the input, `; `-separated (for archives, `member: reason`).
     error: Option<String>,
 }
@@ -77,6 +79,7 @@ impl Report {
                     format: report.format.clone(),
                     counts: Counts::of(&report.summary),
                     skipped_members: report.skipped_members,
+                    heatmap_members_left_out: report.preview_members,
                     error: (!report.problems.is_empty()).then(|| report.problems.join("; ")),
                 }
             })

@@ -125,7 +125,12 @@ fn progress_value(progress: &Progress) -> u64 {
 
 /// What is being read, how far it is, how fast, and how long it should take still.
 fn progress_text(progress: &Progress) -> String {
-    let mut text = format!("Reading {}", progress.current);
+    let mut text = match progress.previewing {
+        0 => String::new(),
+        _ => "Map from the archive's heatmaps (each aircraft once a minute) until its traces are in · "
+            .to_owned(),
+    };
+    text += &format!("Reading {}", progress.current);
     let elapsed_s = (browser::now_ms() - progress.started_ms) / 1000.0;
     if progress.bytes_total > 0 {
         text +=
@@ -195,6 +200,7 @@ fn StatusBar() -> impl IntoView {
                 data-testid="status"
                 data-state=move || state.status().name()
                 data-memory-bytes=move || state.memory_bytes.get()
+                data-previewing=move || state.progress.with(|p| p.as_ref().is_some_and(|p| p.previewing > 0))
                 role="status"
             >
                 {text}

@@ -53,15 +53,25 @@ fn decode_fetched(bytes: Vec<u8>, sink: &mut Sink<'_>) -> Result<Report, String>
         Ok(index) => index,
         Err(never) => match never {},
     };
-    let mut report = decode_each(&index.members, |member| clamped(&bytes, member.offset, member.size), sink);
+    let (members, _) = archive::counted_members(index.members);
+    let mut report = decode_each(&members, |member| clamped(&bytes, member.offset, member.size), sink);
     report.problems.extend(index.error.map(|error| error.to_string()));
-    report.format = archive_format(report.members, report.not_data);
+    report.format = archive_format(report.members, report.not_data, 0);
     Ok(report)
 }
 
-/// How the data panel names an archive.
-pub fn archive_format(members: u64, not_data: u64) -> String {
-    format!("tar archive ({} members, {} not data)", format::count(members), format::count(not_data))
+/// How the data panel names an archive: its members, those that were not data, and the
+/// heatmaps shown while its traces loaded.
+pub fn archive_format(members: u64, not_data: u64, preview_heatmaps: u64) -> String {
+    let previews = match preview_heatmaps {
+        0 => String::new(),
+        count => format!(", {} heatmaps shown first", format::count(count)),
+    };
+    format!(
+        "tar archive ({} members, {} not data{previews})",
+        format::count(members),
+        format::count(not_data)
+    )
 }
 
 /// Up to `len` bytes at `offset` (fewer, or none, past the end).

@@ -31,6 +31,9 @@ pub const MAX_WORKERS: usize = 16;
 #[derive(Debug)]
 pub struct Pool {
     workers: Vec<PoolWorker>,
+    /// Stores the workers leave out of every answer (an archive's traces while they load
+    /// behind its heatmaps).
+    hidden: RefCell<Vec<u64>>,
 }
 
 /// What the workers hold, aggregated at one resolution under one filter.
@@ -54,16 +57,28 @@ impl Pool {
     pub fn start(count: usize) -> Result<Self, String> {
         let workers =
             (0..count.clamp(1, MAX_WORKERS)).map(|_| PoolWorker::start()).collect::<Result<_, _>>()?;
-        Ok(Self { workers })
+        Ok(Self { workers, hidden: RefCell::default() })
     }
 
     pub fn workers(&self) -> &[PoolWorker] {
         &self.workers
     }
 
+    pub fn hide(&self, store: u64) {
+        self.hidden.borrow_mut().push(store);
+    }
+
+    pub fn unhide(&self, store: u64) {
+        self.hidden.borrow_mut().retain(|&hidden| hidden != store);
+    }
+
+    fn hidden(&self) -> Vec<u64> {
+        self.hidden.borrow().clone()
+    }
+
     /// Every worker's cells at `resolution` under `filter`, and their histograms in `bins`.
     pub async fn query(&self, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Cells {
-        let request = Request::Query { resolution, filter: filter.clone(), bins };
+        let request = Request::Query { resolution, filter: filter.clone(), bins, hidden: self.hidden() };
         let replies = self.ask_all(&request).await;
         let mut cells = Cells::default();
         for reply in replies {
@@ -88,7 +103,7 @@ impl Pool {
 
     /// The aircraft whose points `filter` keeps in `cell`, most points first.
     pub async fn passages(&self, cell: u64, filter: &PointFilter) -> Result<Vec<Passage>, String> {
-        let request = Request::Passages { cell, filter: filter.clone() };
+        let request = Request::Passages { cell, filter: filter.clone(), hidden: self.hidden() };
         let found = self.ask_each(&request, |reply| match reply {
             Reply::Passages(found) => Ok(found),
             other => Err(failure(other)),
@@ -98,7 +113,7 @@ impl Pool {
 
     /// Every point of the aircraft `address`, as track pieces in time order.
     pub async fn track(&self, address: &str) -> Result<Vec<TrackPiece>, String> {
-        let request = Request::Track { address: address.to_owned() };
+        let request = Request::Track { address: address.to_owned(), hidden: self.hidden() };
         let found = self.ask_each(&request, |reply| match reply {
             Reply::Track(found) => Ok(found),
             other => Err(failure(other)),
@@ -109,7 +124,8 @@ impl Pool {
     /// All traffic `filter` keeps, thinned per aircraft to about `max_points` in all.
     pub async fn traffic(&self, filter: &PointFilter, max_points: u32) -> Result<Traffic, String> {
         let per_worker = max_points / self.workers.len().max(1) as u32;
-        let request = Request::Traffic { filter: filter.clone(), max_points: per_worker };
+        let request =
+            Request::Traffic { filter: filter.clone(), max_points: per_worker, hidden: self.hidden() };
         let found = self.ask_each(&request, |reply| match reply {
             Reply::Traffic(found) => Ok(found),
             other => Err(failure(other)),

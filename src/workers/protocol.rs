@@ -20,19 +20,21 @@ use web_sys::Blob;
 pub enum Request {
     /// Decode the attached blob, one file, as input `input`.
     DecodeFile { input: u64 },
-    /// Decode these members of the attached archive blob as (part of) input `input`.
+    /// Decode these members of the attached archive blob into the store of input `input`
+    /// (or of its heatmaps, `loading::heatmap_store`).
     DecodeMembers { input: u64, members: Vec<Member> },
     /// Download and decode an http(s) URL (Parquet by HTTP Range requests).
     DecodeUrl { input: u64, url: String },
     /// The cells of every point the worker holds, at `resolution` under `filter`, and the
-    /// brushes' histograms when `bins` are given.
-    Query { resolution: u8, filter: PointFilter, bins: Option<HistogramBins> },
+    /// brushes' histograms when `bins` are given. Here and below, the stores of inputs
+    /// in `hidden` are left out.
+    Query { resolution: u8, filter: PointFilter, bins: Option<HistogramBins>, hidden: Vec<u64> },
     /// The aircraft whose points `filter` keeps in `cell` (an H3 index).
-    Passages { cell: u64, filter: PointFilter },
+    Passages { cell: u64, filter: PointFilter, hidden: Vec<u64> },
     /// Every point of the aircraft with this address, as track pieces.
-    Track { address: String },
+    Track { address: String, hidden: Vec<u64> },
     /// All traffic `filter` keeps, thinned per aircraft to about `max_points`.
-    Traffic { filter: PointFilter, max_points: u32 },
+    Traffic { filter: PointFilter, max_points: u32, hidden: Vec<u64> },
     /// The GPU mesh of these H3 cells' hexagons (the cells' outlines are the heavy part of
     /// drawing a new aggregate, so they are computed here, off the page's thread).
     HexMesh { cells: Vec<u64> },

@@ -103,6 +103,11 @@ impl Held {
         self.stores.remove(&input);
         self.removed.insert(input);
     }
+
+    /// The stores not in `hidden`.
+    fn visible<'a>(&'a self, hidden: &'a [u64]) -> impl Iterator<Item = &'a PointStore> + 'a {
+        self.stores.iter().filter(|(input, _)| !hidden.contains(input)).map(|(_, store)| store)
+    }
 }
 
 /// Runs the worker: answers each message the page posts, and says it is ready.
@@ -114,8 +119,8 @@ pub fn serve() {
         held.borrow_mut().requests += 1;
         wasm_bindgen_futures::spawn_local(async move {
             match protocol::decode::<Request>(&event.data()) {
-                Ok((id, Request::Query { resolution, filter, bins }, _)) => {
-                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins));
+                Ok((id, Request::Query { resolution, filter, bins, hidden }, _)) => {
+                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins, &hidden));
                     prepare_neighbours(&held, resolution).await;
                 }
                 Ok((id, request, blob)) => post(id, &handle(&held, request, blob).await),
@@ -154,29 +159,29 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             None => Err("no archive was sent".to_owned()),
         },
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,
-        Request::Query { resolution, filter, bins } => {
-            return query(&mut held.borrow_mut(), resolution, &filter, bins);
+        Request::Query { resolution, filter, bins, hidden } => {
+            return query(&mut held.borrow_mut(), resolution, &filter, bins, &hidden);
         }
-        Request::Passages { cell, filter } => {
+        Request::Passages { cell, filter, hidden } => {
             let Ok(cell) = CellIndex::try_from(cell) else {
                 return Reply::Failed(format!("{cell:x} is not an H3 cell"));
             };
             let held = held.borrow();
-            let passages = held.stores.values().flat_map(|store| passages_in_cell(store, cell, &filter));
+            let passages = held.visible(&hidden).flat_map(|store| passages_in_cell(store, cell, &filter));
             return Reply::Passages(merge_passages(passages));
         }
-        Request::Track { address } => {
+        Request::Track { address, hidden } => {
             let held = held.borrow();
             return Reply::Track(merge_tracks(
-                held.stores.values().flat_map(|store| track_of(store, &address)),
+                held.visible(&hidden).flat_map(|store| track_of(store, &address)),
             ));
         }
-        Request::Traffic { filter, max_points } => {
+        Request::Traffic { filter, max_points, hidden } => {
             let held = held.borrow();
             // The budget is shared by the stores in proportion to their points.
-            let points: usize = held.stores.values().map(PointStore::len).sum();
+            let points: usize = held.visible(&hidden).map(PointStore::len).sum();
             let mut all = Traffic::default();
-            for store in held.stores.values() {
+            for store in held.visible(&hidden) {
                 let share = (max_points as usize).saturating_mul(store.len()) / points.max(1);
                 all.merge(traffic(store, &filter, share));
             }
@@ -250,16 +255,40 @@ async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
 
 /// Answers a query; the cell columns it computed count against the budget from then on
 /// (those of earlier resolutions are let go first when it is passed).
-fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Reply {
+fn query(
+    held: &mut Held,
+    resolution: u8,
+    filter: &PointFilter,
+    bins: Option<HistogramBins>,
+    hidden: &[u64],
+) -> Reply {
     let Ok(resolution) = Resolution::try_from(resolution) else {
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
     };
     let mut histograms = bins.map(Histograms::new);
-    let mut aggregates =
-        held.stores.values().map(|store| aggregate_store(store, resolution, filter, histograms.as_mut()));
-    // The page merges what workers send: one store's aggregate goes as it is (a worker
-    // given one archive holds one store), several are merged here to send less.
-    let aggregate = match (aggregates.next(), aggregates.next()) {
+    let aggregates =
+        held.visible(hidden).map(|store| aggregate_store(store, resolution, filter, histograms.as_mut()));
+    let aggregate = merged(aggregates, resolution, filter);
+    held.recount();
+    held.forget_earlier_columns_past_budget();
+    Reply::Cells {
+        aggregate,
+        histograms,
+        retained_bytes: held.retained_bytes,
+        memory_bytes: browser::wasm_memory_bytes(),
+        keep_every: held.keep_every,
+    }
+}
+
+/// The stores' aggregates as one. The page merges what workers send: one store's aggregate
+/// goes as it is (a worker given one archive holds one store), several are merged here to
+/// send less.
+fn merged(
+    mut aggregates: impl Iterator<Item = StoreAggregate>,
+    resolution: Resolution,
+    filter: &PointFilter,
+) -> StoreAggregate {
+    match (aggregates.next(), aggregates.next()) {
         (None, _) => StoreAggregate::default(),
         (Some(only), None) => only,
         (Some(first), Some(second)) => {
@@ -270,15 +299,6 @@ fn query(held: &mut Held, resolution: u8, filter: &PointFilter, bins: Option<His
                 .for_each(|aggregate| builder.add_aggregate(&aggregate));
             builder.into_aggregate()
         }
-    };
-    held.recount();
-    held.forget_earlier_columns_past_budget();
-    Reply::Cells {
-        aggregate,
-        histograms,
-        retained_bytes: held.retained_bytes,
-        memory_bytes: browser::wasm_memory_bytes(),
-        keep_every: held.keep_every,
     }
 }
 

@@ -28,6 +28,47 @@ impl Member {
     pub fn range(&self) -> std::ops::Range<u64> {
         self.offset..self.offset + self.size
     }
+
+    /// What the member holds, told by its name as readsb writes it.
+    pub fn kind(&self) -> MemberKind {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        if name.ends_with(".bin.ttf") {
+            MemberKind::Heatmap
+        } else if name.starts_with("trace_full_") || name.starts_with("trace_recent_") {
+            MemberKind::Trace
+        } else {
+            MemberKind::Other
+        }
+    }
+}
+
+/// The members of an adsb.lol day by what they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Trace,
+    /// Every aircraft once a minute (`heatmap/NN.bin.ttf`): the traces' traffic, coarser.
+    Heatmap,
+    /// Licences, READMEs, ACAS logs, or data named otherwise.
+    Other,
+}
+
+/// Whether the heatmap members of an archive with these members only preview its traces:
+/// a day's heatmaps hold the same traffic as its traces, once a minute, so counting both
+/// would count the day twice. The traces are the result; the heatmaps, quick to read, are
+/// what the page shows while the traces load. Without trace members, heatmaps are the data.
+pub fn heatmaps_preview_traces(members: &[Member]) -> bool {
+    members.iter().any(|member| member.kind() == MemberKind::Trace)
+}
+
+/// The members whose points count, and how many heatmap members were left out as previews.
+pub fn counted_members(mut members: Vec<Member>) -> (Vec<Member>, usize) {
+    if !heatmaps_preview_traces(&members) {
+        return (members, 0);
+    }
+    let all = members.len();
+    members.retain(|member| member.kind() != MemberKind::Heatmap);
+    let left_out = all - members.len();
+    (members, left_out)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -379,6 +420,23 @@ mod tests {
         fn add_json(self) -> String {
             self + ".json"
         }
+    }
+
+    #[test]
+    fn members_are_told_apart_by_name() {
+        let member = |path: &str| Member { path: path.to_owned(), offset: 0, size: 0 };
+        let [trace, heatmap, readme] =
+            ["./traces/3c/trace_full_abc13c.json", "./heatmap/07.bin.ttf", "./README.txt"].map(member);
+        assert_eq!(trace.kind(), MemberKind::Trace);
+        assert_eq!(member("trace_recent_~abc123.json").kind(), MemberKind::Trace);
+        assert_eq!(heatmap.kind(), MemberKind::Heatmap);
+        assert_eq!(readme.kind(), MemberKind::Other);
+        let day = vec![heatmap.clone(), trace.clone(), readme.clone()];
+        assert!(heatmaps_preview_traces(&day));
+        assert_eq!(counted_members(day), (vec![trace, readme.clone()], 1));
+        let heatmaps_only = vec![heatmap, readme];
+        assert!(!heatmaps_preview_traces(&heatmaps_only), "without traces, heatmaps are the data");
+        assert_eq!(counted_members(heatmaps_only.clone()), (heatmaps_only, 0));
     }
 
     #[test]
