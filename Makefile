@@ -18,7 +18,7 @@ VENV := .venv
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=0
 
-.PHONY: help setup run dist test lint test-native test-oracle test-wasm test-e2e bench cli
+.PHONY: help setup run dist test lint test-native test-oracle test-wasm test-e2e bench cli daygen
 
 help:
 	@echo "make run    build the app and serve it on http://127.0.0.1:$(PORT)/"
@@ -74,7 +74,7 @@ test: setup lint test-native test-oracle test-wasm dist test-e2e
 
 lint: setup
 	cargo fmt --all --check
-	cargo clippy --locked --release -p skyhex-core -p skyhex-cli -p skyhex-bench --all-targets -- -D warnings
+	cargo clippy --locked --release -p skyhex-core -p skyhex-cli -p skyhex-bench -p skyhex-daygen --all-targets -- -D warnings
 	cargo clippy --locked --release --target wasm32-unknown-unknown -p skyhex -p skyhex-core -p skyhex-bench --all-targets -- -D warnings
 
 test-native: setup
@@ -82,14 +82,18 @@ test-native: setup
 
 # The oracle and end-to-end tests use the skyhex binary that test-native builds (a separate
 # `cargo build` would rebuild Arrow with the dev-dependency-free feature set).
-test-oracle: test-native
+test-oracle: test-native daygen
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python -m unittest discover -s tests/oracle -v
 
 test-wasm: setup
 	cargo test --locked --release --target wasm32-unknown-unknown -p skyhex
 
-test-e2e: test-native dist
+test-e2e: test-native daygen dist
 	SKYHEX_BIN=target/release/skyhex npm run e2e
+
+# The generator of adsb.lol-shaped days (bench/daygen) that tests and benchmarks read.
+daygen: setup
+	cargo build --locked --release -p skyhex-daygen
 
 # ---- benchmarks (never part of `make test`) ----------------------------------------
 

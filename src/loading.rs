@@ -65,6 +65,20 @@ impl Source {
         }
     }
 
+    /// Whether the input is adsb.lol data (ODbL: it must be credited), as its name or URL
+    /// says: adsb.lol's daily releases are `v2025.05.28-planes-readsb-prod-0tmp.tar.aa`, ….
+    pub fn is_adsb_lol(&self) -> bool {
+        let names = match self {
+            Self::File(file) => vec![file.name()],
+            Self::Archive(parts) => parts.iter().map(File::name).collect(),
+            Self::Url(url) => vec![url.clone()],
+        };
+        names
+            .iter()
+            .map(|name| name.to_ascii_lowercase())
+            .any(|name| ["adsb.lol", "adsblol", "-planes-readsb-"].iter().any(|mark| name.contains(mark)))
+    }
+
     pub fn size_bytes(&self) -> Option<u64> {
         match self {
             Self::File(file) => Some(file.size() as u64),

@@ -61,6 +61,8 @@ pub struct Input {
     pub name: String,
     pub size_bytes: Option<u64>,
     pub is_demo: bool,
+    /// adsb.lol data (the demo's included), which the map credits (ODbL).
+    pub is_adsb_lol: bool,
     pub outcome: Outcome,
 }
 
@@ -393,6 +395,7 @@ impl AppState {
             name: source.name(),
             size_bytes: source.size_bytes(),
             is_demo,
+            is_adsb_lol: is_demo || source.is_adsb_lol(),
             outcome: Outcome::Reading,
         });
         let mut replaced = Vec::new();
@@ -453,7 +456,10 @@ impl AppState {
                     progress.current = source.name();
                 });
                 let mut emit = |job: Job| {
-                    run.borrow_mut().track(job.input).jobs_sent += 1;
+                    let mut run = run.borrow_mut();
+                    let track = run.track(job.input);
+                    track.jobs_sent += 1;
+                    track.heatmap_jobs_left += u64::from(job.heatmaps);
                     let _ = sender.unbounded_send(job);
                 };
                 let mut planned = loading::plan(source, id, pool.workers().len(), &mut emit).await;
@@ -545,6 +551,9 @@ impl AppState {
     fn step(&self, run: &RefCell<Run>) {
         let mut run = run.borrow_mut();
         let completed = run.take_completed();
+        if run.take_previews_ready() {
+            run.last_publish_ms = f64::NEG_INFINITY;
+        }
         if let Ok(pool) = self.pool.with_value(|pool| pool.clone()) {
             for id in std::mem::take(&mut run.previews_done) {
                 pool.unhide(id);
@@ -608,6 +617,9 @@ struct Track {
     /// What the archive's heatmap members held, and whether they only preview its traces.
     heatmaps: Report,
     previewed: bool,
+    heatmap_jobs_left: u64,
+    /// The heatmaps are all in and were published (at once, not at the next tick).
+    preview_shown: bool,
     failed: Option<String>,
     completed: bool,
 }
@@ -637,6 +649,7 @@ impl Run {
     fn job_done(&mut self, job: &Job, reply: Reply) {
         let track = self.track(job.input);
         track.jobs_done += 1;
+        track.heatmap_jobs_left -= u64::from(job.heatmaps);
         match reply {
             Reply::Decoded(report) if job.heatmaps => track.heatmaps.merge(report),
             Reply::Decoded(report) => track.report.merge(report),
@@ -661,6 +674,18 @@ impl Run {
             self.outcomes.push((id, track.outcome()));
         }
         completed
+    }
+
+    /// Whether an archive's heatmaps just came in all while its traces are still loading.
+    fn take_previews_ready(&mut self) -> bool {
+        let mut ready = false;
+        for track in self.tracks.values_mut() {
+            if track.previewed && track.heatmap_jobs_left == 0 && !track.preview_shown {
+                track.preview_shown = true;
+                ready = true;
+            }
+        }
+        ready
     }
 
     /// Marks every input not completed as cancelled; returns their ids.

@@ -42,12 +42,12 @@ pub fn legend_title(state: &AppState) -> String {
 }
 
 /// Whose data the map shows: the land always, raster tiles when used (by the credit the
-/// user gave, else their host), the airports once labelled, the demo's positions while it
-/// is loaded.
+/// user gave, else their host), the airports once labelled, adsb.lol's positions (the
+/// demo's, or inputs named as adsb.lol's) while they are loaded.
 pub fn attribution(state: &AppState, with_airports: bool) -> String {
-    let demo = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
+    let adsb_lol = state.inputs.with(|inputs| inputs.iter().any(|input| input.is_adsb_lol));
     let airports = if with_airports { " · Airports: airportsdata (MIT)" } else { "" };
-    let data = if demo { " · Data: © adsb.lol contributors, ODbL" } else { "" };
+    let data = if adsb_lol { " · Data: © adsb.lol contributors, ODbL" } else { "" };
     let tiles = state.tiles.with(|tiles| match tiles {
         Some(tiles) if !tiles.credit.is_empty() => format!(" · Tiles: {}", tiles.credit),
         Some(tiles) => format!(" · Tiles: {}", tile_host(&tiles.template)),

@@ -200,7 +200,9 @@ fn StatusBar() -> impl IntoView {
                 data-testid="status"
                 data-state=move || state.status().name()
                 data-memory-bytes=move || state.memory_bytes.get()
-                data-previewing=move || state.progress.with(|p| p.as_ref().is_some_and(|p| p.previewing > 0))
+                data-previewing=move || {
+                    state.progress.with(|p| p.as_ref().is_some_and(|p| p.previewing > 0)).to_string()
+                }
                 role="status"
             >
                 {text}

@@ -2,7 +2,7 @@
 //! (world-atlas), as rings in world coordinates, each with its bounding box so drawing can
 //! skip what is off screen.
 
-use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon};
+use super::mercator::{WorldBounds, WorldPoint, world_from_lat_lon, wrapped_deg};
 
 /// One closed ring (outer boundary or hole) of a land polygon.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,11 +67,13 @@ impl Basemap {
         let rings: Vec<Ring> = rings
             .iter()
             .filter_map(|ring| {
-                let points: Vec<WorldPoint> = ring
+                let positions: Vec<(f64, f64)> = ring
                     .iter()
                     .filter(|position| position.len() >= 2)
-                    .map(|position| world_from_lat_lon(position[1], position[0]))
+                    .map(|position| (position[1], position[0]))
                     .collect();
+                let points: Vec<WorldPoint> =
+                    unwrapped(positions).into_iter().map(|(lat, lon)| world_from_lat_lon(lat, lon)).collect();
                 WorldBounds::around(points.iter().copied()).map(|bounds| Ring { points, bounds })
             })
             .collect();
@@ -83,6 +85,24 @@ impl Basemap {
     pub fn vertex_count(&self) -> usize {
         self.polygons.iter().flatten().map(|ring| ring.points.len()).sum()
     }
+}
+
+/// A ring's `(lat, lon)` vertices with longitudes unwrapped vertex to vertex, so that land
+/// across the antimeridian (Chukotka, Fiji: world-atlas stitches them whole) stays one
+/// shape reaching past x = 1, drawn on the world's next copy, instead of a band across the
+/// map. A ring around a pole (Antarctica) does not come back to its first longitude that
+/// way: it stays as it is, along the map's edge.
+fn unwrapped(mut positions: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let original = positions.clone();
+    for index in 1..positions.len() {
+        let previous_lon = positions[index - 1].1;
+        positions[index].1 = previous_lon + wrapped_deg(positions[index].1 - previous_lon);
+    }
+    let winds = match (positions.first(), positions.last()) {
+        (Some(first), Some(last)) => (last.1 - first.1).abs() > 180.0,
+        _ => false,
+    };
+    if winds { original } else { positions }
 }
 
 /// One level of detail of the world-atlas basemap (`countries-110m.json`, `-50m`): land to
@@ -120,5 +140,20 @@ mod tests {
         assert_eq!(ring.bounds.max, world_from_lat_lon(-10.0, 10.0));
         assert!(matches!(Basemap::from_topojson(json, "sea"), Err(BasemapError::MissingObject(_))));
         assert!(Basemap::from_topojson("{", "land").is_err());
+    }
+
+    #[test]
+    fn land_across_the_antimeridian_stays_one_shape() {
+        let atlas = include_str!("../../../public/basemap/countries-110m.json");
+        let land = Basemap::from_topojson(atlas, "land").expect("the bundled basemap reads");
+        let outlines: Vec<&Ring> = land.polygons.iter().map(|rings| &rings[0]).collect();
+        // Only Antarctica, around the pole, spans the map; Eurasia reaches past 180° east.
+        let spanning: Vec<_> =
+            outlines.iter().filter(|ring| ring.bounds.max.x - ring.bounds.min.x > 0.5).collect();
+        assert_eq!(spanning.len(), 2, "Antarctica and Eurasia");
+        assert!(spanning.iter().any(|ring| ring.bounds.max.x > 1.0), "Chukotka lies past x = 1");
+        let past_an_edge =
+            outlines.iter().filter(|ring| ring.bounds.max.x > 1.0 || ring.bounds.min.x < 0.0).count();
+        assert_eq!(past_an_edge, 3, "Eurasia, Fiji's Vanua Levu and Wrangel Island");
     }
 }
