@@ -13,7 +13,7 @@ use crate::browser;
 use crate::state::AppState;
 
 /// The text fields, in the order they are shown.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Text {
     From,
     To,
@@ -132,11 +132,9 @@ impl Form {
     /// The filter the form describes, and what in it could not be read (left out).
     fn filter(&self) -> (PointFilter, Vec<String>) {
         let mut problems = Vec::new();
-        let time = |text: &str| parse_time(text).ok();
-        let feet = |text: &str| text.parse::<f64>().ok().filter(|feet| feet.is_finite());
         let (time_example, feet_example) = ("a time such as 2023-08-30T12:00:00Z", "a number of feet");
-        let from_ms = self.parsed(Text::From, time, time_example, &mut problems);
-        let to_ms = self.parsed(Text::To, time, time_example, &mut problems);
+        let from_ms = self.parsed(Text::From, time_ms, time_example, &mut problems);
+        let to_ms = self.parsed(Text::To, time_ms, time_example, &mut problems);
         let min_alt_ft = self.parsed(Text::MinAlt, feet, feet_example, &mut problems);
         let max_alt_ft = self.parsed(Text::MaxAlt, feet, feet_example, &mut problems);
         let pattern = |field| Some(self.text(field)).filter(|text| !text.is_empty()).map(Pattern::new);
@@ -158,7 +156,59 @@ impl Form {
     }
 }
 
+/// One filter that is set, as the summary shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Setting {
+    Text(Text),
+    Ground,
+    Sources,
+    Flags,
+}
+
 impl Form {
+    /// The filters set, each with how the summary words it (a field that cannot be read
+    /// sets none: the problems list says why).
+    fn set_filters(&self) -> Vec<(Setting, String)> {
+        let reads = |field: Text, text: &str| match field {
+            Text::From | Text::To => time_ms(text).is_some(),
+            Text::MinAlt | Text::MaxAlt => feet(text).is_some(),
+            _ => true,
+        };
+        let mut set: Vec<(Setting, String)> = Text::ALL
+            .iter()
+            .filter(|&&field| !self.text(field).is_empty() && reads(field, self.text(field)))
+            .map(|&field| (Setting::Text(field), format!("{} {}", field.describe().0, self.text(field))))
+            .collect();
+        if self.ground != GroundFilter::Any {
+            let words = if self.ground == GroundFilter::Only { "only" } else { "left out" };
+            set.push((Setting::Ground, format!("On the ground: {words}")));
+        }
+        if self.sources.len() < SourceKind::ALL.len() {
+            let names: Vec<&str> = self.sources.iter().map(|&source| source_label(source)).collect();
+            let names = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+            set.push((Setting::Sources, format!("Source: {names}")));
+        }
+        if self.db_flags_any != 0 {
+            let names: Vec<&str> = DB_FLAGS
+                .iter()
+                .filter(|(bit, _)| self.db_flags_any & bit != 0)
+                .map(|(_, name)| *name)
+                .collect();
+            set.push((Setting::Flags, format!("Flagged: {}", names.join(" or "))));
+        }
+        set
+    }
+
+    fn clear(&mut self, filter: Setting) {
+        let default = Self::default();
+        match filter {
+            Setting::Text(field) => self.texts[field as usize].clear(),
+            Setting::Ground => self.ground = default.ground,
+            Setting::Sources => self.sources = default.sources,
+            Setting::Flags => self.db_flags_any = default.db_flags_any,
+        }
+    }
+
     /// The field's value, `None` when it is empty or cannot be read (then said in `problems`).
     fn parsed<T>(
         &self,
@@ -190,6 +240,7 @@ pub fn Filters() -> impl IntoView {
     view! {
         <section class="filters" aria-label="Filters">
             <h2>"Filters"</h2>
+            <SetFilters form />
             <Brushes form />
             <div class="filter-grid">
                 {Text::ALL.map(|field| view! { <TextField form field /> }).collect_view()}
@@ -278,6 +329,32 @@ pub fn Filters() -> impl IntoView {
     }
 }
 
+/// The filters set, in one place, each with a button that clears it.
+#[component]
+fn SetFilters(form: RwSignal<Form>) -> impl IntoView {
+    let set = Memo::new(move |_| form.with(Form::set_filters));
+    view! {
+        <ul class="set-filters" data-testid="set-filters" aria-label="Filters set">
+            <Show when=move || set.with(Vec::is_empty)>
+                <li class="muted small">"No filter: every point counts."</li>
+            </Show>
+            <For each=move || set.get() key=|(_, words)| words.clone() let:((filter, words))>
+                <li class="chip" data-testid="set-filter">
+                    <span>{words.clone()}</span>
+                    <button
+                        class="chip-clear"
+                        aria-label=format!("Clear {words}")
+                        title="Clear"
+                        on:click=move |_| form.update(|form| form.clear(filter))
+                    >
+                        "✕"
+                    </button>
+                </li>
+            </For>
+        </ul>
+    }
+}
+
 /// The time and altitude histograms; a range selected on one fills its filter's fields.
 #[component]
 fn Brushes(form: RwSignal<Form>) -> impl IntoView {
@@ -343,6 +420,14 @@ fn TextField(form: RwSignal<Form>, field: Text) -> impl IntoView {
             />
         </label>
     }
+}
+
+fn time_ms(text: &str) -> Option<i64> {
+    parse_time(text).ok()
+}
+
+fn feet(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|feet| feet.is_finite())
 }
 
 fn source_label(source: SourceKind) -> &'static str {

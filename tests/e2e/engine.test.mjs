@@ -138,15 +138,31 @@ describe('the density engine in the browser', () => {
       assert.equal(cli.status, 0, cli.stderr);
       assert.ok(cli.stdout.split('\n').length > 3, 'the filter keeps some cells');
       assert.equal((await exportCsv(page)).text, cli.stdout, combo.cli.join(' '));
+      if (combo === combos[0]) {
+        // The filters set, summarised in one place; one of them cleared there.
+        assert.deepEqual(await page.locator('[data-testid=set-filter] span').allInnerTexts(), [
+          'Min altitude (ft) 2000',
+          'Max altitude (ft) 30000',
+          'On the ground: left out',
+          'Source: ADS-B, TIS-B, ADS-C, other',
+        ]);
+        await page.getByRole('button', { name: 'Clear Source: ADS-B, TIS-B, ADS-C, other' }).click();
+        await waitReady(page);
+        assert.ok(await page.getByTestId('filter-source-mlat').isChecked());
+        const withMlat = skyhex('aggregate', '--res', '6', ...combo.cli.slice(0, -2), ...TRACES);
+        assert.equal((await exportCsv(page)).text, withMlat.stdout, 'the source filter is cleared alone');
+      }
       await page.getByTestId('filter-clear').click();
       await waitReady(page);
       assert.equal(await stat(page, 'points'), all, 'clearing the filters brings every point back');
+      assert.match(await page.getByTestId('set-filters').innerText(), /No filter: every point counts/);
     }
     await page.getByTestId('filter-min-alt').fill('high');
     await page.getByTestId('filter-min-alt').press('Enter');
     await waitReady(page);
     assert.match(await page.getByTestId('filter-problems').innerText(), /Min altitude \(ft\): "high" is not a number of feet/);
     assert.equal(await stat(page, 'points'), all, 'a value that cannot be read is left out');
+    assert.match(await page.getByTestId('set-filters').innerText(), /No filter/, 'and sets no filter');
     await screenshot(page, 'filters');
     assert.deepEqual(problems, []);
   });
