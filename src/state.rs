@@ -83,6 +83,15 @@ pub struct Progress {
     pub current: String,
     /// Archives whose heatmaps are shown while their traces load.
     pub previewing: usize,
+    /// Bytes and points read so far of each input being read, by id.
+    pub inputs: BTreeMap<u64, InputProgress>,
+}
+
+/// How far reading one input is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputProgress {
+    pub bytes_done: u64,
+    pub points_done: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,11 +496,18 @@ impl AppState {
                     let Some(job) = job else { break };
                     let reply = worker.call(&job.request, job.blob.as_ref()).await;
                     self.update_progress(|progress| {
+                        let points = match &reply {
+                            Reply::Decoded(report) => report.summary.points,
+                            _ => 0,
+                        };
                         progress.bytes_done += job.bytes;
+                        progress.points_done += points;
                         if let Reply::Decoded(report) = &reply {
-                            progress.points_done += report.summary.points;
                             progress.members_done += report.members;
                         }
+                        let input = progress.inputs.entry(job.input).or_default();
+                        input.bytes_done += job.bytes;
+                        input.points_done += points;
                     });
                     if let Reply::Decoded(report) = &reply {
                         self.sample_alike(report.keep_every);

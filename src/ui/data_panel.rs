@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::format;
+use crate::browser;
 use crate::loading::Source;
-use crate::state::{AppState, Input, Outcome};
+use crate::state::{AppState, Input, Loaded, Outcome};
 
 #[component]
 pub fn DataPanel() -> impl IntoView {
@@ -162,22 +163,82 @@ fn InputRow(input: Input) -> impl IntoView {
     let id = input.id;
     let size = input.size_bytes.map(format::bytes).unwrap_or_default();
     let detail = match &input.outcome {
-        Outcome::Reading => "reading…".to_owned(),
-        Outcome::Loaded(loaded) => {
-            let rejected = loaded.summary.rejected.total();
-            let mut text = format!("{} · {} points", loaded.format, format::count(loaded.summary.points));
-            if rejected > 0 {
-                text.push_str(&format!(" · {} rejected", format::count(rejected)));
-            }
-            text
-        }
+        Outcome::Reading => return view! { <ReadingRow input /> }.into_any(),
+        Outcome::Loaded(loaded) => loaded_detail(loaded),
         Outcome::Failed(_) => "could not be read".to_owned(),
     };
     let failed = matches!(input.outcome, Outcome::Failed(_));
     view! {
-        <li class="input" class:failed=failed>
+        <li class="input" class:failed=failed data-testid="input">
             <span class="input-name" title=input.name.clone()>{input.name.clone()}</span>
-            <span class="input-detail">{detail} " " {size}</span>
+            <span class="input-detail">{detail} " · " {size}</span>
+            <button
+                class="icon-button"
+                on:click=move |_| state.remove(id)
+                aria-label=format!("Remove {}", input.name)
+                title="Remove"
+            >
+                "×"
+            </button>
+        </li>
+    }
+    .into_any()
+}
+
+/// What an input held: format, points, time span, rejected points by reason.
+fn loaded_detail(loaded: &Loaded) -> String {
+    let summary = &loaded.summary;
+    let mut text = format!("{} · {} points", loaded.format, format::count(summary.points));
+    if let (Some(first), Some(last)) = (summary.first_time_ms, summary.last_time_ms) {
+        text += &format!(" · {}", format::time_span(first, last));
+    }
+    let rejected: Vec<String> = summary
+        .rejected
+        .nonzero()
+        .map(|(reason, count)| format!("{} {}", format::count(count), reason.name().replace('_', " ")))
+        .collect();
+    if !rejected.is_empty() {
+        text += &format!(" · rejected: {}", rejected.join(", "));
+    }
+    text
+}
+
+/// An input being read: its own progress bar, points so far and their rate.
+#[component]
+fn ReadingRow(input: Input) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = input.id;
+    let done = move || {
+        state.progress.with(|progress| {
+            progress.as_ref().map(|progress| {
+                let elapsed_s = (browser::now_ms() - progress.started_ms) / 1000.0;
+                (progress.inputs.get(&id).copied().unwrap_or_default(), elapsed_s)
+            })
+        })
+    };
+    let text = move || {
+        let Some((done, elapsed_s)) = done() else { return "reading…".to_owned() };
+        let rate = (done.points_done as f64 / elapsed_s.max(0.001)) as u64;
+        let mut text = format!("reading… {} points", format::count(done.points_done));
+        if done.points_done > 0 {
+            text += &format!(" ({}/s)", format::count(rate));
+        }
+        if let Some(size) = input.size_bytes {
+            text += &format!(" · {} of {}", format::bytes(done.bytes_done), format::bytes(size));
+        }
+        text
+    };
+    let size = input.size_bytes;
+    view! {
+        <li class="input" data-testid="input">
+            <span class="input-name" title=input.name.clone()>{input.name.clone()}</span>
+            <span class="input-detail" data-testid="input-progress-text">{text}</span>
+            <progress
+                class="input-progress"
+                max=size.unwrap_or(1).max(1)
+                value=move || size.and(done().map(|(done, _)| done.bytes_done))
+                aria-label=format!("Reading {}", input.name)
+            ></progress>
             <button
                 class="icon-button"
                 on:click=move |_| state.remove(id)

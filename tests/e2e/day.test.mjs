@@ -55,10 +55,12 @@ describe('an adsb.lol day in the browser', () => {
       const status = document.querySelector('[data-testid=status]');
       const points = document.querySelector('[data-testid=stat-points]');
       window.shown = [];
-      new MutationObserver(() => window.shown.push([status.dataset.previewing, Number(points.dataset.value)])).observe(
-        document.body,
-        { subtree: true, attributes: true, attributeFilter: ['data-previewing', 'data-value'] },
-      );
+      window.inputProgress = [];
+      new MutationObserver(() => {
+        window.shown.push([status.dataset.previewing, Number(points.dataset.value)]);
+        const bar = document.querySelector('.input-progress');
+        if (bar) window.inputProgress.push([bar.value, bar.max, document.querySelector('[data-testid=input-progress-text]')?.innerText]);
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-previewing', 'data-value', 'value'] });
     });
     await page.getByTestId('file-input').setInputFiles([...parts].reverse());
     await waitReady(page);
@@ -76,7 +78,15 @@ describe('an adsb.lol day in the browser', () => {
     assert.equal(await stat(page, 'points'), day.report.points);
     assert.equal(await stat(page, 'aircraft'), day.report.aircraft);
     assert.equal(await stat(page, 'cells'), day.cells);
-    assert.match(await page.locator('.inputs').innerText(), /tar archive \([\d,]+ members, 2 not data, 48 heatmaps shown first\)/);
+    const inputText = await page.locator('.inputs').innerText();
+    assert.match(inputText, /tar archive \([\d,]+ members, 2 not data, 48 heatmaps shown first\)/);
+    assert.match(inputText, /2025-05-28 \d\d:\d\d:\d\d – \d\d:\d\d:\d\d UTC/, 'the day\'s time span');
+    // While it was read, the input had a progress bar of its own, with points and their rate.
+    const progress = await page.evaluate(() => window.inputProgress);
+    assert.ok(
+      progress.some(([value, max, text]) => value > 0 && value < max && /reading… [\d,]+ points \([\d,]+\/s\) · /.test(text)),
+      JSON.stringify(progress.slice(-5)),
+    );
     assert.equal(await page.getByTestId('errors').locator(':scope > *').count(), 0);
     // Named as adsb.lol names its releases: the map credits adsb.lol (ODbL).
     assert.match(await page.locator('.attribution').innerText(), /© adsb\.lol contributors, ODbL/);
