@@ -1,4 +1,4 @@
-"""An independent skyhex: reads the same inputs with Python's json/gzip and pyarrow, and
+"""An independent skyhex: reads the same inputs with Python's json/gzip/struct and pyarrow, and
 computes H3 cells with h3-py (the reference H3 implementation's bindings).
 
 It shares no code with skyhex; it restates the rules of the contract:
@@ -20,6 +20,7 @@ import gzip
 import json
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class OraclePoint:
     registration: str | None = None
     type_code: str | None = None
     db_flags: int | None = None
+    # The time the point stands for, when its source says (a heatmap record: its slice).
+    interval_ms: int | None = None
 
 
 @dataclass
@@ -200,13 +203,119 @@ def read_parquet(path) -> OracleFile:
     return out
 
 
+HEATMAP_RECORD = struct.Struct("<iiihh")  # hex, lat, lon, alt, gs
+HEATMAP_SLICE_MARKER = 0x0E7F7C9D
+HEATMAP_CALLSIGN_FLAG = 1 << 30
+HEATMAP_NON_ICAO = 1 << 24
+HEATMAP_ALT_UNIT_FT = 25
+HEATMAP_ALT_GROUND = -123
+HEATMAP_ALT_UNKNOWN = -124  # readsb's "altitude unknown" (FORMATS.md names only -123)
+# readsb's address types (bits 27..31 of a record's hex), by their trace JSON names.
+HEATMAP_SOURCES = (
+    "adsb_icao", "adsb_icao_nt", "adsr_icao", "tisb_icao", "adsc", "mlat", "other", "mode_s",
+    "adsb_other", "adsr_other", "tisb_trackfile", "tisb_other", "mode_ac",
+)
+
+
+def _is_heatmap(content: bytes) -> bool:
+    """Whole 16-byte records, the first index entry pointing at a slice marker."""
+    if len(content) < 2 * HEATMAP_RECORD.size or len(content) % HEATMAP_RECORD.size:
+        return False
+    first = HEATMAP_RECORD.unpack_from(content, 0)[0]
+    at = first * HEATMAP_RECORD.size
+    if not 0 < first or at + HEATMAP_RECORD.size > len(content):
+        return False
+    return HEATMAP_RECORD.unpack_from(content, at)[0] == HEATMAP_SLICE_MARKER
+
+
+def read_heatmap(raw: bytes) -> OracleFile:
+    """A readsb heatmap (FORMATS.md section 2), gzip or not: 16-byte little-endian records
+    {i32 hex; i32 lat; i32 lon; i16 alt; i16 gs}. The index (one record per slice, its hex the
+    record offset of the slice's marker) finds the slices; a marker holds the slice start in
+    ms (lat high, lon low 32 bits) and its length in ms (alt, unsigned). Each position record
+    is one point at the slice start: address = low 24 bits as 6 lower-case hex digits, `~`
+    first when bit 24 (non-ICAO) is set; source = the address type in bits 27..31; lat/lon in
+    1e-6 degrees; alt in 25 ft units, -123 on the ground, -124 unknown. A record whose lat is
+    at least 1 << 30 (as a signed number: negative latitudes also have bit 30 set) is a
+    callsign record instead: squawk = the rest of lat as decimal digits, callsign = the 8
+    bytes from lon; they carry forward to the aircraft's later positions in the file."""
+    content = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    if not _is_heatmap(content):
+        raise ValueError("not a readsb heatmap")
+    records = HEATMAP_RECORD.size
+    count = len(content) // records
+    # The first slice's marker follows the index: its offset is the number of slices.
+    slices = HEATMAP_RECORD.unpack_from(content, 0)[0]
+    starts = [HEATMAP_RECORD.unpack_from(content, i * records)[0] for i in range(slices)]
+    out = OracleFile()
+    idents: dict[int, tuple[str | None, str]] = {}
+    for start, end in zip(starts, starts[1:] + [count]):
+        hex_, high, low, interval, _ = HEATMAP_RECORD.unpack_from(content, start * records)
+        if hex_ != HEATMAP_SLICE_MARKER:
+            raise ValueError(f"heatmap index points at record {start}, which is not a slice marker")
+        time_ms = (high << 32) | (low & 0xFFFFFFFF)
+        interval_ms = interval & 0xFFFF
+        for i in range(start + 1, end):
+            hex_, lat, lon, alt, _ = HEATMAP_RECORD.unpack_from(content, i * records)
+            key = hex_ & (HEATMAP_NON_ICAO | 0xFFFFFF)
+            if lat >= HEATMAP_CALLSIGN_FLAG:
+                callsign = content[i * records + 8 : i * records + 16].split(b"\0")[0].decode("ascii", "replace")
+                idents[key] = (callsign.strip() or None, f"{lat - HEATMAP_CALLSIGN_FLAG:04d}")
+                continue
+            address = ("~" if key & HEATMAP_NON_ICAO else "") + f"{key & 0xFFFFFF:06x}"
+            lat_deg, lon_deg = lat / 1e6, lon / 1e6
+            if not _accepted(lat_deg, lon_deg):
+                out.rejected += 1
+                continue
+            type_number = (hex_ & 0xFFFFFFFF) >> 27
+            callsign, squawk = idents.get(key, (None, None))
+            on_ground = alt == HEATMAP_ALT_GROUND
+            out.points.append(
+                OraclePoint(
+                    address=address,
+                    time_ms=time_ms,
+                    lat=lat_deg,
+                    lon=lon_deg,
+                    alt_ft=None if on_ground or alt == HEATMAP_ALT_UNKNOWN else float(alt * HEATMAP_ALT_UNIT_FT),
+                    on_ground=on_ground,
+                    source=HEATMAP_SOURCES[type_number] if type_number < len(HEATMAP_SOURCES) else None,
+                    callsign=callsign,
+                    squawk=squawk,
+                    interval_ms=interval_ms or None,
+                )
+            )
+    return out
+
+
 def read_file(path: Path) -> OracleFile:
     return read_bytes(path.read_bytes())
 
 
-def read_tar_parts(parts: list[Path]) -> list[OracleFile]:
+MEMBER_KINDS = ("trace", "heatmap", "records", "parquet")
+
+
+def member_kind(name: str, raw: bytes) -> str | None:
+    """What a file holds: "heatmap" (named *.bin.ttf, or gzip of heatmap records), "trace"
+    (readsb trace JSON), "records" (aircraft.json or JSON lines), "parquet"; None for
+    anything else (README.txt, licences)."""
+    if name.endswith(".bin.ttf"):
+        return "heatmap"
+    if raw[:4] == b"PAR1":
+        return "parquet"
+    content = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    if b'"trace"' in content[:4096]:
+        return "trace"
+    if content.lstrip()[:1] in (b"{", b"["):
+        return "records"
+    if raw[:2] == b"\x1f\x8b" and _is_heatmap(content):
+        return "heatmap"
+    return None
+
+
+def read_tar_parts(parts: list[Path], kinds: tuple[str, ...] = MEMBER_KINDS) -> list[OracleFile]:
     """A tar archive split into parts: the parts joined in suffix order, every member that is
-    data read (members that are not, like README.txt, are skipped)."""
+    data of one of `kinds` (see `member_kind`) read; the others (README.txt, say) are
+    skipped. `kinds=("trace",)` reads the traces only, `("heatmap",)` the heatmaps only."""
     import io
     import tarfile
 
@@ -218,8 +327,9 @@ def read_tar_parts(parts: list[Path]) -> list[OracleFile]:
                 continue
             raw = archive.extractfile(member).read()
             try:
-                out.append(read_bytes(raw))
-            except (ValueError, KeyError, UnicodeDecodeError):
+                if member_kind(member.name, raw) in kinds:
+                    out.append(read_heatmap(raw) if member.name.endswith(".bin.ttf") else read_bytes(raw))
+            except (ValueError, KeyError, UnicodeDecodeError, OSError, EOFError):
                 continue
     return out
 
@@ -229,11 +339,14 @@ def read_bytes(raw: bytes) -> OracleFile:
         import io
 
         return read_parquet(io.BytesIO(raw))
-    if raw[:2] == b"\x1f\x8b":
+    compressed = raw[:2] == b"\x1f\x8b"
+    if compressed:
         raw = gzip.decompress(raw)
     if b'"trace"' in raw[:4096]:
         return read_trace(raw)
     if raw[:1] not in (b"{", b"["):
+        if compressed and _is_heatmap(raw):
+            return read_heatmap(raw)
         raise ValueError("not data")
     return read_aircraft_records(raw)
 
@@ -378,9 +491,9 @@ def legs_and_weights(points: list[OraclePoint]) -> tuple[list[int], list[int]]:
     member). The unit's order: points grouped by address (the points without one are a
     group), each group by time, stable, points without a time after the timed ones. Legs
     start as `_starts_leg` says. A point weighs min(next time - its time, 2 min) when the
-    next point in that order is of its leg and both have times, else 0. Weights are taken
-    on all accepted points, before any filter. (A readsb heatmap point would weigh its
-    record interval; the oracle reads no heatmaps.)"""
+    next point in that order is of its leg and both have times, else 0; a point whose
+    source gives the time it stands for (a heatmap record's slice, `interval_ms`) weighs
+    that. Weights are taken on all accepted points, before any filter."""
 
     def place(i):
         p = points[i]
@@ -397,6 +510,9 @@ def legs_and_weights(points: list[OraclePoint]) -> tuple[list[int], list[int]]:
             weights[previous] = min(p.time_ms - points[previous].time_ms, MAX_WEIGHT_MS)
         legs[i] = leg
         previous = i
+    for i, p in enumerate(points):
+        if p.interval_ms is not None:
+            weights[i] = p.interval_ms
     return legs, weights
 
 
