@@ -92,6 +92,8 @@ pub fn Histogram(
 ) -> impl IntoView {
     let anchor = RwSignal::new(None::<usize>);
     let hovered = RwSignal::new(None::<usize>);
+    // The bar the keyboard is on (arrows move it, with Shift they extend the range).
+    let cursor = RwSignal::new(None::<usize>);
     let total = move || bars.with(|bars| bars.iter().map(|bar| bar.count).sum::<u64>());
     let dragged = move |bar: usize| match (anchor.get(), hovered.get()) {
         (Some(start), Some(end)) => (start.min(end)..=start.max(end)).contains(&bar),
@@ -109,6 +111,7 @@ pub fn Histogram(
             (false, Some(false)) => "bar out",
             _ => "bar",
         };
+        let at_cursor = move || cursor.get() == Some(index);
         // The group spans the full height, so low bars are easy to press.
         view! {
             <g
@@ -126,7 +129,7 @@ pub fn Histogram(
                 }
             >
                 <title>{format!("{}: {} points", bar.covers, format::count(bar.count))}</title>
-                <rect class="bar-hit" x=index y="0" width="1" height="100"></rect>
+                <rect class="bar-hit" class:cursor=at_cursor x=index y="0" width="1" height="100"></rect>
                 <rect class=class x=index y=100.0 - height width="0.86" height=height data-count=bar.count></rect>
             </g>
         }
@@ -141,9 +144,31 @@ pub fn Histogram(
                 data-total=total
                 viewBox=move || format!("0 0 {} 100", bars.with(Vec::len).max(1))
                 preserveAspectRatio="none"
-                role="img"
-                aria-label=move || format!("{label}: {} points; press and drag over the bars to select a range", format::count(total()))
+                role="group"
+                tabindex="0"
+                aria-label=move || {
+                    format!(
+                        "{label}: {} points. Drag over the bars, or use the arrow keys (Shift to extend) and Enter, to select a range",
+                        format::count(total()),
+                    )
+                }
                 on:pointerleave=move |_| {
+                    if cursor.get_untracked().is_none() {
+                        anchor.set(None);
+                        hovered.set(None);
+                    }
+                }
+                on:keydown=move |event| {
+                    let last = bars.with_untracked(Vec::len).saturating_sub(1);
+                    if let Some(range) = keyboard_step(&event, cursor, anchor, hovered, last) {
+                        event.prevent_default();
+                        if let Some((first, last)) = range {
+                            on_select.run((first, last));
+                        }
+                    }
+                }
+                on:blur=move |_| {
+                    cursor.set(None);
                     anchor.set(None);
                     hovered.set(None);
                 }
@@ -158,6 +183,51 @@ pub fn Histogram(
                 <span>{move || ends.get().0}</span>
                 <span>{move || ends.get().1}</span>
             </div>
+            <p class="visually-hidden" aria-live="polite">
+                {move || {
+                    cursor.get().and_then(|index| bars.with(|bars| bars.get(index).map(|bar| {
+                        format!("{}: {} points", bar.covers, format::count(bar.count))
+                    })))
+                }}
+            </p>
         </figure>
     }
+}
+
+/// Moves the keyboard's bar (arrows, Home, End; with Shift the range grows from where it
+/// was) or selects the range (Enter, Space). `None`: not a key the chart uses; `Some(Some(
+/// range))`: the range chosen.
+fn keyboard_step(
+    event: &leptos::ev::KeyboardEvent,
+    cursor: RwSignal<Option<usize>>,
+    anchor: RwSignal<Option<usize>>,
+    hovered: RwSignal<Option<usize>>,
+    last: usize,
+) -> Option<Option<(usize, usize)>> {
+    let at = cursor.get_untracked();
+    let next = match event.key().as_str() {
+        "ArrowRight" | "ArrowUp" => at.map_or(0, |at| (at + 1).min(last)),
+        "ArrowLeft" | "ArrowDown" => at.map_or(0, |at| at.saturating_sub(1)),
+        "Home" => 0,
+        "End" => last,
+        "Enter" | " " => {
+            let at = at?;
+            let start = anchor.get_untracked().unwrap_or(at);
+            anchor.set(None);
+            hovered.set(None);
+            return Some(Some((start.min(at), start.max(at))));
+        }
+        "Escape" => {
+            cursor.set(None);
+            anchor.set(None);
+            hovered.set(None);
+            return Some(None);
+        }
+        _ => return None,
+    };
+    let start = if event.shift_key() { anchor.get_untracked().or(at).unwrap_or(next) } else { next };
+    cursor.set(Some(next));
+    anchor.set(Some(start));
+    hovered.set(Some(next));
+    Some(None)
 }

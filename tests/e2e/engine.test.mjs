@@ -41,6 +41,16 @@ async function brush(page, id, first, last) {
   await waitReady(page);
 }
 
+/** Selects bars `first` to `last` of a histogram by keyboard, as a user without a mouse. */
+async function keyboardBrush(page, id, first, last) {
+  await page.getByTestId(id).focus();
+  await page.keyboard.press('Home');
+  for (let bar = 0; bar < first; bar += 1) await page.keyboard.press('ArrowRight');
+  for (let bar = first; bar < last; bar += 1) await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Enter');
+  await waitReady(page);
+}
+
 describe('the density engine in the browser', () => {
   let server;
   let browser;
@@ -191,7 +201,7 @@ describe('the density engine in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('the histograms count the points under the other filters, and a range brushed on them filters like the CLI', async () => {
+  test('the histograms count the points under the other filters, and a range brushed on them (mouse or keyboard) filters like the CLI', async () => {
     const page = await open('?res=6');
     await page.getByTestId('file-input').setInputFiles(TRACES);
     await waitReady(page);
@@ -226,7 +236,7 @@ describe('the density engine in the browser', () => {
     await page.getByTestId('filter-clear').click();
     await waitReady(page);
 
-    await brush(page, 'histogram-alt', 10, 19);
+    await keyboardBrush(page, 'histogram-alt', 10, 19);
     assert.equal(await page.getByTestId('filter-min-alt').inputValue(), '10000');
     assert.equal(await page.getByTestId('filter-max-alt').inputValue(), '20000');
     const inBand = skyhex('aggregate', '--res', '6', '--min-alt-ft', '10000', '--max-alt-ft', '20000', ...TRACES);
