@@ -127,6 +127,42 @@ class DaygenDay(unittest.TestCase):
             with self.subTest(res=res):
                 self.assert_cells_equal_oracle(self.traces, files, res)
 
+    def test_the_day_given_as_parts_in_any_order_counts_its_traces_once(self):
+        # The heatmaps hold the traces' traffic once a minute: given the day, the CLI
+        # counts the traces only, and says how many heatmaps it left out.
+        traces = oracle.read_tar_parts(self.first, kinds=("trace",))
+        self.assert_cells_equal_oracle(list(reversed(self.first)), traces, 5)
+        report = json.loads(skyhex("inspect", "--json", *map(str, self.first)).stdout)
+        self.assertEqual(report["points"], self.summary["trace_points"])
+        self.assertEqual(report["files"][0]["heatmap_members_left_out"], 48)
+
+    def test_a_cut_last_part_keeps_the_members_before_the_cut(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cut = [Path(tmp) / part.name for part in self.first]
+            for part, copy in zip(self.first, cut):
+                data = part.read_bytes()
+                copy.write_bytes(data if part != self.first[-1] else data[: len(data) // 3])
+            run = skyhex("aggregate", "--res", "5", *map(str, cut))
+            self.assertEqual(run.returncode, 1, "an input was not read whole")
+            self.assertRegex(run.stderr, r"cut short")
+            # The members whole before the cut, as tarfile reads them (it stops at the cut).
+            joined = b"".join(copy.read_bytes() for copy in cut)
+            before = []
+            with tarfile.open(fileobj=io.BytesIO(joined), mode="r:") as archive:
+                try:
+                    for member in archive:
+                        if member.isfile() and "trace_full_" in member.name:
+                            data = archive.extractfile(member).read()
+                            if len(data) == member.size:
+                                before.append(oracle.read_bytes(data))
+                except (tarfile.ReadError, OSError, EOFError):
+                    pass
+            self.assertGreater(len(before), 0)
+            self.assertLess(len(before), self.summary["aircraft"])
+            expected = oracle.aggregate(before, 5)
+            ours = parse_cells(run.stdout)
+            self.assertEqual({cell: ours[cell][:2] for cell in ours}, {cell: v[:2] for cell, v in expected.items()})
+
 
 if __name__ == "__main__":
     unittest.main()
