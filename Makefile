@@ -97,7 +97,7 @@ daygen: setup
 
 # ---- benchmarks (never part of `make test`) ----------------------------------------
 
-bench: cli dist
+bench: cli daygen dist
 	cargo run --locked --release -p skyhex-bench --bin decode_native
 	cargo run --locked --release -p skyhex-bench --bin engine_native
 	cargo run --locked --release -p skyhex-bench --bin map_native
@@ -108,3 +108,8 @@ bench: cli dist
 	$(VENV)/bin/python bench/replicate_traces.py target/bench-archive 120
 	node bench/browser/app_archive.mjs target/bench-archive
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python bench/cli_vs_python.py
+	# A whole generated adsb.lol day (scale 1: ~79 M points, 2.5 GB): the CLI on every core
+	# (wall and CPU seconds, against the seed's ~40,000 vCPU-seconds), then the app.
+	target/release/daygen target/bench-day --scale 1
+	time target/release/skyhex aggregate target/bench-day --res 5 --out target/bench-day-res5.csv
+	WORKERS=2 node bench/browser/app_archive.mjs target/bench-day

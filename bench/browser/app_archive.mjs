@@ -43,26 +43,30 @@ async function clickAfterPause(page, click) {
 
 async function run(browser, server, workers) {
   const page = await browser.newPage();
+  // A day's clicks can keep the page busy for long: the bench waits (and reports) rather than fails.
+  page.setDefaultTimeout(600_000);
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(`${server.url}?workers=${workers}`);
   await waitReady(page);
   let peak = 0;
   const sampler = setInterval(() => { peak = Math.max(peak, rendererBytes()); }, 200);
+  const demoPoints = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const start = performance.now();
   await page.getByTestId('file-input').setInputFiles(parts);
   await page.waitForSelector('[data-testid=status][data-state=loading]');
   // The first map drawn while the traces still load (from the heatmaps, if the day has them).
   const preview = page
-    .waitForFunction(() => {
+    .waitForFunction((demo) => {
       const previewing = document.querySelector('[data-testid=status]')?.dataset.previewing === 'true';
       const points = Number(document.querySelector('[data-testid=stat-points]')?.dataset.value);
-      return previewing && points > 0 && points;
-    }, null, { timeout: 600_000, polling: 100 })
+      return previewing && points > 0 && points !== demo && points;
+    }, demoPoints, { timeout: 600_000, polling: 100 })
     .then(async (points) => ({ ms: performance.now() - start, points: await points.jsonValue() }))
     .catch(() => null);
   await waitReady(page);
   const loadMs = performance.now() - start;
   const previewed = await Promise.race([preview, new Promise((done) => setTimeout(() => done(null), 10))]);
+  console.error(`loaded on ${workers} worker(s) in ${Math.round(loadMs)} ms (map from heatmaps: ${JSON.stringify(previewed)}); renderer peak so far ${Math.round(peak / 1e6)} MB`);
   const points = Number(await page.getAttribute('[data-testid=stat-points]', 'data-value'));
   const status = await page.getByTestId('status').innerText();
   const wasmLoaded = Number(await page.getAttribute('[data-testid=status]', 'data-memory-bytes'));

@@ -159,7 +159,6 @@ fn Stat(label: &'static str, test_id: &'static str, value: Signal<u64>) -> impl 
 
 #[component]
 fn InputRow(input: Input) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let id = input.id;
     let size = input.size_bytes.map(format::bytes).unwrap_or_default();
     let detail = match &input.outcome {
@@ -172,17 +171,21 @@ fn InputRow(input: Input) -> impl IntoView {
         <li class="input" class:failed=failed data-testid="input">
             <span class="input-name" title=input.name.clone()>{input.name.clone()}</span>
             <span class="input-detail">{detail} " · " {size}</span>
-            <button
-                class="icon-button"
-                on:click=move |_| state.remove(id)
-                aria-label=format!("Remove {}", input.name)
-                title="Remove"
-            >
-                "×"
-            </button>
+            <RemoveButton id name=input.name.clone() />
         </li>
     }
     .into_any()
+}
+
+/// Removes an input (read or being read) from the workers and the list.
+#[component]
+fn RemoveButton(id: u64, name: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <button class="icon-button" on:click=move |_| state.remove(id) aria-label=format!("Remove {name}") title="Remove">
+            "×"
+        </button>
+    }
 }
 
 /// What an input held: format, points, time span, rejected points by reason.
@@ -239,14 +242,7 @@ fn ReadingRow(input: Input) -> impl IntoView {
                 value=move || size.and(done().map(|(done, _)| done.bytes_done))
                 aria-label=format!("Reading {}", input.name)
             ></progress>
-            <button
-                class="icon-button"
-                on:click=move |_| state.remove(id)
-                aria-label=format!("Remove {}", input.name)
-                title="Remove"
-            >
-                "×"
-            </button>
+            <RemoveButton id name=input.name.clone() />
         </li>
     }
 }
