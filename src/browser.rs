@@ -91,6 +91,13 @@ fn positive<T: std::str::FromStr + PartialOrd + Default>(params: &UrlSearchParam
     params.get(name).and_then(|value| value.parse::<T>().ok()).filter(|value| *value > T::default())
 }
 
+/// Whether the user asked their system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|window| window.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|query| query.matches())
+}
+
 /// The page's query parameters.
 pub fn url_params() -> Option<UrlSearchParams> {
     let search = web_sys::window().and_then(|window| window.location().search().ok()).unwrap_or_default();

@@ -345,6 +345,11 @@ impl AppState {
         self.data_version.get()
     }
 
+    /// The data version the density shown answers (`None` before the first answer).
+    pub fn shown_data_version(&self) -> Option<u64> {
+        self.shown.with(|shown| shown.as_ref().map(|view| view.data_version))
+    }
+
     /// The workers, or why there are none.
     pub fn pool(&self) -> Result<Rc<Pool>, String> {
         self.pool.with_value(Clone::clone)

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
+use skyhex_core::map::colour::CellColours;
 use skyhex_core::summary::{format_time, parse_time};
 
 use super::format;
@@ -396,11 +397,120 @@ fn Brushes(form: RwSignal<Form>) -> impl IntoView {
     view! {
         <Show when=move || histograms.with(Option::is_some)>
             <Histogram label="Points by time (UTC)" test_id="histogram-time" bars=time ends=time_ends on_select=select_time />
+            <Playback form />
             <Histogram label="Points by altitude" test_id="histogram-alt" bars=alt ends=alt_ends on_select=select_alt />
             <p class="muted small" data-testid="histogram-alt-unknown" data-value=unknown>
                 {move || format!("On the ground or without altitude: {} points", format::count(unknown()))}
             </p>
         </Show>
+    }
+}
+
+/// Window lengths playback offers, in bars of the time histogram (whose width suits the
+/// span: a quarter hour for a day, two weeks for two years).
+const PLAY_WINDOWS_BARS: [i64; 4] = [1, 2, 4, 8];
+const DEFAULT_PLAY_WINDOW_BARS: i64 = 2;
+/// Steps a second playback offers; with reduced motion, one step every 2 s.
+const PLAY_SPEEDS: [f64; 3] = [1.0, 2.0, 4.0];
+const REDUCED_MOTION_STEP_MS: u32 = 2_000;
+
+/// Plays the time window over the loaded span: each step moves it on by a quarter of its
+/// length once the map shows the step before (a slow query is never skipped), from the
+/// window set, else from the start, skipping hours without points; it stops at the end. The colour classes are kept while
+/// it plays (those shown when it starts, unless some are kept already), so cells compare.
+#[component]
+fn Playback(form: RwSignal<Form>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let window_bars = RwSignal::new(DEFAULT_PLAY_WINDOW_BARS);
+    let bar_ms = move || state.histograms.with(|h| h.as_ref().map_or(3_600_000, |h| h.bins.time_bin_ms));
+    let speed = RwSignal::new(2.0_f64);
+    let reduced_motion = browser::prefers_reduced_motion();
+    let ticker = StoredValue::new_local(None::<gloo::timers::callback::Interval>);
+    let playing = RwSignal::new(false);
+    let stop = move || {
+        ticker.set_value(None);
+        playing.set(false);
+    };
+    let step = move || {
+        if untrack(|| state.is_computing()) {
+            return;
+        }
+        let window_ms = window_bars.get_untracked() * untrack(bar_ms);
+        let last_from_ms = form.with_untracked(|form| time_ms(form.text(Text::From)));
+        let next = state.histograms.with_untracked(|histograms| {
+            let histograms = histograms.as_ref()?;
+            let from_ms = match last_from_ms {
+                Some(from_ms) if playing.get_untracked() => from_ms + window_ms / 4,
+                Some(from_ms) => from_ms,
+                None => histograms.bins.time_start_ms,
+            };
+            histograms.busy_window_from_ms(from_ms, window_ms)
+        });
+        let Some(from_ms) = next else { return stop() };
+        form.update(|form| {
+            form.texts[Text::From as usize] = format_time(from_ms);
+            form.texts[Text::To as usize] = format_time(from_ms + window_ms);
+        });
+    };
+    let play = move || {
+        if state.colours.with_untracked(|settings| settings.fixed_bounds.is_none()) {
+            let metric = state.metric.get_untracked();
+            let bounds = state.density.with_untracked(|density| {
+                state.colours.with_untracked(|settings| {
+                    CellColours::new(&density.cells, metric, settings).scale.bounds()
+                })
+            });
+            state.colours.update(|settings| settings.fixed_bounds = Some(bounds));
+        }
+        step();
+        playing.set(true);
+        let period_ms =
+            if reduced_motion { REDUCED_MOTION_STEP_MS } else { (1000.0 / speed.get_untracked()) as u32 };
+        ticker.set_value(Some(gloo::timers::callback::Interval::new(period_ms, step)));
+    };
+    on_cleanup(move || ticker.set_value(None));
+    view! {
+        <div class="playback" role="group" aria-label="Playback of the time window">
+            <button
+                class="button small"
+                data-testid="play"
+                aria-pressed=move || playing.get().to_string()
+                on:click=move |_| if playing.get_untracked() { stop() } else { play() }
+            >
+                {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <label>
+                <span>"Window"</span>
+                <select
+                    data-testid="play-window"
+                    on:change=move |event| {
+                        window_bars.set(event_target_value(&event).parse().unwrap_or(DEFAULT_PLAY_WINDOW_BARS));
+                    }
+                >
+                    {move || {
+                        PLAY_WINDOWS_BARS
+                            .map(|bars| {
+                                let selected = bars == window_bars.get_untracked();
+                                view! { <option value=bars selected=selected>{format::duration(bars * bar_ms())}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <label>
+                <span>"Speed"</span>
+                <select
+                    data-testid="play-speed"
+                    disabled=reduced_motion
+                    title=if reduced_motion { "Reduced motion: one step every 2 s" } else { "Steps a second" }
+                    on:change=move |event| speed.set(event_target_value(&event).parse().unwrap_or(2.0))
+                >
+                    {PLAY_SPEEDS
+                        .map(|steps| view! { <option value=steps selected=steps == 2.0>{format!("{steps}×")}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
     }
 }
 

@@ -52,6 +52,17 @@ pub fn area_km2(value: f64) -> String {
     }
 }
 
+/// A duration in the largest whole unit that fits: `15 min`, `2 h`, `3 d`, `2 weeks`.
+pub fn duration(duration_ms: i64) -> String {
+    const MINUTE_MS: i64 = 60_000;
+    let units = [(7 * 1440, " week", " weeks"), (1440, " d", " d"), (60, " h", " h"), (1, " min", " min")];
+    let minutes = (duration_ms / MINUTE_MS).max(1);
+    let (size, one, many) =
+        units.into_iter().find(|&(size, _, _)| minutes % size == 0).unwrap_or((1, " min", " min"));
+    let count = minutes / size;
+    format!("{count}{}", if count == 1 { one } else { many })
+}
+
 /// A time span in UTC to the second, the date once when both ends share it:
 /// `2023-08-30 14:02:05 – 14:19:30 UTC`.
 pub fn time_span(first_ms: i64, last_ms: i64) -> String {
@@ -74,6 +85,17 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
+
+    #[wasm_bindgen_test]
+    fn durations_take_the_largest_whole_unit() {
+        let minute = 60_000;
+        assert_eq!(duration(15 * minute), "15 min");
+        assert_eq!(duration(60 * minute), "1 h");
+        assert_eq!(duration(90 * minute), "90 min");
+        assert_eq!(duration(2 * 1440 * minute), "2 d");
+        assert_eq!(duration(14 * 1440 * minute), "2 weeks");
+        assert_eq!(duration(7 * 1440 * minute), "1 week");
+    }
 
     #[wasm_bindgen_test]
     fn time_spans_name_the_date_once_when_they_can() {

@@ -86,9 +86,9 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
         }))
     });
 
-    // Fit the camera to the data whenever a load finishes with data that has a new extent;
-    // a link's view is kept for the first data.
-    let fitted_bounds = StoredValue::new(None);
+    // Fit the camera to the data once a load finishes (not when filters or playback change
+    // what is shown: the user keeps their view); a link's view is kept for the first data.
+    let fitted_version = StoredValue::new(None);
     let keep_start_view = StoredValue::new(start_view.is_some());
     if let Some(view) = start_view {
         camera.update(|camera| {
@@ -100,9 +100,13 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
         if state.progress.with(Option::is_some) {
             return;
         }
+        // The hexagons drawn are those of the density shown (the next may be on its way).
+        let current =
+            hexagons.with(|hexagons| state.density.with(|density| Arc::ptr_eq(&hexagons.density, density)));
+        let version = state.shown_data_version();
         let bounds = hexagons.with(|hexagons| hexagons.mesh.bounds());
-        if bounds.is_some() && fitted_bounds.get_value() != bounds {
-            fitted_bounds.set_value(bounds);
+        if current && bounds.is_some() && fitted_version.get_value() != version {
+            fitted_version.set_value(version);
             if keep_start_view.get_value() {
                 keep_start_view.set_value(false);
             } else if let Some(bounds) = bounds {

@@ -247,6 +247,40 @@ describe('the density engine in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('playback moves the time window over the day, the colour classes kept, and a paused window filters like the CLI', async () => {
+    const page = await open('?res=5');
+    await page.getByTestId('file-input').setInputFiles(TRACES);
+    await waitReady(page);
+    assert.equal(await page.getByTestId('fix-classes').isChecked(), false);
+    // Half-hour bars for this day: two bars make a one-hour window.
+    assert.deepEqual(await page.getByTestId('play-window').locator('option').allInnerTexts(), ['30 min', '1 h', '2 h', '4 h']);
+    await page.getByTestId('play-window').selectOption('2');
+    await page.getByTestId('play-speed').selectOption('4');
+    await page.getByTestId('play').click();
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+    // From the start of the span (the histogram's first half hour), a quarter window a step.
+    await page.waitForFunction(() => document.querySelector('[data-testid=filter-from]').value >= '2023-08-30T00:45:00Z');
+    await page.getByTestId('play').click();
+    await waitReady(page);
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+    const from = await page.getByTestId('filter-from').inputValue();
+    const to = await page.getByTestId('filter-to').inputValue();
+    const minutes = (text) => (Date.parse(text) - Date.parse('2023-08-30T00:00:00Z')) / 60_000;
+    assert.ok(minutes(from) >= 45 && minutes(from) % 15 === 0, from);
+    assert.equal(minutes(to) - minutes(from), 60, 'one-hour window');
+    assert.ok(await page.getByTestId('fix-classes').isChecked(), 'the classes are kept while it plays');
+    const cli = skyhex('aggregate', '--res', '5', '--from', from, '--to', to, ...TRACES);
+    assert.equal((await exportCsv(page)).text, cli.stdout);
+    assert.deepEqual(problems, []);
+
+    // A user who asked for less motion gets slow steps (the speed is not theirs to raise).
+    const calm = await newPage(browser, []);
+    await calm.emulateMedia({ reducedMotion: 'reduce' });
+    await calm.goto(server.url);
+    await waitReady(calm);
+    assert.ok(await calm.getByTestId('play-speed').isDisabled());
+  });
+
   test('a link restores the filters, resolution and metric; changing them updates the link', async () => {
     const page = await open('?res=6&min_alt=2000&max_alt=30000&ground=exclude&source=adsb,tisb,adsc,other');
     assert.equal(await page.getByTestId('filter-min-alt').inputValue(), '2000');

@@ -457,6 +457,25 @@ impl Histograms {
         }
     }
 
+    /// Where a time window of `window_ms` from `from_ms` holds points, by the time
+    /// histogram: `from_ms` itself when its bins have any, else the start of the next bin
+    /// that has (so playback skips the empty hours of a sparse span); `None` past the last.
+    pub fn busy_window_from_ms(&self, from_ms: i64, window_ms: i64) -> Option<i64> {
+        let bins = &self.bins;
+        let bin_of =
+            |time_ms: i64| (time_ms - bins.time_start_ms).div_euclid(bins.time_bin_ms).max(0) as usize;
+        let (first, last) = (bin_of(from_ms), bin_of(from_ms + window_ms.max(1) - 1));
+        if self
+            .time
+            .get(first..=last.min(self.time.len().saturating_sub(1)))
+            .is_some_and(|counts| counts.iter().any(|&count| count > 0))
+        {
+            return Some(from_ms);
+        }
+        let next = (last + 1..self.time.len()).find(|&bin| self.time[bin] > 0)?;
+        Some(bins.time_of_bin_ms(next as u32))
+    }
+
     /// Adds the counts of other points, binned alike (another worker's).
     pub fn merge(&mut self, other: &Self) {
         debug_assert_eq!(self.bins, other.bins, "histograms merge only when binned alike");
@@ -555,5 +574,32 @@ mod tests {
         assert_eq!((two_years.time_bin_ms, two_years.time_bins), (1_209_600_000, 61), "bins of two weeks");
         let years = HistogramBins::over(0, 1000 * 365 * 86_400_000, 96);
         assert!(years.time_bins <= 96 && years.time_of_bin_ms(years.time_bins) > 100 * 365 * 86_400_000);
+    }
+
+    #[test]
+    fn a_busy_window_skips_empty_bins() {
+        const HOUR_MS: i64 = 3_600_000;
+        let bins = HistogramBins {
+            time_start_ms: 0,
+            time_bin_ms: HOUR_MS,
+            time_bins: 6,
+            alt_band_ft: 1000,
+            alt_bands: 1,
+        };
+        let mut histograms = Histograms::new(bins);
+        histograms.time = vec![5, 0, 0, 0, 2, 0];
+        assert_eq!(histograms.busy_window_from_ms(0, HOUR_MS), Some(0));
+        assert_eq!(
+            histograms.busy_window_from_ms(HOUR_MS / 2, HOUR_MS),
+            Some(HOUR_MS / 2),
+            "overlaps the busy first hour"
+        );
+        assert_eq!(
+            histograms.busy_window_from_ms(HOUR_MS, 2 * HOUR_MS),
+            Some(4 * HOUR_MS),
+            "skips two empty hours"
+        );
+        assert_eq!(histograms.busy_window_from_ms(5 * HOUR_MS, HOUR_MS), None, "nothing after");
+        assert_eq!(histograms.busy_window_from_ms(9 * HOUR_MS, HOUR_MS), None, "past the span");
     }
 }
