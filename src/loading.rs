@@ -173,6 +173,7 @@ async fn plan_archive(
         Job { input, request, blob: Some(blob.clone()), bytes, heatmaps }
     };
     let mut heatmaps = Runs::new(job_bytes);
+    let mut has_heatmaps = false;
     let mut others = Vec::new();
     let mut walker = TarWalker::new(archive_len);
     let mut window = Window::default();
@@ -181,6 +182,7 @@ async fn plan_archive(
         let bytes = window.read(&blob, range).await?;
         match walker.feed(bytes) {
             Ok(Some(member)) if member.kind() == MemberKind::Heatmap => {
+                has_heatmaps = true;
                 heatmaps.push(member).into_iter().for_each(|run| emit(job(run, true)));
             }
             Ok(Some(member)) => others.push(member),
@@ -188,7 +190,6 @@ async fn plan_archive(
             Err(error) => stopped = Some(error),
         }
     }
-    let has_heatmaps = heatmaps.any();
     heatmaps.finish().into_iter().for_each(|run| emit(job(run, true)));
     let heatmaps_preview = has_heatmaps && heatmaps_preview_traces(&others);
     let mut runs = Runs::new(job_bytes);
@@ -203,13 +204,11 @@ async fn plan_archive(
 struct Runs {
     job_bytes: u64,
     run: Vec<Member>,
-    /// Whether a run was handed out.
-    sent: bool,
 }
 
 impl Runs {
     fn new(job_bytes: u64) -> Self {
-        Self { job_bytes, run: Vec::new(), sent: false }
+        Self { job_bytes, run: Vec::new() }
     }
 
     /// Adds a member; returns the run it completes (the member starts the next), if any.
@@ -219,14 +218,8 @@ impl Runs {
                 || self.run.last().is_some_and(|last| last.offset + last.size + GAP_BYTES < member.offset)
         });
         let done = full.then(|| std::mem::take(&mut self.run));
-        self.sent |= done.is_some();
         self.run.push(member);
         done
-    }
-
-    /// Whether a member was pushed.
-    fn any(&self) -> bool {
-        self.sent || !self.run.is_empty()
     }
 
     fn finish(self) -> Option<Vec<Member>> {

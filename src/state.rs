@@ -501,15 +501,13 @@ impl AppState {
                     let Some(job) = job else { break };
                     let reply = worker.call(&job.request, job.blob.as_ref()).await;
                     self.update_progress(|progress| {
-                        let points = match &reply {
-                            Reply::Decoded(report) => report.summary.points,
-                            _ => 0,
+                        let (points, members) = match &reply {
+                            Reply::Decoded(report) => (report.summary.points, report.members),
+                            _ => (0, 0),
                         };
                         progress.bytes_done += job.bytes;
                         progress.points_done += points;
-                        if let Reply::Decoded(report) = &reply {
-                            progress.members_done += report.members;
-                        }
+                        progress.members_done += members;
                         let input = progress.inputs.entry(job.input).or_default();
                         input.bytes_done += job.bytes;
                         input.points_done += points;

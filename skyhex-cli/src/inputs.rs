@@ -40,7 +40,7 @@ pub struct Report {
     /// Archive members that are not a supported format (licences, READMEs, ...).
     pub skipped_members: usize,
     /// Heatmap members left out because the archive's traces hold the same traffic.
-    pub preview_members: usize,
+    pub heatmap_members_left_out: usize,
 }
 
 /// Every input's report, and files in folders that were not a supported format.
@@ -184,8 +184,8 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
     };
     report.read = true;
     report.format = Some(format!("tar archive ({} members)", index.members.len()));
-    let (members, preview_members) = archive::counted_members(index.members);
-    report.preview_members = preview_members;
+    let (members, heatmap_members_left_out) = archive::counted_members(index.members);
+    report.heatmap_members_left_out = heatmap_members_left_out;
     for chunk in members.chunks(CHUNK) {
         let decoded: Vec<(&Member, MemberContent)> = chunk
             .par_iter()

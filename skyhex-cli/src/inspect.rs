@@ -79,7 +79,7 @@ impl Report {
                     format: report.format.clone(),
                     counts: Counts::of(&report.summary),
                     skipped_members: report.skipped_members,
-                    heatmap_members_left_out: report.preview_members,
+                    heatmap_members_left_out: report.heatmap_members_left_out,
                     error: (!report.problems.is_empty()).then(|| report.problems.join("; ")),
                 }
             })
