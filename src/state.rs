@@ -16,6 +16,7 @@ use futures::future::{self, Either, select};
 use leptos::prelude::*;
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
+use skyhex_core::engine::sharing::AircraftOwners;
 use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::camera::Camera;
@@ -38,6 +39,10 @@ pub struct Loaded {
     pub cells: Vec<CellCount>,
     /// Problems that did not stop the input: a member that failed, where reading stopped.
     pub problems: Vec<String>,
+    /// The input's stores whose aircraft no two workers share (an archive's members spread
+    /// over the workers, one aircraft's trace in one member): alone, the input's workers
+    /// count those aircraft themselves.
+    pub private_stores: Vec<u64>,
 }
 
 /// The seed pipeline's resolution, and the default of the density layer.
@@ -262,6 +267,7 @@ impl AppState {
             .inputs
             .with_untracked(|inputs| loaded(inputs).flat_map(|loaded| loaded.cells.clone()).collect());
         let pool = self.pool.with_value(|pool| pool.clone());
+        let private = self.private_stores();
         let bins = self.histogram_bins();
         // Histograms do not depend on the resolution: a resolution change keeps them.
         let counted = self.histograms_for.with_value(|counted| {
@@ -272,8 +278,8 @@ impl AppState {
         let asked_bins = bins.filter(|_| !counted);
         leptos::task::spawn_local(async move {
             let started_ms = browser::now_ms();
-            let cells = match &pool {
-                Ok(pool) => pool.query(view.resolution, &view.filter, asked_bins).await,
+            let mut cells = match &pool {
+                Ok(pool) => pool.query(view.resolution, &view.filter, asked_bins, private).await,
                 Err(reason) => Cells { failures: vec![reason.clone()], ..Cells::default() },
             };
             if self.view_untracked() != view {
@@ -281,7 +287,10 @@ impl AppState {
             }
             self.query_ms.set(browser::now_ms() - started_ms);
             let mut builder = DensityBuilder::new(resolution, view.filter.clone());
-            cells.aggregates.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
+            // Each aggregate goes once merged: millions of cells at fine resolutions.
+            std::mem::take(&mut cells.aggregates)
+                .into_iter()
+                .for_each(|aggregate| builder.add_aggregate(&aggregate));
             self.retained_bytes.set(cells.retained_bytes);
             self.memory_bytes.set(cells.memory_bytes + browser::wasm_memory_bytes());
             self.sample_alike(cells.keep_every);
@@ -296,6 +305,15 @@ impl AppState {
             self.density.set(Arc::new(builder.finish()));
             self.shown.set(Some(view));
         });
+    }
+
+    /// The stores that alone hold their aircraft: those of the only input, once loaded
+    /// (with other inputs, or while it loads, the workers send pairs to tell apart).
+    fn private_stores(&self) -> Vec<u64> {
+        self.inputs.with_untracked(|inputs| match inputs.as_slice() {
+            [Input { outcome: Outcome::Loaded(loaded), .. }] => loaded.private_stores.clone(),
+            _ => Vec::new(),
+        })
     }
 
     /// The brushes' bins over the time span of the points loaded (read when the workers
@@ -492,34 +510,36 @@ impl AppState {
         };
         // Each worker has a second job waiting while it works on one, so it never idles
         // while the page hands out the next.
-        let workers = pool.workers().iter().flat_map(|worker| [worker; JOBS_PER_WORKER]).map(|worker| {
-            let (run, receiver) = (&run, &receiver);
-            async move {
-                loop {
-                    // The lock is released at the end of this statement, before the call.
-                    let job = receiver.lock().await.next().await;
-                    let Some(job) = job else { break };
-                    let reply = worker.call(&job.request, job.blob.as_ref()).await;
-                    self.update_progress(|progress| {
-                        let (points, members) = match &reply {
-                            Reply::Decoded(report) => (report.summary.points, report.members),
-                            _ => (0, 0),
-                        };
-                        progress.bytes_done += job.bytes;
-                        progress.points_done += points;
-                        progress.members_done += members;
-                        let input = progress.inputs.entry(job.input).or_default();
-                        input.bytes_done += job.bytes;
-                        input.points_done += points;
-                    });
-                    if let Reply::Decoded(report) = &reply {
-                        self.sample_alike(report.keep_every);
+        let workers = pool.workers().iter().enumerate().flat_map(|worker| [worker; JOBS_PER_WORKER]).map(
+            |(index, worker)| {
+                let (run, receiver) = (&run, &receiver);
+                async move {
+                    loop {
+                        // The lock is released at the end of this statement, before the call.
+                        let job = receiver.lock().await.next().await;
+                        let Some(job) = job else { break };
+                        let reply = worker.call(&job.request, job.blob.as_ref()).await;
+                        self.update_progress(|progress| {
+                            let (points, members) = match &reply {
+                                Reply::Decoded(report) => (report.summary.points, report.members),
+                                _ => (0, 0),
+                            };
+                            progress.bytes_done += job.bytes;
+                            progress.points_done += points;
+                            progress.members_done += members;
+                            let input = progress.inputs.entry(job.input).or_default();
+                            input.bytes_done += job.bytes;
+                            input.points_done += points;
+                        });
+                        if let Reply::Decoded(report) = &reply {
+                            self.sample_alike(report.keep_every);
+                        }
+                        run.borrow_mut().job_done(&job, index as u32, reply);
+                        self.step(run);
                     }
-                    run.borrow_mut().job_done(&job, reply);
-                    self.step(run);
                 }
-            }
-        });
+            },
+        );
         let work = future::join(planner, future::join_all(workers));
         // Resolves only when cancel fires (a dropped sender means the load ended).
         let cancelled = async move {
@@ -580,6 +600,7 @@ impl AppState {
                 self.forget_stores(vec![loading::heatmap_store(id)]);
                 self.update_progress(|progress| progress.previewing -= 1);
                 run.last_publish_ms = f64::NEG_INFINITY;
+                run.visible_changed = true;
             }
         }
         self.update_progress(|progress| {
@@ -590,7 +611,10 @@ impl AppState {
         if now_ms - run.last_publish_ms > every_ms {
             run.last_publish_ms = now_ms;
             self.publish(std::mem::take(&mut run.outcomes));
-            self.data_version.update(|version| *version += 1);
+            // Traces loading out of view change nothing shown: the workers are not asked.
+            if std::mem::take(&mut run.visible_changed) {
+                self.data_version.update(|version| *version += 1);
+            }
         }
     }
 
@@ -622,6 +646,8 @@ struct Run {
     /// Archives whose traces just came in all (their heatmap previews can go).
     previews_done: Vec<u64>,
     last_publish_ms: f64,
+    /// Points were added to stores in view since the last publication.
+    visible_changed: bool,
 }
 
 /// One input of a load.
@@ -639,6 +665,8 @@ struct Track {
     heatmap_jobs_left: u64,
     /// The heatmaps are all in and were published (at once, not at the next tick).
     preview_shown: bool,
+    /// Which workers hold which aircraft, per store of the input.
+    aircraft_owners: BTreeMap<u64, AircraftOwners>,
     failed: Option<String>,
     completed: bool,
 }
@@ -646,7 +674,13 @@ struct Track {
 impl Run {
     fn new(first_id: u64, inputs: usize) -> Self {
         let tracks = (first_id..).take(inputs).map(|id| (id, Track::default())).collect();
-        Self { tracks, outcomes: Vec::new(), previews_done: Vec::new(), last_publish_ms: browser::now_ms() }
+        Self {
+            tracks,
+            outcomes: Vec::new(),
+            previews_done: Vec::new(),
+            last_publish_ms: browser::now_ms(),
+            visible_changed: false,
+        }
     }
 
     fn track(&mut self, id: u64) -> &mut Track {
@@ -665,10 +699,16 @@ impl Run {
         }
     }
 
-    fn job_done(&mut self, job: &Job, reply: Reply) {
+    fn job_done(&mut self, job: &Job, worker: u32, mut reply: Reply) {
         let track = self.track(job.input);
         track.jobs_done += 1;
         track.heatmap_jobs_left -= u64::from(job.heatmaps);
+        let in_view = job.heatmaps || !track.previewed;
+        if let Reply::Decoded(report) = &mut reply {
+            let store = if job.heatmaps { loading::heatmap_store(job.input) } else { job.input };
+            let hashes = std::mem::take(&mut report.aircraft_hashes);
+            track.aircraft_owners.entry(store).or_default().note(worker, hashes);
+        }
         match reply {
             Reply::Decoded(report) if job.heatmaps => track.heatmaps.merge(report),
             Reply::Decoded(report) => track.report.merge(report),
@@ -676,6 +716,7 @@ impl Run {
             Reply::Failed(reason) => track.failed = Some(reason),
             other => track.failed = Some(format!("a worker answered with {other:?}")),
         }
+        self.visible_changed |= in_view;
     }
 
     /// Moves the outcomes of inputs that just completed to `outcomes`; returns how many.
@@ -740,6 +781,11 @@ impl Track {
             summary: report.summary,
             cells: report.cells,
             problems: report.problems,
+            private_stores: std::mem::take(&mut self.aircraft_owners)
+                .into_iter()
+                .filter(|(_, owners)| !owners.any_shared())
+                .map(|(store, _)| store)
+                .collect(),
         }))
     }
 }

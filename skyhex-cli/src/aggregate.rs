@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, DensityBuilder, Metric};
-use skyhex_core::engine::{PointStore, aggregate_store};
+use skyhex_core::engine::sharing::AircraftOwners;
+use skyhex_core::engine::{AircraftSharing, PointStore, aggregate_store};
 use skyhex_core::export;
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::summary::parse_time;
@@ -170,8 +171,20 @@ impl Loaded {
 
     /// The cells at `resolution` under `filter`: stores aggregated on every core, merged in order.
     pub fn density(&self, resolution: Resolution, filter: &PointFilter) -> skyhex_core::density::Density {
-        let aggregates: Vec<_> =
-            self.stores.par_iter().map(|store| aggregate_store(store, resolution, filter, None)).collect();
+        let owners = AircraftOwners::of_stores(&self.stores);
+        let aggregates: Vec<_> = self
+            .stores
+            .par_iter()
+            .enumerate()
+            .map(|(owner, store)| {
+                let sharing = if owners.shares(owner as u32) {
+                    AircraftSharing::Possible
+                } else {
+                    AircraftSharing::None
+                };
+                aggregate_store(store, resolution, filter, None, sharing)
+            })
+            .collect();
         let mut builder = DensityBuilder::new(resolution, filter.clone());
         for aggregate in &aggregates {
             builder.add_aggregate(aggregate);

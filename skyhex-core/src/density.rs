@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::store::nanodegrees;
-use crate::engine::{PointStore, PointSums, StoreAggregate, aggregate_store};
+use crate::engine::{AircraftSharing, PointStore, PointSums, StoreAggregate, aggregate_store};
 use crate::filter::PointFilter;
 
 const NANODEGREES_PER_DEGREE: f64 = 1e9;
@@ -158,6 +158,8 @@ struct CellSums {
     /// Points of stores, and of table cells (whose points and centres add here too).
     points: PointSums,
     flights: u64,
+    /// Distinct aircraft counted by the stores that alone hold them.
+    private_aircraft: u64,
     /// Table cells that fell into this cell, and the aircraft count and centre of the first
     /// (used as they are when it is the only one, so a table reads back unchanged).
     table_cells: u32,
@@ -182,6 +184,8 @@ pub struct DensityBuilder {
     cell_aircraft: Vec<u64>,
     /// Per aircraft id, whether several aggregates named it.
     aircraft_shared: Vec<bool>,
+    /// Distinct aircraft that aggregates counted themselves (no other holds them).
+    private_aircraft_total: u64,
     points: u64,
     /// Pre-aggregated cells were left out (filters were set).
     tables_left_out: bool,
@@ -197,6 +201,7 @@ impl DensityBuilder {
             cells: Vec::new(),
             cell_aircraft: Vec::new(),
             aircraft_shared: Vec::new(),
+            private_aircraft_total: 0,
             points: 0,
             tables_left_out: false,
         }
@@ -204,19 +209,30 @@ impl DensityBuilder {
 
     /// Adds the points of `store` that pass the filter.
     pub fn add_store(&mut self, store: &PointStore) {
-        self.add_aggregate(&aggregate_store(store, self.resolution, &self.filter, None));
+        self.add_aggregate(&aggregate_store(
+            store,
+            self.resolution,
+            &self.filter,
+            None,
+            AircraftSharing::Possible,
+        ));
     }
 
     /// Adds what [`aggregate_store`] made of a store (at this builder's resolution and filter).
     pub fn add_aggregate(&mut self, aggregate: &StoreAggregate) {
         let mut indexes = Vec::with_capacity(aggregate.cells.len());
-        for ((&cell, sums), &legs) in aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs) {
+        let private = aggregate.private_aircraft.iter().copied().chain(std::iter::repeat(0));
+        for (((&cell, sums), &legs), private) in
+            aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs).zip(private)
+        {
             let (index, target) = self.cell_mut(cell);
             target.points.merge(sums);
             target.flights += legs;
+            target.private_aircraft += u64::from(private);
             self.points += sums.points;
             indexes.push(u64::from(index));
         }
+        self.private_aircraft_total += aggregate.private_aircraft_total;
         let ids: Vec<u32> = aggregate
             .addresses
             .iter()
@@ -300,12 +316,19 @@ impl DensityBuilder {
         for (address, id) in self.aircraft_ids {
             addresses[id as usize] = address;
         }
+        let private_aircraft = if self.private_aircraft_total > 0 {
+            self.cells.iter().map(|(_, sums)| sums.private_aircraft as u32).collect()
+        } else {
+            Vec::new()
+        };
         StoreAggregate {
             cells: self.cells.iter().map(|&(cell, _)| cell).collect(),
             sums: self.cells.iter().map(|(_, sums)| sums.points).collect(),
             legs: self.cells.iter().map(|(_, sums)| sums.flights).collect(),
             aircraft,
             addresses,
+            private_aircraft,
+            private_aircraft_total: self.private_aircraft_total,
         }
     }
 
@@ -322,7 +345,8 @@ impl DensityBuilder {
             .iter()
             .zip(aircraft_per_cell)
             .filter(|((_, sums), _)| sums.points.points > 0)
-            .map(|(&(cell, ref sums), from_points)| {
+            .map(|(&(cell, ref sums), from_pairs)| {
+                let from_points = from_pairs + sums.private_aircraft;
                 let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
                 aircraft_incomplete |= sums.table_cells > 0 && !table_only;
                 let aircraft_count = if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points };
@@ -330,7 +354,8 @@ impl DensityBuilder {
             })
             .collect();
         cells.sort_unstable_by_key(|cell| cell.cell);
-        let aircraft = aircraft_seen.iter().filter(|&&seen| seen).count() as u64;
+        let aircraft =
+            aircraft_seen.iter().filter(|&&seen| seen).count() as u64 + self.private_aircraft_total;
         Density { cells, points: self.points, aircraft, aircraft_incomplete }
     }
 }

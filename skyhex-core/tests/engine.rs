@@ -8,9 +8,13 @@ use bytes::Bytes;
 use common::{files_under, real};
 use skyhex_core::Resolution;
 use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
-use skyhex_core::engine::{HistogramBins, Histograms, PointStore, PointSums, aggregate_store};
+use skyhex_core::engine::sharing::AircraftOwners;
+use skyhex_core::engine::{
+    AircraftSharing, HistogramBins, Histograms, PointStore, PointSums, aggregate_store,
+};
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::ingest::{self, Decoded};
+use skyhex_core::points::PointColumns;
 
 fn traces() -> Vec<Decoded> {
     files_under(&real("readsb_traces"))
@@ -81,6 +85,58 @@ fn worker_aggregates_merge_to_the_same_density() {
             assert_eq!(page.finish(), density(&one, resolution, &filter), "{filter:?}");
         }
     }
+}
+
+/// Stores whose aircraft no other store holds count them per cell; the others send pairs.
+/// Merged directly (the CLI) or through workers' aggregates (the page), the density is the
+/// same as one store's.
+#[test]
+fn stores_that_alone_hold_their_aircraft_count_them_alike() {
+    let inputs = traces();
+    // The aircraft of one group twice: in the one store they recur; among many, stores 0
+    // and 4 both hold them, while stores 1 to 3 each hold aircraft no other store holds.
+    let group = |input: &Decoded| aircraft_bytes_sum(input) % 4;
+    let again: Vec<&Decoded> = inputs.iter().filter(|input| group(input) == 0).collect();
+    let mut one = PointStore::default();
+    inputs.iter().chain(again.iter().copied()).for_each(|input| one.add_input(&input.batches));
+    let mut many: Vec<PointStore> = (0..5).map(|_| PointStore::default()).collect();
+    inputs.iter().for_each(|input| many[group(input)].add_input(&input.batches));
+    again.iter().for_each(|input| many[4].add_input(&input.batches));
+    let owners = AircraftOwners::of_stores(&many);
+    let shared: Vec<bool> = (0..5).map(|owner| owners.shares(owner)).collect();
+    assert_eq!(shared, [true, false, false, false, true]);
+    let sharing = |owner: usize| {
+        if owners.shares(owner as u32) { AircraftSharing::Possible } else { AircraftSharing::None }
+    };
+    for resolution in [Resolution::Three, Resolution::Eight] {
+        for filter in filters() {
+            let expected = density(std::slice::from_ref(&one), resolution, &filter);
+            let mut alone = DensityBuilder::new(resolution, filter.clone());
+            alone.add_aggregate(&aggregate_store(&one, resolution, &filter, None, AircraftSharing::None));
+            assert_eq!(alone.finish(), expected, "one store counting its own, {filter:?}");
+            let aggregates: Vec<_> = many
+                .iter()
+                .enumerate()
+                .map(|(owner, store)| aggregate_store(store, resolution, &filter, None, sharing(owner)))
+                .collect();
+            let mut direct = DensityBuilder::new(resolution, filter.clone());
+            aggregates.iter().for_each(|aggregate| direct.add_aggregate(aggregate));
+            assert_eq!(direct.finish(), expected, "merged directly, {filter:?}");
+            let mut page = DensityBuilder::new(resolution, filter.clone());
+            for worker in aggregates.chunks(2) {
+                let mut builder = DensityBuilder::new(resolution, filter.clone());
+                worker.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
+                page.add_aggregate(&builder.into_aggregate());
+            }
+            assert_eq!(page.finish(), expected, "through workers, {filter:?}");
+        }
+    }
+}
+
+/// The sum of the bytes of the input's first address (its aircraft, as a number).
+fn aircraft_bytes_sum(input: &Decoded) -> usize {
+    let points = PointColumns::new(&input.batches[0]);
+    points.address(0).unwrap_or_default().bytes().map(usize::from).sum()
 }
 
 /// A worker's store grows while the page queries it: each query computes cells only for
@@ -201,10 +257,11 @@ fn histograms_count_what_the_other_filters_keep() {
         alt_bands: 50,
     };
     let mut histograms = Histograms::new(bins);
-    let aggregate = aggregate_store(&store[0], Resolution::Two, &band, Some(&mut histograms));
+    let aggregate =
+        aggregate_store(&store[0], Resolution::Two, &band, Some(&mut histograms), AircraftSharing::Possible);
     assert_eq!(
         aggregate,
-        aggregate_store(&store[0], Resolution::Two, &band, None),
+        aggregate_store(&store[0], Resolution::Two, &band, None, AircraftSharing::Possible),
         "histograms change no cell"
     );
     // The time histogram applies the altitude band, the altitude histogram does not.
@@ -292,7 +349,8 @@ fn runs_add_up_to_their_points() {
         assert!(in_runs as usize > store.len() / 5, "runs hold many points at {resolution}: {in_runs}");
         for filter in &filters {
             let mut histograms = Histograms::new(bins);
-            let aggregate = aggregate_store(store, resolution, filter, Some(&mut histograms));
+            let aggregate =
+                aggregate_store(store, resolution, filter, Some(&mut histograms), AircraftSharing::Possible);
             let (cells, expected_histograms) = point_by_point(store, resolution, filter, bins);
             let got: std::collections::BTreeMap<u64, PointSums> =
                 aggregate.cells.iter().copied().zip(aggregate.sums.iter().copied()).collect();

@@ -77,8 +77,16 @@ impl Pool {
     }
 
     /// Every worker's cells at `resolution` under `filter`, and their histograms in `bins`.
-    pub async fn query(&self, resolution: u8, filter: &PointFilter, bins: Option<HistogramBins>) -> Cells {
-        let request = Request::Query { resolution, filter: filter.clone(), bins, hidden: self.hidden() };
+    /// The stores in `private` count their aircraft themselves (`Request::Query`).
+    pub async fn query(
+        &self,
+        resolution: u8,
+        filter: &PointFilter,
+        bins: Option<HistogramBins>,
+        private: Vec<u64>,
+    ) -> Cells {
+        let request =
+            Request::Query { resolution, filter: filter.clone(), bins, hidden: self.hidden(), private };
         let replies = self.ask_all(&request).await;
         let mut cells = Cells::default();
         for reply in replies {

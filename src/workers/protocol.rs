@@ -27,8 +27,15 @@ pub enum Request {
     DecodeUrl { input: u64, url: String },
     /// The cells of every point the worker holds, at `resolution` under `filter`, and the
     /// brushes' histograms when `bins` are given. Here and below, the stores of inputs
-    /// in `hidden` are left out.
-    Query { resolution: u8, filter: PointFilter, bins: Option<HistogramBins>, hidden: Vec<u64> },
+    /// in `hidden` are left out. The stores in `private` hold aircraft no other store
+    /// holds, in this worker or another: they count them per cell instead of sending pairs.
+    Query {
+        resolution: u8,
+        filter: PointFilter,
+        bins: Option<HistogramBins>,
+        hidden: Vec<u64>,
+        private: Vec<u64>,
+    },
     /// The aircraft whose points `filter` keeps in `cell` (an H3 index).
     Passages { cell: u64, filter: PointFilter, hidden: Vec<u64> },
     /// Every point of the aircraft with this address, as track pieces.
@@ -99,6 +106,9 @@ pub struct Report {
     pub not_data: u64,
     /// The worker's sampling factor once this was decoded (1: every point kept).
     pub keep_every: u32,
+    /// Hashes of the addresses of the aircraft the store gained (or more), so the page
+    /// can tell whether workers share aircraft of an input.
+    pub aircraft_hashes: Vec<u64>,
 }
 
 impl Report {

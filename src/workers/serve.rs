@@ -10,7 +10,9 @@ use skyhex_core::density::DensityBuilder;
 use skyhex_core::engine::inspect::{
     Traffic, merge_passages, merge_tracks, passages_in_cell, track_of, traffic,
 };
-use skyhex_core::engine::{HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store};
+use skyhex_core::engine::{
+    AircraftSharing, HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store,
+};
 use skyhex_core::export::{self, geojson, kepler};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::hexagons::HexLayer;
@@ -106,7 +108,16 @@ impl Held {
 
     /// The stores not in `hidden`.
     fn visible<'a>(&'a self, hidden: &'a [u64]) -> impl Iterator<Item = &'a PointStore> + 'a {
-        self.stores.iter().filter(|(input, _)| !hidden.contains(input)).map(|(_, store)| store)
+        self.visible_by_id(hidden).map(|(_, store)| store)
+    }
+
+    fn visible_by_id<'a>(&'a self, hidden: &'a [u64]) -> impl Iterator<Item = (u64, &'a PointStore)> + 'a {
+        self.stores.iter().filter(|(input, _)| !hidden.contains(input)).map(|(&input, store)| (input, store))
+    }
+
+    /// The aircraft a store has (0 before it exists).
+    fn aircraft_count(&self, store: u64) -> usize {
+        self.stores.get(&store).map_or(0, |store| store.aircraft().len())
     }
 }
 
@@ -119,8 +130,9 @@ pub fn serve() {
         held.borrow_mut().requests += 1;
         wasm_bindgen_futures::spawn_local(async move {
             match protocol::decode::<Request>(&event.data()) {
-                Ok((id, Request::Query { resolution, filter, bins, hidden }, _)) => {
-                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins, &hidden));
+                Ok((id, Request::Query { resolution, filter, bins, hidden, private }, _)) => {
+                    let stores = Stores { hidden, private };
+                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins, &stores));
                     prepare_neighbours(&held, resolution).await;
                 }
                 Ok((id, request, blob)) => post(id, &handle(&held, request, blob).await),
@@ -149,6 +161,13 @@ fn try_post(id: u64, reply: &Reply) -> Result<(), String> {
 
 async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) -> Reply {
     let sink_for = |input: u64| move |batches: &[RecordBatch]| held.borrow_mut().add(input, batches);
+    let store = match &request {
+        Request::DecodeFile { input }
+        | Request::DecodeMembers { input, .. }
+        | Request::DecodeUrl { input, .. } => *input,
+        _ => 0,
+    };
+    let known_aircraft = held.borrow().aircraft_count(store);
     let decoded = match request {
         Request::DecodeFile { input } => match blob {
             Some(blob) => decode::decode_file(&blob, &mut sink_for(input)).await,
@@ -159,8 +178,8 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             None => Err("no archive was sent".to_owned()),
         },
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,
-        Request::Query { resolution, filter, bins, hidden } => {
-            return query(&mut held.borrow_mut(), resolution, &filter, bins, &hidden);
+        Request::Query { resolution, filter, bins, hidden, private } => {
+            return query(&mut held.borrow_mut(), resolution, &filter, bins, &Stores { hidden, private });
         }
         Request::Passages { cell, filter, hidden } => {
             let Ok(cell) = CellIndex::try_from(cell) else {
@@ -216,8 +235,16 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             return Reply::Done;
         }
     };
+    let held = held.borrow();
     match decoded {
-        Ok(report) => Reply::Decoded(Report { keep_every: held.borrow().keep_every, ..report }),
+        Ok(report) => Reply::Decoded(Report {
+            keep_every: held.keep_every,
+            aircraft_hashes: held
+                .stores
+                .get(&store)
+                .map_or_else(Vec::new, |store| store.address_hashes(known_aircraft).collect()),
+            ..report
+        }),
         Err(message) => Reply::Failed(message),
     }
 }
@@ -253,6 +280,12 @@ async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
     }
 }
 
+/// Which stores a query leaves out, and which alone hold their aircraft.
+struct Stores {
+    hidden: Vec<u64>,
+    private: Vec<u64>,
+}
+
 /// Answers a query; the cell columns it computed count against the budget from then on
 /// (those of earlier resolutions are let go first when it is passed).
 fn query(
@@ -260,14 +293,17 @@ fn query(
     resolution: u8,
     filter: &PointFilter,
     bins: Option<HistogramBins>,
-    hidden: &[u64],
+    stores: &Stores,
 ) -> Reply {
     let Ok(resolution) = Resolution::try_from(resolution) else {
         return Reply::Failed(format!("there is no H3 resolution {resolution}"));
     };
     let mut histograms = bins.map(Histograms::new);
-    let aggregates =
-        held.visible(hidden).map(|store| aggregate_store(store, resolution, filter, histograms.as_mut()));
+    let aggregates = held.visible_by_id(&stores.hidden).map(|(id, store)| {
+        let sharing =
+            if stores.private.contains(&id) { AircraftSharing::None } else { AircraftSharing::Possible };
+        aggregate_store(store, resolution, filter, histograms.as_mut(), sharing)
+    });
     let aggregate = merged(aggregates, resolution, filter);
     held.recount();
     held.forget_earlier_columns_past_budget();

@@ -5,6 +5,7 @@
 //! - [`cells`]: the cell of every point at the resolution asked, fast and exact.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
 //! - [`inspect`]: the aircraft that passed through one cell, and one aircraft's track.
+//! - [`sharing`]: which stores hold the same aircraft (the others count theirs alone).
 //!
 //! Why the store keeps positions rather than one fine H3 cell per point: a coarse cell
 //! derived from a fine one (`parent`) is not the cell `latlng_to_cell` gives at the coarse
@@ -18,7 +19,8 @@ pub mod chunked;
 pub mod coded;
 pub mod inspect;
 pub mod query;
+pub mod sharing;
 pub mod store;
 
-pub use query::{HistogramBins, Histograms, PointSums, StoreAggregate, aggregate_store};
+pub use query::{AircraftSharing, HistogramBins, Histograms, PointSums, StoreAggregate, aggregate_store};
 pub use store::{BYTES_PER_POINT, PointStore};

@@ -61,9 +61,15 @@ pub struct StoreAggregate {
     pub sums: Vec<PointSums>,
     /// Distinct flight legs per slot (legs never span stores, so these add up).
     pub legs: Vec<u64>,
-    /// Distinct (slot, aircraft) pairs, aircraft as indexes into `addresses`.
+    /// Distinct (slot, aircraft) pairs, aircraft as indexes into `addresses`: aircraft that
+    /// other aggregates may hold too, so the merge must tell them apart.
     pub aircraft: Vec<(u32, u32)>,
     pub addresses: Vec<Box<str>>,
+    /// Distinct aircraft per slot that no other aggregate holds (counted where they are,
+    /// instead of as pairs: a day's archive names ~10^7 pairs at res 6); empty when none.
+    pub private_aircraft: Vec<u32>,
+    /// Distinct such aircraft over all slots.
+    pub private_aircraft_total: u64,
 }
 
 /// What a query needs of each state and leg of a store, decided once per query so the
@@ -192,6 +198,15 @@ impl<'a> Kept<'a> {
     }
 }
 
+/// Whether the other stores of a merge may hold aircraft of this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AircraftSharing {
+    /// They may: aircraft travel as pairs, told apart where the aggregates merge.
+    Possible,
+    /// No other store holds any of its aircraft: they are counted per cell in the store.
+    None,
+}
+
 /// Sums the points of `store` that `filter` keeps into cells at `resolution`, and counts
 /// them into `histograms` on the way (each histogram ignoring its own dimension's filter).
 pub fn aggregate_store(
@@ -199,10 +214,11 @@ pub fn aggregate_store(
     resolution: Resolution,
     filter: &PointFilter,
     histograms: Option<&mut Histograms>,
+    sharing: AircraftSharing,
 ) -> StoreAggregate {
     let column = store.cell_column(resolution);
     let kept = Kept::of(store, filter);
-    let mut sums = Accumulator::new(store, &kept, column.cells.len(), histograms);
+    let mut sums = Accumulator::new(store, &kept, column.cells.len(), histograms, sharing);
     let mut runs = column.runs.iter().peekable();
     let mut slots = column.slot_cursor();
     for (leg, points) in store.leg_points() {
@@ -237,7 +253,17 @@ struct Accumulator<'a> {
     legs: Vec<u64>,
     last_aircraft: Vec<u32>,
     last_leg: Vec<u32>,
+    /// Pairs to tell apart: all of them, or with no sharing those of aircraft that recur
+    /// in the store (their legs are not consecutive).
     aircraft_pairs: Vec<(u32, u32)>,
+    /// With no sharing: distinct aircraft per slot (other than recurring ones), and which
+    /// aircraft had points kept.
+    private: Option<PrivateAircraft>,
+}
+
+struct PrivateAircraft {
+    per_slot: Vec<u32>,
+    seen: Vec<bool>,
 }
 
 impl<'a> Accumulator<'a> {
@@ -246,7 +272,10 @@ impl<'a> Accumulator<'a> {
         kept: &'a Kept<'a>,
         slots: usize,
         histograms: Option<&'a mut Histograms>,
+        sharing: AircraftSharing,
     ) -> Self {
+        let private = (sharing == AircraftSharing::None)
+            .then(|| PrivateAircraft { per_slot: vec![0; slots], seen: vec![false; store.aircraft().len()] });
         Self {
             store,
             kept,
@@ -256,6 +285,7 @@ impl<'a> Accumulator<'a> {
             last_aircraft: vec![u32::MAX; slots],
             last_leg: vec![u32::MAX; slots],
             aircraft_pairs: Vec::new(),
+            private,
         }
     }
 
@@ -326,44 +356,87 @@ impl<'a> Accumulator<'a> {
         self.last_leg[slot as usize] = leg;
         self.legs[slot as usize] += 1;
         let aircraft = self.store.legs()[leg as usize].aircraft;
-        if self.last_aircraft[slot as usize] != aircraft
-            && self.store.aircraft()[aircraft as usize].address.is_some()
-        {
-            self.last_aircraft[slot as usize] = aircraft;
-            self.aircraft_pairs.push((slot, aircraft));
+        let noted = &self.store.aircraft()[aircraft as usize];
+        if self.last_aircraft[slot as usize] == aircraft || noted.address.is_none() {
+            return;
+        }
+        self.last_aircraft[slot as usize] = aircraft;
+        match &mut self.private {
+            Some(private) if !noted.in_several_inputs => {
+                private.per_slot[slot as usize] += 1;
+                private.seen[aircraft as usize] = true;
+            }
+            private => {
+                if let Some(private) = private {
+                    private.seen[aircraft as usize] = true;
+                }
+                self.aircraft_pairs.push((slot, aircraft));
+            }
         }
     }
 
     fn finish(self, cells: &[u64]) -> StoreAggregate {
-        compact(self.store, cells, self.sums, self.legs, self.aircraft_pairs)
+        let mut aggregate = StoreAggregate::default();
+        let new_slot = compact_slots(cells, self.sums, self.legs, &mut aggregate);
+        let (mut recurring, single): (Vec<_>, Vec<_>) = self
+            .aircraft_pairs
+            .into_iter()
+            .partition(|&(_, aircraft)| self.store.aircraft()[aircraft as usize].in_several_inputs);
+        recurring.sort_unstable();
+        recurring.dedup();
+        match self.private {
+            Some(private) => {
+                let mut per_slot = private.per_slot;
+                recurring.iter().for_each(|&(slot, _)| per_slot[slot as usize] += 1);
+                aggregate.private_aircraft = new_slot
+                    .iter()
+                    .zip(per_slot)
+                    .filter(|&(&new, _)| new != u32::MAX)
+                    .map(|(_, n)| n)
+                    .collect();
+                aggregate.private_aircraft_total = private.seen.iter().filter(|&&seen| seen).count() as u64;
+            }
+            None => name_pairs(self.store, single.into_iter().chain(recurring), &new_slot, &mut aggregate),
+        }
+        aggregate
     }
 }
 
-/// Keeps the occupied slots only and names aircraft by address.
-fn compact(
-    store: &PointStore,
+/// Keeps the occupied slots only (in place: a copy would raise wasm's memory high-water
+/// mark); returns each slot's new index (`u32::MAX`: empty).
+fn compact_slots(
     cells: &[u64],
-    sums: Vec<PointSums>,
-    legs: Vec<u64>,
-    aircraft_pairs: Vec<(u32, u32)>,
-) -> StoreAggregate {
-    let mut aggregate = StoreAggregate::default();
+    mut sums: Vec<PointSums>,
+    mut legs: Vec<u64>,
+    aggregate: &mut StoreAggregate,
+) -> Vec<u32> {
     let mut new_slot = vec![u32::MAX; cells.len()];
-    for (slot, (sums, legs)) in sums.into_iter().zip(legs).enumerate() {
-        if sums.points > 0 {
-            new_slot[slot] = aggregate.cells.len() as u32;
+    let mut occupied = 0;
+    for slot in 0..cells.len() {
+        if sums[slot].points > 0 {
+            new_slot[slot] = occupied as u32;
+            sums[occupied] = sums[slot];
+            legs[occupied] = legs[slot];
             aggregate.cells.push(cells[slot]);
-            aggregate.sums.push(sums);
-            aggregate.legs.push(legs);
+            occupied += 1;
         }
     }
-    let (mut recurring, single): (Vec<_>, Vec<_>) = aircraft_pairs
-        .into_iter()
-        .partition(|&(_, aircraft)| store.aircraft()[aircraft as usize].in_several_inputs);
-    recurring.sort_unstable();
-    recurring.dedup();
+    sums.truncate(occupied);
+    legs.truncate(occupied);
+    aggregate.sums = sums;
+    aggregate.legs = legs;
+    new_slot
+}
+
+/// Names the aircraft of (slot, aircraft) pairs by address, slots renumbered.
+fn name_pairs(
+    store: &PointStore,
+    pairs: impl Iterator<Item = (u32, u32)>,
+    new_slot: &[u32],
+    aggregate: &mut StoreAggregate,
+) {
     let mut address_index = vec![u32::MAX; store.aircraft().len()];
-    for (slot, aircraft) in single.into_iter().chain(recurring) {
+    for (slot, aircraft) in pairs {
         let index = &mut address_index[aircraft as usize];
         if *index == u32::MAX {
             *index = aggregate.addresses.len() as u32;
@@ -372,7 +445,6 @@ fn compact(
         }
         aggregate.aircraft.push((new_slot[slot as usize], *index));
     }
-    aggregate
 }
 
 /// How the brushes' histograms bin points: by time from `time_start_ms` in bins of

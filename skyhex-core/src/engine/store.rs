@@ -356,6 +356,16 @@ impl PointStore {
         aircraft.db_flags |= points.db_flags(row).unwrap_or(0);
     }
 
+    /// The hashes of the addresses of the aircraft from index `first` on (those added since
+    /// the store had `first`), to tell which stores share aircraft ([`super::sharing`]).
+    pub fn address_hashes(&self, first: usize) -> impl Iterator<Item = u64> + '_ {
+        self.aircraft
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| a.address.as_deref().map(fx_hash))
+    }
+
     /// The index in [`Self::aircraft`] of the aircraft with this address, if the store has it.
     pub fn find_aircraft(&self, address: &str) -> Option<u32> {
         let aircraft = &self.aircraft;
