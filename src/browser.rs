@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url, UrlSearchParams};
 
-use crate::state::TileSource;
+use crate::state::{LayersShown, Theme, TileSource};
 
 /// The page's query parameters, read once at start.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +33,10 @@ pub struct StartParams {
     pub embed: bool,
     /// `view=LAT,LON,ZOOM`: where the map looks (else it fits the data).
     pub view: Option<MapView>,
+    /// `hide=hexagons,track,airports`: map layers hidden.
+    pub layers: LayersShown,
+    /// `theme=light`: the light theme (dark by default).
+    pub theme: Theme,
 }
 
 /// The map's centre (degrees) and zoom, as `view=` gives them.
@@ -82,13 +86,38 @@ impl StartParams {
             .map(|template| TileSource { template, credit: params.get("tiles_credit").unwrap_or_default() });
         let embed = params.get("embed").is_some_and(|value| value == "1" || value == "true");
         let view = params.get("view").and_then(|text| MapView::parse(&text));
-        Self { sources, resolution, metric, workers, memory_mb, colours, opacity, tiles, embed, view }
+        let layers =
+            params.get("hide").map_or_else(LayersShown::default, |text| LayersShown::from_hidden(&text));
+        let theme = params.get("theme").and_then(|name| Theme::from_name(&name)).unwrap_or_default();
+        Self {
+            sources,
+            resolution,
+            metric,
+            workers,
+            memory_mb,
+            colours,
+            opacity,
+            tiles,
+            embed,
+            view,
+            layers,
+            theme,
+        }
     }
 }
 
 /// A parameter that must be a whole number above zero (else it is ignored).
 fn positive<T: std::str::FromStr + PartialOrd + Default>(params: &UrlSearchParams, name: &str) -> Option<T> {
     params.get(name).and_then(|value| value.parse::<T>().ok()).filter(|value| *value > T::default())
+}
+
+/// Sets the theme of the whole page (`data-theme` on `<html>`, which the style sheet reads).
+pub fn set_page_theme(name: &str) {
+    if let Some(root) =
+        web_sys::window().and_then(|window| window.document()).and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", name);
+    }
 }
 
 /// Whether the user asked their system for less motion.

@@ -131,6 +131,9 @@ pub struct AppState {
     pub camera: RwSignal<Camera>,
     /// A raster basemap the user named (none by default).
     pub tiles: RwSignal<Option<TileSource>>,
+    /// Which of the map's layers show (the Layers tab).
+    pub layers: RwSignal<LayersShown>,
+    pub theme: RwSignal<Theme>,
     /// Which points count (the Filters section).
     pub filter: RwSignal<PointFilter>,
     /// `Some` while inputs are being read.
@@ -195,6 +198,74 @@ pub struct TileSource {
 /// Of the map's hexagons: the land still shows through.
 pub const DEFAULT_OPACITY: f64 = 0.85;
 
+/// The map's layers a user can hide (the traffic layer is asked for, so it has its own
+/// switch in the inspector).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayersShown {
+    pub hexagons: bool,
+    pub track: bool,
+    pub airports: bool,
+}
+
+impl Default for LayersShown {
+    fn default() -> Self {
+        Self { hexagons: true, track: true, airports: true }
+    }
+}
+
+impl LayersShown {
+    /// The layers `hide=` names (comma-separated), hidden.
+    pub fn from_hidden(text: &str) -> Self {
+        let hidden: Vec<&str> = text.split(',').map(str::trim).collect();
+        Self {
+            hexagons: !hidden.contains(&"hexagons"),
+            track: !hidden.contains(&"track"),
+            airports: !hidden.contains(&"airports"),
+        }
+    }
+
+    /// As `hide=` names them (`None`: every layer shows).
+    pub fn hidden_text(self) -> Option<String> {
+        let hidden: Vec<&str> =
+            [(self.hexagons, "hexagons"), (self.track, "track"), (self.airports, "airports")]
+                .into_iter()
+                .filter(|(shown, _)| !shown)
+                .map(|(_, name)| name)
+                .collect();
+        (!hidden.is_empty()).then(|| hidden.join(","))
+    }
+}
+
+/// The colours of the page and the map: dark by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl Theme {
+    pub const ALL: [Self; 2] = [Self::Dark, Self::Light];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dark => "dark",
+            Self::Light => "light",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dark => "Dark",
+            Self::Light => "Light",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|theme| theme.name() == name)
+    }
+}
+
 /// At most this many bars in the time histogram.
 const TIME_BINS: u32 = 96;
 
@@ -218,6 +289,8 @@ impl AppState {
             metric: RwSignal::new(metric),
             colours: RwSignal::new(ColourSettings::default()),
             opacity: RwSignal::new(DEFAULT_OPACITY),
+            layers: RwSignal::new(LayersShown::default()),
+            theme: RwSignal::new(Theme::default()),
             camera: RwSignal::new(Camera::default()),
             tiles: RwSignal::new(None),
             filter: RwSignal::new(PointFilter::default()),

@@ -1,13 +1,14 @@
 //! The map on a 2D canvas: ocean, land, then the hexagons, one path per colour class.
 //! Vertices are projected to screen pixels in f64 each frame, so deep zoom stays exact.
 
-use skyhex_core::map::basemap::{Basemap, Ring};
+use skyhex_core::map::basemap::{Basemap, Ring, WorldAtlas};
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::NO_CLASS;
 use skyhex_core::map::mercator::WorldPoint;
 use skyhex_core::map::track::TrackLayer;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
+use super::style::BasemapColours;
 use super::{MapLayers, basemap_for_zoom, css_rgb, style, world_copies};
 
 /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
@@ -18,12 +19,12 @@ pub fn draw_map(
     layers: &MapLayers<'_>,
 ) {
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
-    context.set_fill_style_str(&css_rgb(style::OCEAN));
+    context.set_fill_style_str(&css_rgb(layers.basemap_colours.ocean));
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
     let basemap = basemap_for_zoom(camera.zoom, layers.coarse_basemap, layers.detailed_basemap);
     for offset in world_copies(camera) {
         if let Some(basemap) = basemap {
-            draw_land(context, camera, offset, &basemap.land, &basemap.countries);
+            draw_land(context, camera, offset, basemap, layers.basemap_colours);
         }
         draw_hexagons(context, camera, offset, layers);
         if let Some(traffic) = layers.traffic {
@@ -89,21 +90,21 @@ fn draw_land(
     context: &CanvasRenderingContext2d,
     camera: &Camera,
     offset: f64,
-    land: &Basemap,
-    countries: &Basemap,
+    atlas: &WorldAtlas,
+    colours: &BasemapColours,
 ) {
     let (Some(land_path), Some(border_path)) =
-        (rings_path(camera, offset, land), rings_path(camera, offset, countries))
+        (rings_path(camera, offset, &atlas.land), rings_path(camera, offset, &atlas.countries))
     else {
         return;
     };
     context.set_global_alpha(1.0);
-    context.set_fill_style_str(&css_rgb(style::LAND));
+    context.set_fill_style_str(&css_rgb(colours.land));
     context.fill_with_path_2d_and_winding(&land_path, web_sys::CanvasWindingRule::Evenodd);
     context.set_line_width(0.75);
-    context.set_stroke_style_str(&css_rgb(style::COASTLINE));
+    context.set_stroke_style_str(&css_rgb(colours.coastline));
     context.stroke_with_path(&land_path);
-    context.set_stroke_style_str(&css_rgb(style::BORDER));
+    context.set_stroke_style_str(&css_rgb(colours.border));
     context.stroke_with_path(&border_path);
 }
 
@@ -125,6 +126,9 @@ fn rings_path(camera: &Camera, offset: f64, basemap: &Basemap) -> Option<Path2d>
 
 /// The hexagons from their mesh: each cell's vertices are its ring.
 fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layers: &MapLayers<'_>) {
+    if layers.opacity <= 0.0 {
+        return;
+    }
     let visible = camera.visible_bounds();
     let classes = &layers.colours.scale.classes;
     let paths: Vec<Path2d> = classes.iter().filter_map(|_| Path2d::new().ok()).collect();

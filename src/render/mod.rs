@@ -50,6 +50,7 @@ pub struct MapLayers<'a> {
     pub traffic: Option<&'a Arc<TrackLayer>>,
     /// An aircraft's track, drawn over everything.
     pub track: Option<&'a Arc<TrackLayer>>,
+    pub basemap_colours: &'static style::BasemapColours,
 }
 
 /// The renderer of one canvas.
@@ -108,10 +109,38 @@ impl MapRenderer {
 
 /// The map's colours, shared by both renderers.
 pub mod style {
-    pub const OCEAN: [u8; 3] = [0x0b, 0x12, 0x20];
-    pub const LAND: [u8; 3] = [0x1e, 0x29, 0x3b];
-    pub const COASTLINE: [u8; 3] = [0x33, 0x41, 0x55];
-    pub const BORDER: [u8; 3] = [0x3b, 0x4a, 0x60];
+    /// The basemap's colours in one theme, and its airport labels' (CSS colours).
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct BasemapColours {
+        pub ocean: [u8; 3],
+        pub land: [u8; 3],
+        pub coastline: [u8; 3],
+        pub border: [u8; 3],
+        pub label: &'static str,
+        pub minor_label: &'static str,
+        pub label_halo: &'static str,
+    }
+
+    /// The default: dark, so the hexagons' ramps glow over it.
+    pub const DARK: BasemapColours = BasemapColours {
+        ocean: [0x0b, 0x12, 0x20],
+        land: [0x1e, 0x29, 0x3b],
+        coastline: [0x33, 0x41, 0x55],
+        border: [0x3b, 0x4a, 0x60],
+        label: "#e2e8f0",
+        minor_label: "#cbd5e1",
+        label_halo: "rgba(2, 6, 23, 0.9)",
+    };
+    /// For print and bright rooms: pale land on a pale blue sea.
+    pub const LIGHT: BasemapColours = BasemapColours {
+        ocean: [0xd6, 0xe4, 0xf0],
+        land: [0xf4, 0xf1, 0xea],
+        coastline: [0xa8, 0xb4, 0xc2],
+        border: [0xc4, 0xbc, 0xb0],
+        label: "#0f172a",
+        minor_label: "#334155",
+        label_halo: "rgba(255, 255, 255, 0.9)",
+    };
     /// A track's colours by altitude band (on the ground or unknown first), light to bright
     /// as it climbs, apart from the hexagons' ramps; drawn on a dark casing.
     pub const TRACK_COLOURS: [[u8; 3]; super::TRACK_BANDS] = [

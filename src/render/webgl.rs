@@ -131,7 +131,7 @@ impl GlMap {
         let gl = &self.gl;
         let (width, height) = (camera.viewport_px.x * pixel_ratio, camera.viewport_px.y * pixel_ratio);
         gl.viewport(0, 0, width.round() as i32, height.round() as i32);
-        let [r, g, b] = style::OCEAN;
+        let [r, g, b] = layers.basemap_colours.ocean;
         gl.clear_color(channel(r), channel(g), channel(b), 1.0);
         gl.clear(Gl::COLOR_BUFFER_BIT);
         gl.enable(Gl::BLEND);
@@ -141,11 +141,11 @@ impl GlMap {
             basemap_for_zoom(camera.zoom, self.coarse_basemap.as_ref(), self.detailed_basemap.as_ref());
         for offset in world_copies(camera) {
             if let Some((_, basemap)) = basemap {
-                self.set_single_colour(style::LAND);
+                self.set_single_colour(layers.basemap_colours.land);
                 self.draw_mesh(camera, offset, &basemap.land, Gl::TRIANGLES);
-                self.set_single_colour(style::COASTLINE);
+                self.set_single_colour(layers.basemap_colours.coastline);
                 self.draw_mesh(camera, offset, &basemap.land, Gl::LINES);
-                self.set_single_colour(style::BORDER);
+                self.set_single_colour(layers.basemap_colours.border);
                 self.draw_mesh(camera, offset, &basemap.borders, Gl::LINES);
             }
         }
@@ -155,7 +155,8 @@ impl GlMap {
             self.use_main_program(camera);
         }
         for offset in world_copies(camera) {
-            if let Some((_, hexagons)) = &self.hexagons {
+            // Hidden hexagons are not drawn at all (their opacity is 0).
+            if let Some((_, hexagons)) = self.hexagons.as_ref().filter(|_| layers.opacity > 0.0) {
                 self.set_palette(layers.colours, layers.opacity);
                 self.draw_mesh(camera, offset, hexagons, Gl::TRIANGLES);
             }

@@ -1,4 +1,4 @@
-//! The side panel: statistics of the current view, the inputs and their errors.
+//! The side panel's data: statistics of the current view, errors, and the Data tab's inputs.
 
 use leptos::prelude::*;
 
@@ -7,104 +7,117 @@ use crate::browser;
 use crate::loading::Source;
 use crate::state::{AppState, Input, Loaded, Outcome};
 
+/// The numbers of the current view, shown above every tab.
 #[component]
-pub fn DataPanel() -> impl IntoView {
+pub fn Stats() -> impl IntoView {
     let state = expect_context::<AppState>();
     let points = Signal::derive(move || state.density.with(|density| density.points));
     let aircraft = Signal::derive(move || state.density.with(|density| density.aircraft));
     let cells = Signal::derive(move || state.density.with(|density| density.cells.len() as u64));
     let rejected = Signal::derive(move || state.rejected_total());
+    view! {
+        <section class="stats" aria-label="Statistics of the current view">
+            <Stat label="Points" test_id="stat-points" value=points />
+            <Stat label="Aircraft" test_id="stat-aircraft" value=aircraft />
+            <Stat label="Cells" test_id="stat-cells" value=cells />
+            <Stat label="Rejected" test_id="stat-rejected" value=rejected />
+        </section>
+    }
+}
+
+/// The inputs that failed and why, shown above every tab (nothing lost goes unsaid).
+#[component]
+pub fn Errors() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section aria-label="Errors">
+            <ul class="errors" data-testid="errors" aria-live="assertive">
+                {move || {
+                    state
+                        .inputs
+                        .get()
+                        .into_iter()
+                        .filter_map(|input| match input.outcome {
+                            Outcome::Failed(message) => Some((input.name, message)),
+                            Outcome::Loaded(loaded) if !loaded.problems.is_empty() => {
+                                Some((input.name, loaded.problems.join("; ")))
+                            }
+                            Outcome::Loaded(_) | Outcome::Reading => None,
+                        })
+                        .map(|(name, message)| {
+                            view! {
+                                <li>
+                                    <strong>{name}</strong>
+                                    ": "
+                                    {message}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+                {move || {
+                    state
+                        .worker_failures
+                        .get()
+                        .into_iter()
+                        .map(|reason| {
+                            view! {
+                                <li>
+                                    <strong>"Points missing"</strong>
+                                    ": "
+                                    {reason}
+                                    ". The points that worker held are not in the map; reload the page to start again."
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}
+
+/// The Data tab: the inputs, each with what it held or how far it is, and more to load.
+#[component]
+pub fn DataTab() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let shows_demo = move || state.inputs.with(|inputs| inputs.iter().any(|input| input.is_demo));
     view! {
-        <aside class="panel" aria-label="Data">
-            <section class="stats" aria-label="Statistics of the current view">
-                <Stat label="Points" test_id="stat-points" value=points />
-                <Stat label="Aircraft" test_id="stat-aircraft" value=aircraft />
-                <Stat label="Cells" test_id="stat-cells" value=cells />
-                <Stat label="Rejected" test_id="stat-rejected" value=rejected />
-            </section>
-            <super::top_cells::TopCells />
-            <Show when=move || state.density.with(|density| density.aircraft_incomplete)>
-                <p class="note">
-                    "Aircraft counts cover point inputs only: pre-aggregated H3 tables carry no "
-                    "per-aircraft detail once cells are merged or rolled up, or when filters are set."
-                </p>
-            </Show>
-            <Show when=shows_demo>
-                <p class="demo-note">
-                    "Demo: 105,072 real ADS-B positions around Reno and Monterey Bay, "
-                    "© adsb.lol contributors (ODbL 1.0), via eastham/adsb_actions. "
-                    "Open or drop your own files to replace it."
-                </p>
-            </Show>
-            <section aria-label="Inputs">
-                <h2>
-                    "Inputs"
-                    <Show when=move || state.inputs.with(|inputs| inputs.len() > 1)>
-                        {move || format!(" ({})", format::count(state.inputs.with(Vec::len) as u64))}
-                    </Show>
-                </h2>
-                <ul class="inputs">
-                    <For
-                        each=move || state.inputs.get()
-                        key=|input| (input.id, outcome_key(&input.outcome))
-                        children=move |input| view! { <InputRow input /> }
-                    />
-                </ul>
-                <Show when=move || state.inputs.with(Vec::is_empty)>
-                    <p class="empty">
-                        "Open or drop readsb traces, heatmaps or aircraft.json, adsb.lol tar archives "
-                        "(all parts at once), Parquet, CSV or Arrow files."
-                    </p>
+        <Show when=move || state.density.with(|density| density.aircraft_incomplete)>
+            <p class="note">
+                "Aircraft counts cover point inputs only: pre-aggregated H3 tables carry no "
+                "per-aircraft detail once cells are merged or rolled up, or when filters are set."
+            </p>
+        </Show>
+        <Show when=shows_demo>
+            <p class="demo-note">
+                "Demo: 105,072 real ADS-B positions around Reno and Monterey Bay, "
+                "© adsb.lol contributors (ODbL 1.0), via eastham/adsb_actions. "
+                "Open or drop your own files to replace it."
+            </p>
+        </Show>
+        <section aria-label="Inputs">
+            <h2>
+                "Inputs"
+                <Show when=move || state.inputs.with(|inputs| inputs.len() > 1)>
+                    {move || format!(" ({})", format::count(state.inputs.with(Vec::len) as u64))}
                 </Show>
-                <UrlForm />
-            </section>
-            <section aria-label="Errors">
-                <ul class="errors" data-testid="errors" aria-live="assertive">
-                    {move || {
-                        state
-                            .inputs
-                            .get()
-                            .into_iter()
-                            .filter_map(|input| match input.outcome {
-                                Outcome::Failed(message) => Some((input.name, message)),
-                                Outcome::Loaded(loaded) if !loaded.problems.is_empty() => {
-                                    Some((input.name, loaded.problems.join("; ")))
-                                }
-                                Outcome::Loaded(_) | Outcome::Reading => None,
-                            })
-                            .map(|(name, message)| {
-                                view! {
-                                    <li>
-                                        <strong>{name}</strong>
-                                        ": "
-                                        {message}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                    {move || {
-                        state
-                            .worker_failures
-                            .get()
-                            .into_iter()
-                            .map(|reason| {
-                                view! {
-                                    <li>
-                                        <strong>"Points missing"</strong>
-                                        ": "
-                                        {reason}
-                                        ". The points that worker held are not in the map; reload the page to start again."
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </section>
-            <super::filters::Filters />
-        </aside>
+            </h2>
+            <ul class="inputs">
+                <For
+                    each=move || state.inputs.get()
+                    key=|input| (input.id, outcome_key(&input.outcome))
+                    children=move |input| view! { <InputRow input /> }
+                />
+            </ul>
+            <Show when=move || state.inputs.with(Vec::is_empty)>
+                <p class="empty">
+                    "Open or drop readsb traces, heatmaps or aircraft.json, adsb.lol tar archives "
+                    "(all parts at once), Parquet, CSV or Arrow files."
+                </p>
+            </Show>
+            <UrlForm />
+        </section>
     }
 }
 

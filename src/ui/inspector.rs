@@ -1,5 +1,6 @@
-//! Beside the map: find an aircraft by address, the aircraft that passed through the
-//! clicked cell, and the track shown, with its altitude colours.
+//! Beside the map: the aircraft that passed through the clicked cell, and the track
+//! shown, with its altitude colours; and the search that finds an aircraft by address
+//! (in the side panel's Inspect tab).
 
 use leptos::prelude::*;
 use skyhex_core::engine::inspect::Passage;
@@ -20,7 +21,6 @@ const MAX_LISTED: usize = 200;
 pub fn InspectorPanel(inspector: Inspector, fit_track: Callback<()>) -> impl IntoView {
     view! {
         <aside class="inspector" aria-label="Aircraft">
-            <TrackSearch inspector />
             {move || inspector.cell.get().map(|cell| view! { <CellAircraft inspector cell /> })}
             {move || inspector.traffic.get().map(|traffic| view! { <TrafficSummary inspector traffic /> })}
             {move || inspector.track.get().map(|track| view! { <TrackSummary inspector track fit_track /> })}
@@ -29,7 +29,7 @@ pub fn InspectorPanel(inspector: Inspector, fit_track: Callback<()>) -> impl Int
 }
 
 #[component]
-fn TrackSearch(inspector: Inspector) -> impl IntoView {
+pub fn TrackSearch(inspector: Inspector) -> impl IntoView {
     let state = expect_context::<AppState>();
     let address = RwSignal::new(String::new());
     let on_submit = move |event: leptos::ev::SubmitEvent| {

@@ -26,8 +26,16 @@ use super::map_data::{
 };
 use crate::browser;
 use crate::inspect::Inspector;
-use crate::render::{Hexagons, MapLayers, MapRenderer, TileCounts, draw_labels, map_png};
-use crate::state::AppState;
+use crate::render::{Hexagons, MapLayers, MapRenderer, TileCounts, draw_labels, map_png, style};
+use crate::state::{AppState, Theme};
+
+/// The map's colours in `theme`.
+fn basemap_colours(theme: Theme) -> &'static style::BasemapColours {
+    match theme {
+        Theme::Dark => &style::DARK,
+        Theme::Light => &style::LIGHT,
+    }
+}
 
 /// Pixels that arrow keys move the map.
 const KEY_PAN_PX: f64 = 80.0;
@@ -181,14 +189,16 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
         let (track, traffic) = (track.get(), traffic.get());
         tile_counts.track();
         let tiles = state.tiles.with(|tiles| tiles.as_ref().map(|tiles| tiles.template.clone()));
+        let shown = state.layers.get();
         let layers = MapLayers {
             coarse_basemap: coarse.as_ref(),
             detailed_basemap: detailed.as_ref(),
             hexagons: &hexagons,
             colours: &colours,
-            opacity: state.opacity.get(),
+            opacity: if shown.hexagons { state.opacity.get() } else { 0.0 },
             traffic: traffic.as_ref(),
-            track: track.as_ref(),
+            track: track.as_ref().filter(|_| shown.track),
+            basemap_colours: basemap_colours(state.theme.get()),
         };
         renderer.update_value(|renderer| {
             if let Some(renderer) = renderer {
@@ -205,6 +215,8 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     let airports = RwSignal::new(None::<Arc<Airports>>);
     let airports_asked = StoredValue::new(false);
     let placed_labels = RwSignal::new(String::new());
+    let airports_credited =
+        move || airports.with(Option::is_some) && state.layers.with(|layers| layers.airports);
     Effect::new(move |_| {
         if camera.with(|camera| camera.zoom) >= airports::MAJOR_FROM_ZOOM && !airports_asked.get_value() {
             airports_asked.set_value(true);
@@ -214,11 +226,20 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     Effect::new(move |_| {
         let Some(canvas) = labels_ref.get() else { return };
         let camera = camera.get();
-        let labels = airports
-            .with(|airports| airports.as_ref().map(|airports| airports.labels(&camera)).unwrap_or_default());
+        let shown = state.layers.with(|layers| layers.airports);
+        let labels = airports.with(|airports| match airports {
+            Some(airports) if shown => airports.labels(&camera),
+            _ => Vec::new(),
+        });
         let ratio = web_sys::window().map_or(1.0, |window| window.device_pixel_ratio());
         if let Ok(Some(context)) = canvas.get_context("2d") {
-            draw_labels(&context.unchecked_into(), &camera, ratio, &labels);
+            draw_labels(
+                &context.unchecked_into(),
+                &camera,
+                ratio,
+                &labels,
+                basemap_colours(state.theme.get()),
+            );
         }
         placed_labels.set(labels.iter().map(|label| label.text.as_str()).collect::<Vec<_>>().join("|"));
     });
@@ -309,7 +330,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
                 ratio,
                 &legend_title(&state),
                 &rows,
-                &attribution(&state, airports.with(Option::is_some)),
+                &attribution(&state, airports_credited()),
             )
         });
         let name = format!("skyhex-map-res{}.png", state.shown_resolution());
@@ -405,7 +426,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
             <CellTooltip hovered camera />
             {(!embed).then(|| view! { <InspectorPanel inspector fit_track=Callback::new(move |()| fit_track()) /> })}
             <Legend colours tile_counts tile_problem />
-            <p class="attribution">{move || attribution(&state, airports.with(Option::is_some))}</p>
+            <p class="attribution">{move || attribution(&state, airports_credited())}</p>
         </section>
     }
 }

@@ -1,4 +1,4 @@
-//! The page: a toolbar, the data panel and the map. Components hold no logic beyond
+//! The page: a toolbar, the side panel (tabs) and the map. Components hold no logic beyond
 //! wiring signals; state lives in `crate::state`, maths in `skyhex_core`.
 
 mod cell_tooltip;
@@ -8,9 +8,11 @@ pub mod format;
 mod gestures;
 mod histograms;
 mod inspector;
+mod layers;
 mod legend;
 mod map_data;
 mod map_view;
+mod side_panel;
 mod tile_controls;
 mod toolbar;
 mod top_cells;
@@ -23,7 +25,7 @@ use crate::browser::{self, StartParams};
 use crate::inspect::Inspector;
 use crate::loading::Source;
 use crate::state::{
-    AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_OPACITY, DEFAULT_RESOLUTION, DEMO_URL, Progress,
+    AppState, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_OPACITY, DEFAULT_RESOLUTION, DEMO_URL, Progress, Theme,
 };
 
 #[component]
@@ -38,6 +40,8 @@ pub fn App() -> impl IntoView {
     state.colours.set(params.colours);
     state.opacity.set(params.opacity.unwrap_or(DEFAULT_OPACITY));
     state.tiles.set(params.tiles);
+    state.layers.set(params.layers);
+    state.theme.set(params.theme);
     provide_context(state);
     provide_context(Inspector::new(state));
     // The view lives in the URL too, so a copied link restores it (defaults left out).
@@ -47,7 +51,11 @@ pub fn App() -> impl IntoView {
         let opacity = state.opacity.get();
         let colours = state.colours.get();
         let tiles = state.tiles.get();
+        let (layers, theme) = (state.layers.get(), state.theme.get());
+        browser::set_page_theme(theme.name());
         browser::set_url_params(&[
+            ("hide", layers.hidden_text()),
+            ("theme", (theme != Theme::default()).then(|| theme.name().to_owned())),
             ("tiles", tiles.as_ref().map(|tiles| tiles.template.clone())),
             ("tiles_credit", tiles.map(|tiles| tiles.credit).filter(|credit| !credit.is_empty())),
             ("res", (resolution != DEFAULT_RESOLUTION).then(|| resolution.to_string())),
@@ -90,7 +98,7 @@ pub fn App() -> impl IntoView {
                 {if embed {
                     view! { <h1 class="visually-hidden">"skyhex — flight density"</h1> }.into_any()
                 } else {
-                    view! { <data_panel::DataPanel /> }.into_any()
+                    view! { <side_panel::SidePanel /> }.into_any()
                 }}
                 <map_view::MapView embed start_view />
             </main>

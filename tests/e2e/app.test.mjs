@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { cellToBoundary } from 'h3-js';
 
 import {
-  DIST, REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
+  DIST, REAL, ROOT, exportCsv, launchBrowser, newPage, openTab, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
 } from './harness.mjs';
 
 const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30', '2023', '08', '20', 'traces');
@@ -314,7 +314,7 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('an accessibility audit (axe-core) finds no violation: on opening, with a cell\'s aircraft, a track and the export menu open, and embedded', async () => {
+  test('an accessibility audit (axe-core) finds no violation: on opening, in every tab and both themes, with a cell\'s aircraft, a track and the export menu open, and embedded', async () => {
     const axe = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
     const audit = async (page) => {
       await page.evaluate(axe); // through the DevTools protocol: the page's policy refuses injected scripts
@@ -325,6 +325,17 @@ describe('skyhex in the browser', () => {
     const page = await open();
     await waitReady(page);
     assert.deepEqual(await audit(page), []);
+    // Every tab of the side panel, in both themes (axe skips hidden panels); each one
+    // photographed for people to look at.
+    const light = await open('?theme=light');
+    await waitReady(light);
+    for (const [themed, theme] of [[page, 'dark'], [light, 'light']]) {
+      for (const tab of ['data', 'layers', 'filters', 'inspect']) {
+        await openTab(themed, tab);
+        assert.deepEqual(await audit(themed), [], `${tab} tab, ${theme} theme`);
+        await screenshot(themed, `panel-${tab}-${theme}`);
+      }
+    }
     await page.getByTestId('map').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('passage').first().click();
@@ -358,6 +369,7 @@ describe('skyhex in the browser', () => {
   test('the top cells table lists the busiest cells as the CLI counts them; a row flies the map there and opens the cell', async () => {
     const page = await open();
     await waitReady(page);
+    await openTab(page, 'inspect');
     const rows = expected([DEMO], 5).csv.trim().split('\n').slice(1).map((line) => line.split(','));
     rows.sort((a, b) => Number(b[1]) - Number(a[1]) || (a[0] < b[0] ? -1 : 1));
     const listed = await page.getByTestId('top-cell').evaluateAll((buttons) => buttons.map((button) => button.dataset.cell));

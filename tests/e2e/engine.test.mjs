@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  REAL, ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
+  REAL, ROOT, exportCsv, launchBrowser, newPage, openTab, screenshot, serveStatic, setResolution, skyhex, stat, waitReady,
 } from './harness.mjs';
 
 const TRACE_DIR = join(REAL, 'readsb_traces', 'adsb_actions_2023-08-30');
@@ -122,6 +122,7 @@ describe('the density engine in the browser', () => {
     const page = await open('?res=6');
     await page.getByTestId('file-input').setInputFiles(TRACES);
     await waitReady(page);
+    await openTab(page, 'filters');
     const all = await stat(page, 'points');
     const combos = [
       {
@@ -205,6 +206,7 @@ describe('the density engine in the browser', () => {
     const page = await open('?res=6');
     await page.getByTestId('file-input').setInputFiles(TRACES);
     await waitReady(page);
+    await openTab(page, 'filters');
     const all = await stat(page, 'points');
     const total = async (id) => Number(await page.getAttribute(`[data-testid=${id}]`, 'data-total'));
     const counts = (id) => page.locator(`[data-testid=${id}] rect[data-count]`).evaluateAll(
@@ -251,6 +253,7 @@ describe('the density engine in the browser', () => {
     const page = await open('?res=5');
     await page.getByTestId('file-input').setInputFiles(TRACES);
     await waitReady(page);
+    await openTab(page, 'filters');
     assert.equal(await page.getByTestId('fix-classes').isChecked(), false);
     // Half-hour bars for this day: two bars make a one-hour window.
     assert.deepEqual(await page.getByTestId('play-window').locator('option').allInnerTexts(), ['30 min', '1 h', '2 h', '4 h']);
@@ -278,11 +281,13 @@ describe('the density engine in the browser', () => {
     await calm.emulateMedia({ reducedMotion: 'reduce' });
     await calm.goto(server.url);
     await waitReady(calm);
+    await openTab(calm, 'filters');
     assert.ok(await calm.getByTestId('play-speed').isDisabled());
   });
 
   test('a link restores the filters, resolution and metric; changing them updates the link', async () => {
     const page = await open('?res=6&min_alt=2000&max_alt=30000&ground=exclude&source=adsb,tisb,adsc,other');
+    await openTab(page, 'filters');
     assert.equal(await page.getByTestId('filter-min-alt').inputValue(), '2000');
     assert.equal(await page.getByTestId('filter-ground').inputValue(), 'exclude');
     assert.equal(await page.getByTestId('filter-source-mlat').isChecked(), false);

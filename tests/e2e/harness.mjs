@@ -132,6 +132,11 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Opens a tab of the side panel (`data`, `layers`, `filters`, `inspect`). */
+export async function openTab(page, name) {
+  await page.getByTestId(`tab-${name}`).click();
+}
+
 /** Sets the resolution control the way a user does (keyboard on the slider). */
 export async function setResolution(page, resolution) {
   const slider = page.getByTestId('resolution');

@@ -10,11 +10,13 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
-import { DIST, OUTPUT, launchBrowser, newPage, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
+import { DIST, OUTPUT, launchBrowser, newPage, openTab, screenshot, serveStatic, skyhex, waitReady } from './harness.mjs';
 
 const DEMO = join(DIST, 'demo', 'adsb_actions_points.parquet');
 const OCEAN = [0x0b, 0x12, 0x20];
 const LAND = [0x1e, 0x29, 0x3b];
+const LIGHT_OCEAN = [0xd6, 0xe4, 0xf0];
+const LIGHT_LAND = [0xf4, 0xf1, 0xea];
 const HEX_OPACITY = 0.85;
 
 /** The demo's cells at `res` by the CLI (`filters`: its options), as [h3_index, point_count]. */
@@ -136,6 +138,17 @@ const blended = (top, under, opacity = HEX_OPACITY) =>
   top.map((channel, i) => Math.round(opacity * channel + (1 - opacity) * under[i]));
 const near = (a, b) => a.every((channel, i) => Math.abs(channel - b[i]) <= 3);
 
+/** Waits until the map's pixel at `at` passes `test` (the map redraws on the next frame). */
+async function waitForPixel(page, at, test, what) {
+  let drawn;
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    drawn = await pixelAt(page, at.x, at.y);
+    if (test(drawn)) return drawn;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${what}: pixel ${drawn} at (${at.x}, ${at.y})`);
+}
+
 async function waitForBasemap(page) {
   await page.waitForFunction(
     () => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('basemap/countries')).length === 2,
@@ -191,6 +204,58 @@ describe('the map', () => {
     // Ocean far from the data: no cell, no tooltip.
     await page.mouse.move(at.box.x + 10, at.box.y + at.box.height / 2);
     await tooltip.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+  });
+
+  test('the Layers tab (keyboard-operable tabs) hides the hexagons and airport labels, the light theme recolours page and map, and a link keeps both', async () => {
+    const page = await openDemo();
+    const [lat, lon] = cellToLatLng(densestCell(5).cell);
+    const at = await screenOf(page, lat, lon);
+    const [top] = await legendColours(page);
+    const over = (colour, land, ocean) => (drawn) => near(drawn, blended(colour, land)) || near(drawn, blended(colour, ocean));
+    const bare = (land, ocean) => (drawn) => near(drawn, land) || near(drawn, ocean);
+    await waitForPixel(page, at, over(top, LAND, OCEAN), 'the densest cell drawn');
+    await page.waitForFunction(() => document.querySelector('[data-testid=map-labels]').dataset.labels.split('|').includes('RNO'));
+
+    // The tabs follow the arrow keys, as WAI-ARIA tabs do; one panel shows at a time.
+    await page.getByTestId('tab-data').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'tab-layers');
+    assert.equal(await page.getByTestId('tab-layers').getAttribute('aria-selected'), 'true');
+    assert.ok(await page.getByTestId('tab-panel-layers').isVisible());
+    assert.ok(!(await page.getByTestId('tab-panel-data').isVisible()));
+    await page.keyboard.press('End');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'tab-inspect');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'tab-data', 'the arrows wrap around');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'tab-layers');
+
+    await page.getByTestId('layer-hexagons').uncheck();
+    await waitForPixel(page, at, bare(LAND, OCEAN), 'the basemap where the cell was');
+    await page.getByTestId('layer-airports').uncheck();
+    await page.waitForFunction(() => document.querySelector('[data-testid=map-labels]').dataset.labels === '');
+    assert.doesNotMatch(await page.locator('.attribution').innerText(), /airportsdata/, 'no credit for labels not shown');
+    await page.getByTestId('theme').selectOption('light');
+    await waitForPixel(page, at, bare(LIGHT_LAND, LIGHT_OCEAN), 'the light basemap');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(241, 245, 249)');
+    await page.waitForFunction(() => /[?&]hide=hexagons%2Cairports/.test(location.search) && /[?&]theme=light/.test(location.search));
+    await screenshot(page, 'panel-layers-light');
+
+    // The link opens the same: hexagons hidden, light; showing them draws them on the light map.
+    const again = await newPage(browser, problems);
+    await again.goto(page.url());
+    await waitReady(again);
+    await waitForBasemap(again);
+    const seen = await screenOf(again, lat, lon);
+    await waitForPixel(again, seen, bare(LIGHT_LAND, LIGHT_OCEAN), 'hidden again, light');
+    await openTab(again, 'layers');
+    assert.equal(await again.getByTestId('theme').inputValue(), 'light');
+    await again.getByTestId('layer-hexagons').check();
+    await waitForPixel(again, seen, over(top, LIGHT_LAND, LIGHT_OCEAN), 'the cell over the light basemap');
+    await screenshot(again, 'map-light');
     assert.deepEqual(problems, []);
   });
 
@@ -266,6 +331,7 @@ describe('the map', () => {
     // Fixed classes stay when a filter changes what is counted; the counts follow the CLI.
     await page.getByTestId('fix-classes').check();
     assert.match(await page.locator('.legend figcaption').innerText(), /fixed classes/);
+    await openTab(page, 'filters');
     await page.getByTestId('filter-min-alt').fill('5000');
     await page.getByTestId('filter-min-alt').press('Enter');
     await waitReady(page);
@@ -341,6 +407,12 @@ describe('the map', () => {
     await screenshot(page, 'map-track');
     const pixel = await pixelAt(page, where.x, where.y);
     assert.ok(near(pixel, key[bandOf(track[middle].altFt)]), `pixel ${pixel} at (${where.x}, ${where.y}) is the colour of ${track[middle].altFt} ft`);
+    // The Layers tab hides the track and shows it again; the panel keeps it open.
+    await openTab(page, 'layers');
+    await page.getByTestId('layer-track').uncheck();
+    await waitForPixel(page, where, (drawn) => !near(drawn, key[bandOf(track[middle].altFt)]), 'the track hidden');
+    await page.getByTestId('layer-track').check();
+    await waitForPixel(page, where, (drawn) => near(drawn, key[bandOf(track[middle].altFt)]), 'the track back');
 
     // Saved as GeoJSON: one line per piece of two points or more, in [lon, lat], with its times.
     const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-track').click()]);
@@ -357,6 +429,7 @@ describe('the map', () => {
     assert.equal(feature.properties.first_time, new Date(track[0].timeMs).toISOString().replace('.000Z', 'Z'));
 
     // Found by address too; Escape on the map closes both panels.
+    await openTab(page, 'inspect');
     await page.getByTestId('track-address').fill('  ' + busiest.toUpperCase());
     await page.getByTestId('track-address').press('Enter');
     await summary.waitFor();
