@@ -79,13 +79,24 @@ pub fn Legend(
                 .collect_view()
         })
     };
+    // On a phone the controls fold away, so the legend leaves the map room.
+    let unfolded = RwSignal::new(false);
     view! {
         <Show when=move || colours.with(|colours| !colours.scale.classes.is_empty())>
-            <figure class="legend" aria-label="Legend">
+            <figure class="legend" class:unfolded=move || unfolded.get() aria-label="Legend">
                 <figcaption>{move || legend_title(&state)}</figcaption>
                 <ul data-testid="legend-rows">{rows}</ul>
-                <ColourControls colours />
-                <TileControls counts=tile_counts problem=tile_problem />
+                <button
+                    class="legend-unfold"
+                    aria-expanded=move || unfolded.get().to_string()
+                    on:click=move |_| unfolded.update(|unfolded| *unfolded = !*unfolded)
+                >
+                    {move || if unfolded.get() { "Fewer controls" } else { "Colours and basemap…" }}
+                </button>
+                <div class="legend-folding">
+                    <ColourControls colours />
+                    <TileControls counts=tile_counts problem=tile_problem />
+                </div>
             </figure>
         </Show>
     }

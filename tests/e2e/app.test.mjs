@@ -348,6 +348,20 @@ describe('skyhex in the browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('on a phone-sized screen nothing is wider than the screen, the map keeps room, and the legend\'s controls unfold', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await waitReady(page);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling');
+    const map = await page.getByTestId('map').boundingBox();
+    assert.ok(map.width === 390 && map.height >= 300, `the map takes the width and keeps room: ${JSON.stringify(map)}`);
+    assert.ok(!(await page.getByTestId('palette').isVisible()), 'the colour controls fold away');
+    await page.getByRole('button', { name: 'Colours and basemap…' }).click();
+    assert.ok(await page.getByTestId('palette').isVisible());
+    await screenshot(page, 'phone');
+    assert.deepEqual(problems, []);
+  });
+
   test('?embed=1 shows the map alone, with its legend and attribution, for a portal\'s iframe', async () => {
     const page = await open('?embed=1');
     await waitReady(page);
