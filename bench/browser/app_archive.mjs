@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchBrowser, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
+import { launchBrowser, openTab, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
 
 const dir = process.argv[2];
 const parts = readdirSync(dir).filter((name) => /\.tar\.[a-z]{2}$/.test(name)).sort().map((name) => join(dir, name));
@@ -72,6 +72,7 @@ async function run(browser, server, workers) {
   const wasmLoaded = Number(await page.getAttribute('[data-testid=status]', 'data-memory-bytes'));
   const resMs = await clickAfterPause(page, () => setResolution(page, 6));
   const resStatus = await page.getByTestId('status').innerText();
+  await openTab(page, 'filters');
   const filterMs = await clickAfterPause(page, async () => {
     await page.getByTestId('filter-min-alt').fill('10000');
     await page.getByTestId('filter-min-alt').press('Enter');
