@@ -214,24 +214,25 @@ impl Default for LayersShown {
 }
 
 impl LayersShown {
+    /// Each layer's switch, by the name `hide=` gives it.
+    fn switches(&mut self) -> [(&'static str, &mut bool); 3] {
+        [("hexagons", &mut self.hexagons), ("track", &mut self.track), ("airports", &mut self.airports)]
+    }
+
     /// The layers `hide=` names (comma-separated), hidden.
     pub fn from_hidden(text: &str) -> Self {
         let hidden: Vec<&str> = text.split(',').map(str::trim).collect();
-        Self {
-            hexagons: !hidden.contains(&"hexagons"),
-            track: !hidden.contains(&"track"),
-            airports: !hidden.contains(&"airports"),
+        let mut layers = Self::default();
+        for (name, shown) in layers.switches() {
+            *shown = !hidden.contains(&name);
         }
+        layers
     }
 
     /// As `hide=` names them (`None`: every layer shows).
-    pub fn hidden_text(self) -> Option<String> {
+    pub fn hidden_text(mut self) -> Option<String> {
         let hidden: Vec<&str> =
-            [(self.hexagons, "hexagons"), (self.track, "track"), (self.airports, "airports")]
-                .into_iter()
-                .filter(|(shown, _)| !shown)
-                .map(|(_, name)| name)
-                .collect();
+            self.switches().into_iter().filter(|(_, shown)| !**shown).map(|(name, _)| name).collect();
         (!hidden.is_empty()).then(|| hidden.join(","))
     }
 }

@@ -177,11 +177,7 @@ impl Loaded {
             .par_iter()
             .enumerate()
             .map(|(owner, store)| {
-                let sharing = if owners.shares(owner as u32) {
-                    AircraftSharing::Possible
-                } else {
-                    AircraftSharing::None
-                };
+                let sharing = AircraftSharing::of_store_alone(!owners.shares(owner as u32));
                 aggregate_store(store, resolution, filter, None, sharing)
             })
             .collect();

@@ -105,9 +105,7 @@ fn stores_that_alone_hold_their_aircraft_count_them_alike() {
     let owners = AircraftOwners::of_stores(&many);
     let shared: Vec<bool> = (0..5).map(|owner| owners.shares(owner)).collect();
     assert_eq!(shared, [true, false, false, false, true]);
-    let sharing = |owner: usize| {
-        if owners.shares(owner as u32) { AircraftSharing::Possible } else { AircraftSharing::None }
-    };
+    let sharing = |owner: usize| AircraftSharing::of_store_alone(!owners.shares(owner as u32));
     for resolution in [Resolution::Three, Resolution::Eight] {
         for filter in filters() {
             let expected = density(std::slice::from_ref(&one), resolution, &filter);

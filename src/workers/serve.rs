@@ -300,8 +300,7 @@ fn query(
     };
     let mut histograms = bins.map(Histograms::new);
     let aggregates = held.visible_by_id(&stores.hidden).map(|(id, store)| {
-        let sharing =
-            if stores.private.contains(&id) { AircraftSharing::None } else { AircraftSharing::Possible };
+        let sharing = AircraftSharing::of_store_alone(stores.private.contains(&id));
         aggregate_store(store, resolution, filter, histograms.as_mut(), sharing)
     });
     let aggregate = merged(aggregates, resolution, filter);

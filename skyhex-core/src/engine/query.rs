@@ -207,6 +207,13 @@ pub enum AircraftSharing {
     None,
 }
 
+impl AircraftSharing {
+    /// `None` for a store that alone holds its aircraft, else `Possible`.
+    pub fn of_store_alone(alone: bool) -> Self {
+        if alone { Self::None } else { Self::Possible }
+    }
+}
+
 /// Sums the points of `store` that `filter` keeps into cells at `resolution`, and counts
 /// them into `histograms` on the way (each histogram ignoring its own dimension's filter).
 pub fn aggregate_store(
@@ -361,18 +368,15 @@ impl<'a> Accumulator<'a> {
             return;
         }
         self.last_aircraft[slot as usize] = aircraft;
-        match &mut self.private {
-            Some(private) if !noted.in_several_inputs => {
+        if let Some(private) = &mut self.private {
+            private.seen[aircraft as usize] = true;
+            // An aircraft that recurs in the store may come back to the slot: a pair.
+            if !noted.in_several_inputs {
                 private.per_slot[slot as usize] += 1;
-                private.seen[aircraft as usize] = true;
-            }
-            private => {
-                if let Some(private) = private {
-                    private.seen[aircraft as usize] = true;
-                }
-                self.aircraft_pairs.push((slot, aircraft));
+                return;
             }
         }
+        self.aircraft_pairs.push((slot, aircraft));
     }
 
     fn finish(self, cells: &[u64]) -> StoreAggregate {
