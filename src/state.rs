@@ -15,7 +15,7 @@ use futures::future::{self, Either, select};
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
+use skyhex_core::density::{CellCount, Density, Metric};
 use skyhex_core::engine::sharing::AircraftOwners;
 use skyhex_core::engine::{HistogramBins, Histograms};
 use skyhex_core::filter::PointFilter;
@@ -360,11 +360,9 @@ impl AppState {
                 return;
             }
             self.query_ms.set(browser::now_ms() - started_ms);
-            let mut builder = DensityBuilder::new(resolution, view.filter.clone());
-            // Each aggregate goes once merged: millions of cells at fine resolutions.
-            std::mem::take(&mut cells.aggregates)
-                .into_iter()
-                .for_each(|aggregate| builder.add_aggregate(&aggregate));
+            let density = Density::merged(&cells.aggregates, &tables, resolution, &view.filter);
+            // Millions of cells at fine resolutions: gone before anything else is built.
+            drop(std::mem::take(&mut cells.aggregates));
             self.retained_bytes.set(cells.retained_bytes);
             self.memory_bytes.set(cells.memory_bytes + browser::wasm_memory_bytes());
             self.sample_alike(cells.keep_every);
@@ -375,8 +373,7 @@ impl AppState {
             if self.worker_failures.with_untracked(|failures| *failures != cells.failures) {
                 self.worker_failures.set(cells.failures);
             }
-            builder.add_cells(&tables);
-            self.density.set(Arc::new(builder.finish()));
+            self.density.set(Arc::new(density));
             self.shown.set(Some(view));
         });
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use skyhex_core::Resolution;
-use skyhex_core::density::{CellCount, DensityBuilder, Metric};
+use skyhex_core::density::{CellCount, Density, Metric};
 use skyhex_core::engine::sharing::AircraftOwners;
 use skyhex_core::engine::{AircraftSharing, PointStore, aggregate_store};
 use skyhex_core::export;
@@ -170,7 +170,7 @@ impl Loaded {
     }
 
     /// The cells at `resolution` under `filter`: stores aggregated on every core, merged in order.
-    pub fn density(&self, resolution: Resolution, filter: &PointFilter) -> skyhex_core::density::Density {
+    pub fn density(&self, resolution: Resolution, filter: &PointFilter) -> Density {
         let owners = AircraftOwners::of_stores(&self.stores);
         let aggregates: Vec<_> = self
             .stores
@@ -181,12 +181,7 @@ impl Loaded {
                 aggregate_store(store, resolution, filter, None, sharing)
             })
             .collect();
-        let mut builder = DensityBuilder::new(resolution, filter.clone());
-        for aggregate in &aggregates {
-            builder.add_aggregate(aggregate);
-        }
-        builder.add_cells(&self.cells);
-        builder.finish()
+        Density::merged(&aggregates, &self.cells, resolution, filter)
     }
 }
 

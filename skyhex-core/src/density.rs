@@ -13,9 +13,9 @@
 //! or altitude, so the other metrics come from points only.
 
 use h3o::{CellIndex, LatLng, Resolution};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::merge::{MergedAircraft, MergedCells};
 use crate::engine::store::nanodegrees;
 use crate::engine::{AircraftSharing, PointStore, PointSums, StoreAggregate, aggregate_store};
 use crate::filter::PointFilter;
@@ -152,7 +152,74 @@ pub struct CellCount {
     pub center: Option<(f64, f64)>,
 }
 
-/// Sums of one cell while stores and tables arrive.
+impl Density {
+    /// Merges store aggregates (each with its cells in increasing order, as
+    /// [`aggregate_store`] and [`merge_aggregates`] make them) and pre-aggregated cells into
+    /// the cells of `resolution`. Filters select points by what tables cannot answer, so with
+    /// any filter set the tables are left out.
+    ///
+    /// [`merge_aggregates`]: crate::engine::merge_aggregates
+    pub fn merged(
+        aggregates: &[StoreAggregate],
+        tables: &[CellCount],
+        resolution: Resolution,
+        filter: &PointFilter,
+    ) -> Self {
+        let tables_left_out = !filter.is_empty() && !tables.is_empty();
+        let (table_cells, table_sums) =
+            if filter.is_empty() { table_sums(tables, resolution) } else { Default::default() };
+        let lists: Vec<&[u64]> = aggregates
+            .iter()
+            .map(|aggregate| aggregate.cells.as_slice())
+            .chain([table_cells.as_slice()])
+            .collect();
+        let merged = MergedCells::of(&lists);
+        let aircraft = MergedAircraft::of(aggregates, &merged.index_of);
+        let mut aircraft_per_cell = vec![0_u32; merged.cells.len()];
+        let mut aircraft_seen = vec![false; aircraft.addresses.len()];
+        for &pair in &aircraft.pairs {
+            aircraft_per_cell[(pair >> 32) as usize] += 1;
+            aircraft_seen[pair as u32 as usize] = true;
+        }
+        let mut aircraft_incomplete = tables_left_out;
+        let mut cells = Vec::with_capacity(merged.cells.len());
+        merged.for_each_cell(|index, parts| {
+            let mut sums = CellSums::default();
+            for &(list, at) in parts {
+                match aggregates.get(list) {
+                    Some(aggregate) => sums.merge(&CellSums::of_slot(aggregate, at)),
+                    None => sums.merge(&table_sums[at]),
+                }
+            }
+            if sums.points.points == 0 {
+                return;
+            }
+            let from_points = u64::from(aircraft_per_cell[index]) + sums.private_aircraft;
+            let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
+            aircraft_incomplete |= sums.table_cells > 0 && !table_only;
+            let aircraft_count = if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points };
+            cells.push(cell_stats(merged.cells[index], &sums, aircraft_count, table_only));
+        });
+        let private_aircraft: u64 = aggregates.iter().map(|aggregate| aggregate.private_aircraft_total).sum();
+        Density {
+            points: cells.iter().map(|cell| cell.point_count).sum(),
+            aircraft: aircraft_seen.iter().filter(|&&seen| seen).count() as u64 + private_aircraft,
+            aircraft_incomplete,
+            cells,
+        }
+    }
+
+    /// The points of `stores` that pass `filter`, at `resolution`.
+    pub fn of_stores(stores: &[PointStore], resolution: Resolution, filter: &PointFilter) -> Self {
+        let aggregates: Vec<_> = stores
+            .iter()
+            .map(|store| aggregate_store(store, resolution, filter, None, AircraftSharing::Possible))
+            .collect();
+        Self::merged(&aggregates, &[], resolution, filter)
+    }
+}
+
+/// Sums of one cell: of stores' points, and of the table cells that fell into it.
 #[derive(Debug, Clone, Copy, Default)]
 struct CellSums {
     /// Points of stores, and of table cells (whose points and centres add here too).
@@ -169,195 +236,59 @@ struct CellSums {
     rolled_up: bool,
 }
 
-/// Merges store aggregates and pre-aggregated cells into the cells of one resolution
-/// (one entry per occupied cell and per aircraft in a cell).
-#[derive(Debug)]
-pub struct DensityBuilder {
-    resolution: Resolution,
-    filter: PointFilter,
-    aircraft_ids: FxHashMap<Box<str>, u32>,
-    /// Where each cell is in `cells`.
-    cell_index: FxHashMap<u64, u32>,
-    cells: Vec<(u64, CellSums)>,
-    /// (cell index, aircraft id) pairs, packed as `index << 32 | id`: distinct within each
-    /// aggregate added, so only pairs of aircraft that several aggregates name may repeat.
-    cell_aircraft: Vec<u64>,
-    /// Per aircraft id, whether several aggregates named it.
-    aircraft_shared: Vec<bool>,
-    /// Distinct aircraft that aggregates counted themselves (no other holds them).
-    private_aircraft_total: u64,
-    points: u64,
-    /// Pre-aggregated cells were left out (filters were set).
-    tables_left_out: bool,
+impl CellSums {
+    fn of_slot(aggregate: &StoreAggregate, slot: usize) -> Self {
+        Self {
+            points: aggregate.sums[slot],
+            flights: aggregate.legs[slot],
+            private_aircraft: aggregate.private_aircraft.get(slot).copied().map_or(0, u64::from),
+            ..Self::default()
+        }
+    }
+
+    /// Adds `other`'s sums; of table cells, the first one's aircraft and centre stay.
+    fn merge(&mut self, other: &Self) {
+        self.points.merge(&other.points);
+        self.flights += other.flights;
+        self.private_aircraft += other.private_aircraft;
+        self.table_cells += other.table_cells;
+        self.table_aircraft = self.table_aircraft.or(other.table_aircraft);
+        self.table_center = self.table_center.or(other.table_center);
+        self.rolled_up |= other.rolled_up;
+    }
 }
 
-impl DensityBuilder {
-    pub fn new(resolution: Resolution, filter: PointFilter) -> Self {
-        Self {
-            resolution,
-            filter,
-            aircraft_ids: FxHashMap::default(),
-            cell_index: FxHashMap::default(),
-            cells: Vec::new(),
-            cell_aircraft: Vec::new(),
-            aircraft_shared: Vec::new(),
-            private_aircraft_total: 0,
-            points: 0,
-            tables_left_out: false,
+/// Pre-aggregated cells summed into their parents at `resolution` (a cell coarser than that
+/// stays as it is), in increasing order of those.
+fn table_sums(tables: &[CellCount], resolution: Resolution) -> (Vec<u64>, Vec<CellSums>) {
+    // By target, then in the tables' order (the first table cell of a target stays first).
+    let mut order: Vec<(u64, usize)> = tables
+        .iter()
+        .enumerate()
+        .map(|(index, count)| (u64::from(count.cell.parent(resolution).unwrap_or(count.cell)), index))
+        .collect();
+    order.sort_unstable();
+    let (mut targets, mut all_sums) = (Vec::new(), Vec::<CellSums>::new());
+    for (target, index) in order {
+        let count = &tables[index];
+        if targets.last() != Some(&target) {
+            targets.push(target);
+            all_sums.push(CellSums::default());
         }
+        let (lat, lon) = count.center.unwrap_or_else(|| {
+            let center = LatLng::from(count.cell);
+            (center.lat(), center.lng())
+        });
+        let sums = all_sums.last_mut().expect("pushed above");
+        sums.points.points += count.points;
+        sums.points.lat_nanodeg += i128::from(nanodegrees(lat)) * i128::from(count.points);
+        sums.points.lon_nanodeg += i128::from(nanodegrees(lon)) * i128::from(count.points);
+        sums.table_cells += 1;
+        sums.table_aircraft = sums.table_aircraft.or(count.aircraft);
+        sums.table_center = sums.table_center.or(Some((lat, lon)));
+        sums.rolled_up |= target != u64::from(count.cell);
     }
-
-    /// Adds the points of `store` that pass the filter.
-    pub fn add_store(&mut self, store: &PointStore) {
-        self.add_aggregate(&aggregate_store(
-            store,
-            self.resolution,
-            &self.filter,
-            None,
-            AircraftSharing::Possible,
-        ));
-    }
-
-    /// Adds what [`aggregate_store`] made of a store (at this builder's resolution and filter).
-    pub fn add_aggregate(&mut self, aggregate: &StoreAggregate) {
-        let mut indexes = Vec::with_capacity(aggregate.cells.len());
-        let private = aggregate.private_aircraft.iter().copied().chain(std::iter::repeat(0));
-        for (((&cell, sums), &legs), private) in
-            aggregate.cells.iter().zip(&aggregate.sums).zip(&aggregate.legs).zip(private)
-        {
-            let (index, target) = self.cell_mut(cell);
-            target.points.merge(sums);
-            target.flights += legs;
-            target.private_aircraft += u64::from(private);
-            self.points += sums.points;
-            indexes.push(u64::from(index));
-        }
-        self.private_aircraft_total += aggregate.private_aircraft_total;
-        let ids: Vec<u32> = aggregate
-            .addresses
-            .iter()
-            .map(|address| match self.aircraft_ids.get(address) {
-                // An aggregate names each aircraft once: an earlier one named this.
-                Some(&id) => {
-                    self.aircraft_shared[id as usize] = true;
-                    id
-                }
-                None => {
-                    let id = self.aircraft_ids.len() as u32;
-                    self.aircraft_ids.insert(address.clone(), id);
-                    self.aircraft_shared.push(false);
-                    id
-                }
-            })
-            .collect();
-        self.cell_aircraft.extend(
-            aggregate
-                .aircraft
-                .iter()
-                .map(|&(slot, address)| indexes[slot as usize] << 32 | u64::from(ids[address as usize])),
-        );
-    }
-
-    /// The sums of `cell` (new ones start empty) and where they are.
-    fn cell_mut(&mut self, cell: u64) -> (u32, &mut CellSums) {
-        let next = self.cells.len() as u32;
-        let index = *self.cell_index.entry(cell).or_insert(next);
-        if index == next {
-            self.cells.push((cell, CellSums::default()));
-        }
-        (index, &mut self.cells[index as usize].1)
-    }
-
-    /// The distinct (cell index, aircraft id) pairs, as `(index, id)`.
-    fn distinct_cell_aircraft(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        if self.aircraft_shared.contains(&true) {
-            let shared = &self.aircraft_shared;
-            let (mut repeated, mut distinct): (Vec<u64>, Vec<u64>) =
-                self.cell_aircraft.iter().partition(|&&pair| shared[pair as u32 as usize]);
-            repeated.sort_unstable();
-            repeated.dedup();
-            distinct.append(&mut repeated);
-            self.cell_aircraft = distinct;
-            self.aircraft_shared.fill(false);
-        }
-        self.cell_aircraft.iter().map(|&pair| ((pair >> 32) as u32, pair as u32))
-    }
-
-    /// Adds pre-aggregated cells. Filters select points by what tables cannot answer, so
-    /// with any filter set the cells are left out.
-    pub fn add_cells(&mut self, cells: &[CellCount]) {
-        if !self.filter.is_empty() {
-            self.tables_left_out |= !cells.is_empty();
-            return;
-        }
-        for count in cells {
-            let target = count.cell.parent(self.resolution).unwrap_or(count.cell);
-            let (lat, lon) = count.center.unwrap_or_else(|| {
-                let center = LatLng::from(count.cell);
-                (center.lat(), center.lng())
-            });
-            let (_, sums) = self.cell_mut(u64::from(target));
-            sums.points.points += count.points;
-            sums.points.lat_nanodeg += i128::from(nanodegrees(lat)) * i128::from(count.points);
-            sums.points.lon_nanodeg += i128::from(nanodegrees(lon)) * i128::from(count.points);
-            sums.table_cells += 1;
-            sums.table_aircraft = sums.table_aircraft.or(count.aircraft);
-            sums.table_center = sums.table_center.or(Some((lat, lon)));
-            sums.rolled_up |= target != count.cell;
-            self.points += count.points;
-        }
-    }
-
-    /// What the stores added so far sum to, as one aggregate to merge elsewhere (a worker's
-    /// answer to the page). Pre-aggregated cells are not part of it: add them where it merges.
-    pub fn into_aggregate(mut self) -> StoreAggregate {
-        let aircraft = self.distinct_cell_aircraft().collect();
-        let mut addresses = vec![Box::<str>::default(); self.aircraft_ids.len()];
-        for (address, id) in self.aircraft_ids {
-            addresses[id as usize] = address;
-        }
-        let private_aircraft = if self.private_aircraft_total > 0 {
-            self.cells.iter().map(|(_, sums)| sums.private_aircraft as u32).collect()
-        } else {
-            Vec::new()
-        };
-        StoreAggregate {
-            cells: self.cells.iter().map(|&(cell, _)| cell).collect(),
-            sums: self.cells.iter().map(|(_, sums)| sums.points).collect(),
-            legs: self.cells.iter().map(|(_, sums)| sums.flights).collect(),
-            aircraft,
-            addresses,
-            private_aircraft,
-            private_aircraft_total: self.private_aircraft_total,
-        }
-    }
-
-    pub fn finish(mut self) -> Density {
-        let mut aircraft_per_cell = vec![0_u64; self.cells.len()];
-        let mut aircraft_seen = vec![false; self.aircraft_ids.len()];
-        for (index, aircraft) in self.distinct_cell_aircraft() {
-            aircraft_per_cell[index as usize] += 1;
-            aircraft_seen[aircraft as usize] = true;
-        }
-        let mut aircraft_incomplete = self.tables_left_out;
-        let mut cells: Vec<CellStats> = self
-            .cells
-            .iter()
-            .zip(aircraft_per_cell)
-            .filter(|((_, sums), _)| sums.points.points > 0)
-            .map(|(&(cell, ref sums), from_pairs)| {
-                let from_points = from_pairs + sums.private_aircraft;
-                let table_only = sums.table_cells == 1 && !sums.rolled_up && from_points == 0;
-                aircraft_incomplete |= sums.table_cells > 0 && !table_only;
-                let aircraft_count = if table_only { sums.table_aircraft.unwrap_or(0) } else { from_points };
-                cell_stats(cell, sums, aircraft_count, table_only)
-            })
-            .collect();
-        cells.sort_unstable_by_key(|cell| cell.cell);
-        let aircraft =
-            aircraft_seen.iter().filter(|&&seen| seen).count() as u64 + self.private_aircraft_total;
-        Density { cells, points: self.points, aircraft, aircraft_incomplete }
-    }
+    (targets, all_sums)
 }
 
 fn cell_stats(cell: u64, cell_sums: &CellSums, aircraft_count: u64, table_only: bool) -> CellStats {
@@ -390,9 +321,7 @@ pub fn aggregate<'a>(
     let batches: Vec<_> = batches.into_iter().cloned().collect();
     let mut store = PointStore::default();
     store.add_input(&batches);
-    let mut builder = DensityBuilder::new(resolution, filter.clone());
-    builder.add_store(&store);
-    builder.finish()
+    Density::of_stores(&[store], resolution, filter)
 }
 
 #[cfg(test)]
@@ -409,9 +338,7 @@ mod tests {
             CellCount { cell: cell(47.0, 8.0, Resolution::Six), points: 10, aircraft: None, center: None },
             CellCount { cell: cell(-33.9, 151.2, Resolution::Six), points: 3, aircraft: None, center: None },
         ];
-        let mut builder = DensityBuilder::new(Resolution::Six, PointFilter::default());
-        builder.add_cells(&table);
-        let density = builder.finish();
+        let density = Density::merged(&[], &table, Resolution::Six, &PointFilter::default());
         assert_eq!(density.cell_at(47.0001, 8.0001).map(|stats| stats.point_count), Some(10));
         assert_eq!(density.cell_at(-33.9, 151.2).map(|stats| stats.point_count), Some(3));
         assert!(density.cell_at(0.0, 0.0).is_none());
@@ -430,11 +357,7 @@ mod tests {
             CellCount { cell: fine, points: 10, aircraft: Some(3), center: Some((47.0, 8.0)) },
             CellCount { cell: sibling, points: 30, aircraft: Some(5), center: None },
         ];
-        let at = |resolution| {
-            let mut builder = DensityBuilder::new(resolution, PointFilter::default());
-            builder.add_cells(&cells);
-            builder.finish()
-        };
+        let at = |resolution| Density::merged(&[], &cells, resolution, &PointFilter::default());
         let own = at(Resolution::Seven);
         assert_eq!(own.cells.len(), 2);
         assert_eq!(own.points, 40);
@@ -460,12 +383,9 @@ mod tests {
             "a table cell is never split"
         );
 
-        let mut filtered = DensityBuilder::new(
-            Resolution::Seven,
-            PointFilter { ground: crate::filter::GroundFilter::Exclude, ..PointFilter::default() },
-        );
-        filtered.add_cells(&cells);
-        let filtered = filtered.finish();
+        let ground_out =
+            PointFilter { ground: crate::filter::GroundFilter::Exclude, ..PointFilter::default() };
+        let filtered = Density::merged(&[], &cells, Resolution::Seven, &ground_out);
         assert!(filtered.cells.is_empty() && filtered.aircraft_incomplete);
     }
 }

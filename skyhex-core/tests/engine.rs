@@ -7,10 +7,10 @@ mod common;
 use bytes::Bytes;
 use common::{files_under, real};
 use skyhex_core::Resolution;
-use skyhex_core::density::{CellCount, Density, DensityBuilder, Metric};
+use skyhex_core::density::{CellCount, Density, Metric};
 use skyhex_core::engine::sharing::AircraftOwners;
 use skyhex_core::engine::{
-    AircraftSharing, HistogramBins, Histograms, PointStore, PointSums, aggregate_store,
+    AircraftSharing, HistogramBins, Histograms, PointStore, PointSums, aggregate_store, merge_aggregates,
 };
 use skyhex_core::filter::{GroundFilter, Pattern, PointFilter, SourceKind};
 use skyhex_core::ingest::{self, Decoded};
@@ -33,9 +33,7 @@ fn stores(inputs: &[Decoded], store_count: usize) -> Vec<PointStore> {
 }
 
 fn density(stores: &[PointStore], resolution: Resolution, filter: &PointFilter) -> Density {
-    let mut builder = DensityBuilder::new(resolution, filter.clone());
-    stores.iter().for_each(|store| builder.add_store(store));
-    builder.finish()
+    Density::of_stores(stores, resolution, filter)
 }
 
 fn filters() -> Vec<PointFilter> {
@@ -76,13 +74,20 @@ fn worker_aggregates_merge_to_the_same_density() {
     let worker_stores = stores(&inputs, 6);
     for resolution in [Resolution::Three, Resolution::Eight] {
         for filter in filters() {
-            let mut page = DensityBuilder::new(resolution, filter.clone());
-            for worker in worker_stores.chunks(2) {
-                let mut builder = DensityBuilder::new(resolution, filter.clone());
-                worker.iter().for_each(|store| builder.add_store(store));
-                page.add_aggregate(&builder.into_aggregate());
-            }
-            assert_eq!(page.finish(), density(&one, resolution, &filter), "{filter:?}");
+            let aggregate =
+                |store| aggregate_store(store, resolution, &filter, None, AircraftSharing::Possible);
+            let workers: Vec<_> = worker_stores
+                .chunks(2)
+                .map(|worker| merge_aggregates(&worker.iter().map(aggregate).collect::<Vec<_>>()))
+                .collect();
+            let increasing = |cells: &[u64]| cells.is_sorted_by(|a, b| a < b);
+            assert!(
+                worker_stores.iter().all(|store| increasing(&aggregate(store).cells)),
+                "sorted for merges"
+            );
+            assert!(workers.iter().all(|worker| increasing(&worker.cells)));
+            let page = Density::merged(&workers, &[], resolution, &filter);
+            assert_eq!(page, density(&one, resolution, &filter), "{filter:?}");
         }
     }
 }
@@ -109,24 +114,19 @@ fn stores_that_alone_hold_their_aircraft_count_them_alike() {
     for resolution in [Resolution::Three, Resolution::Eight] {
         for filter in filters() {
             let expected = density(std::slice::from_ref(&one), resolution, &filter);
-            let mut alone = DensityBuilder::new(resolution, filter.clone());
-            alone.add_aggregate(&aggregate_store(&one, resolution, &filter, None, AircraftSharing::None));
-            assert_eq!(alone.finish(), expected, "one store counting its own, {filter:?}");
+            let alone = aggregate_store(&one, resolution, &filter, None, AircraftSharing::None);
+            let alone = Density::merged(&[alone], &[], resolution, &filter);
+            assert_eq!(alone, expected, "one store counting its own, {filter:?}");
             let aggregates: Vec<_> = many
                 .iter()
                 .enumerate()
                 .map(|(owner, store)| aggregate_store(store, resolution, &filter, None, sharing(owner)))
                 .collect();
-            let mut direct = DensityBuilder::new(resolution, filter.clone());
-            aggregates.iter().for_each(|aggregate| direct.add_aggregate(aggregate));
-            assert_eq!(direct.finish(), expected, "merged directly, {filter:?}");
-            let mut page = DensityBuilder::new(resolution, filter.clone());
-            for worker in aggregates.chunks(2) {
-                let mut builder = DensityBuilder::new(resolution, filter.clone());
-                worker.iter().for_each(|aggregate| builder.add_aggregate(aggregate));
-                page.add_aggregate(&builder.into_aggregate());
-            }
-            assert_eq!(page.finish(), expected, "through workers, {filter:?}");
+            let direct = Density::merged(&aggregates, &[], resolution, &filter);
+            assert_eq!(direct, expected, "merged directly, {filter:?}");
+            let workers: Vec<_> = aggregates.chunks(2).map(merge_aggregates).collect();
+            let page = Density::merged(&workers, &[], resolution, &filter);
+            assert_eq!(page, expected, "through workers, {filter:?}");
         }
     }
 }
@@ -308,9 +308,7 @@ fn rolled_up_counts_are_the_sums_of_their_children() {
                 center: None,
             })
             .collect();
-        let mut builder = DensityBuilder::new(coarse, PointFilter::default());
-        builder.add_cells(&cells);
-        let rolled = builder.finish();
+        let rolled = Density::merged(&[], &cells, coarse, &PointFilter::default());
         assert_eq!(rolled.cells.len(), 1, "all children of one parent");
         assert_eq!(rolled.cells[0].cell, parent);
         assert_eq!(rolled.cells[0].point_count, cells.iter().map(|cell| cell.points).sum::<u64>());

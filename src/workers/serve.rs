@@ -6,12 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use arrow::array::RecordBatch;
-use skyhex_core::density::DensityBuilder;
 use skyhex_core::engine::inspect::{
     Traffic, merge_passages, merge_tracks, passages_in_cell, track_of, traffic,
 };
 use skyhex_core::engine::{
-    AircraftSharing, HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store,
+    AircraftSharing, HistogramBins, Histograms, PointStore, StoreAggregate, aggregate_store, merge_aggregates,
 };
 use skyhex_core::export::{self, geojson, kepler};
 use skyhex_core::filter::PointFilter;
@@ -303,7 +302,7 @@ fn query(
         let sharing = AircraftSharing::of_store_alone(stores.private.contains(&id));
         aggregate_store(store, resolution, filter, histograms.as_mut(), sharing)
     });
-    let aggregate = merged(aggregates, resolution, filter);
+    let aggregate = merged(aggregates);
     held.recount();
     held.forget_earlier_columns_past_budget();
     Reply::Cells {
@@ -318,22 +317,11 @@ fn query(
 /// The stores' aggregates as one. The page merges what workers send: one store's aggregate
 /// goes as it is (a worker given one archive holds one store), several are merged here to
 /// send less.
-fn merged(
-    mut aggregates: impl Iterator<Item = StoreAggregate>,
-    resolution: Resolution,
-    filter: &PointFilter,
-) -> StoreAggregate {
-    match (aggregates.next(), aggregates.next()) {
-        (None, _) => StoreAggregate::default(),
-        (Some(only), None) => only,
-        (Some(first), Some(second)) => {
-            let mut builder = DensityBuilder::new(resolution, filter.clone());
-            [first, second]
-                .into_iter()
-                .chain(aggregates)
-                .for_each(|aggregate| builder.add_aggregate(&aggregate));
-            builder.into_aggregate()
-        }
+fn merged(aggregates: impl Iterator<Item = StoreAggregate>) -> StoreAggregate {
+    let mut aggregates: Vec<StoreAggregate> = aggregates.collect();
+    match aggregates.len() {
+        0 | 1 => aggregates.pop().unwrap_or_default(),
+        _ => merge_aggregates(&aggregates),
     }
 }
 

@@ -3,7 +3,7 @@
 //! aircraft multiply like a bigger day's), then the queries a user's clicks cause.
 
 use skyhex_core::Resolution;
-use skyhex_core::density::{Density, DensityBuilder};
+use skyhex_core::density::Density;
 use skyhex_core::engine::PointStore;
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::{self, Decoded};
@@ -57,9 +57,7 @@ fn shifted(batch: &arrow::array::RecordBatch, copy: usize) -> arrow::array::Reco
 /// The cells of `store` at `resolution` under `filter`.
 pub fn query(store: &PointStore, resolution: u8, filter: &PointFilter) -> Density {
     let resolution = Resolution::try_from(resolution).unwrap_or(Resolution::Five);
-    let mut builder = DensityBuilder::new(resolution, filter.clone());
-    builder.add_store(store);
-    builder.finish()
+    Density::of_stores(std::slice::from_ref(store), resolution, filter)
 }
 
 /// The altitude band the filter-change figure uses.

@@ -4,6 +4,7 @@
 //! - [`store`]: [`PointStore`], 16 bytes per point, with per-input legs (as runs) and point weights.
 //! - [`cells`]: the cell of every point at the resolution asked, fast and exact.
 //! - [`query`]: per-cell sums of a store under a filter, and the brushes' histograms.
+//! - [`merge`]: aggregates of stores (or workers) merged by walking their sorted cells.
 //! - [`inspect`]: the aircraft that passed through one cell, and one aircraft's track.
 //! - [`sharing`]: which stores hold the same aircraft (the others count theirs alone).
 //!
@@ -18,9 +19,11 @@ pub mod cells;
 pub mod chunked;
 pub mod coded;
 pub mod inspect;
+pub mod merge;
 pub mod query;
 pub mod sharing;
 pub mod store;
 
+pub use merge::merge_aggregates;
 pub use query::{AircraftSharing, HistogramBins, Histograms, PointSums, StoreAggregate, aggregate_store};
 pub use store::{BYTES_PER_POINT, PointStore};

@@ -1,6 +1,6 @@
 //! Queries over a [`PointStore`]: per-cell sums of the points a filter keeps, and the
 //! histograms the page's brushes draw. Each store is queried on its own (one per input, or
-//! per worker) and the results merge exactly ([`crate::density::DensityBuilder`]).
+//! per worker) and the results merge exactly ([`super::merge`]).
 
 use h3o::Resolution;
 use serde::{Deserialize, Serialize};
@@ -11,17 +11,20 @@ use crate::filter::PointFilter;
 
 /// Sums over one cell's points in one store.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The 128-bit sums come first: aligned to 16 bytes, they would leave gaps between 8-byte
+/// fields (80 bytes a cell instead of 96, in every query's and every merge's sums).
 pub struct PointSums {
-    pub points: u64,
     /// Coordinates summed in nanodegrees (fixed point, so sums do not depend on order).
     pub lat_nanodeg: i128,
     pub lon_nanodeg: i128,
+    /// The sum of the altitudes of `alt_points`, in thousandths of a foot (fixed point, so
+    /// sums do not depend on order).
+    pub alt_milli_ft: i128,
+    pub points: u64,
     /// Time the points stand for ([`PointStore::weight_ms`]).
     pub weight_ms: u64,
-    /// Points with an altitude (off the ground), their sum in thousandths of a foot (fixed
-    /// point, so sums do not depend on order) and the highest.
+    /// Points with an altitude (off the ground), and the highest.
     pub alt_points: u64,
-    pub alt_milli_ft: i128,
     pub alt_max_ft: f32,
 }
 
@@ -392,12 +395,12 @@ impl<'a> Accumulator<'a> {
             Some(private) => {
                 let mut per_slot = private.per_slot;
                 recurring.iter().for_each(|&(slot, _)| per_slot[slot as usize] += 1);
-                aggregate.private_aircraft = new_slot
-                    .iter()
-                    .zip(per_slot)
-                    .filter(|&(&new, _)| new != u32::MAX)
-                    .map(|(_, n)| n)
-                    .collect();
+                aggregate.private_aircraft = vec![0; aggregate.cells.len()];
+                for (&new, count) in new_slot.iter().zip(per_slot) {
+                    if let Some(slot) = aggregate.private_aircraft.get_mut(new as usize) {
+                        *slot = count;
+                    }
+                }
                 aggregate.private_aircraft_total = private.seen.iter().filter(|&&seen| seen).count() as u64;
             }
             None => name_pairs(self.store, single.into_iter().chain(recurring), &new_slot, &mut aggregate),
@@ -406,8 +409,9 @@ impl<'a> Accumulator<'a> {
     }
 }
 
-/// Keeps the occupied slots only (in place: a copy would raise wasm's memory high-water
-/// mark); returns each slot's new index (`u32::MAX`: empty).
+/// Keeps the occupied slots only, in increasing order of their cells (merges walk sorted
+/// lists, [`super::merge`]); returns each slot's new index (`u32::MAX`: empty). All in
+/// place: a copy would raise wasm's memory high-water mark.
 fn compact_slots(
     cells: &[u64],
     mut sums: Vec<PointSums>,
@@ -427,9 +431,36 @@ fn compact_slots(
     }
     sums.truncate(occupied);
     legs.truncate(occupied);
+    let mut order: Vec<u32> = (0..occupied as u32).collect();
+    order.sort_unstable_by_key(|&index| aggregate.cells[index as usize]);
+    let mut rank = vec![0_u32; occupied];
+    order.iter().enumerate().for_each(|(position, &index)| rank[index as usize] = position as u32);
+    move_to(&mut aggregate.cells, &rank);
+    move_to(&mut sums, &rank);
+    move_to(&mut legs, &rank);
+    new_slot.iter_mut().filter(|new| **new != u32::MAX).for_each(|new| *new = rank[*new as usize]);
     aggregate.sums = sums;
     aggregate.legs = legs;
     new_slot
+}
+
+/// Moves each value to its `destination`, in place, following the permutation's cycles.
+fn move_to<T: Copy>(values: &mut [T], destination: &[u32]) {
+    let mut placed = vec![false; values.len()];
+    for start in 0..values.len() {
+        if placed[start] {
+            continue;
+        }
+        let mut carried = values[start];
+        let mut at = destination[start] as usize;
+        while at != start {
+            std::mem::swap(&mut carried, &mut values[at]);
+            placed[at] = true;
+            at = destination[at] as usize;
+        }
+        values[start] = carried;
+        placed[start] = true;
+    }
 }
 
 /// Names the aircraft of (slot, aircraft) pairs by address, slots renumbered.
@@ -638,6 +669,11 @@ impl Histograms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn point_sums_leave_no_gaps() {
+        assert_eq!(size_of::<PointSums>(), 3 * 16 + 3 * 8 + 8);
+    }
 
     #[test]
     fn time_bins_are_round_aligned_and_cover_the_span() {
