@@ -136,7 +136,7 @@ fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f6
         return;
     }
     let mut ring: Vec<WorldPoint> = Vec::new();
-    for chunk in &layers.hexagons.mesh.chunks {
+    for chunk in &layers.hexagons.mesh().chunks {
         if !chunk.bounds.shifted_x(offset).intersects(&visible) {
             continue;
         }

@@ -11,12 +11,13 @@ mod tiles;
 mod webgl;
 
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use skyhex_core::density::Density;
 use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
+use skyhex_core::map::mercator::WorldBounds;
 use skyhex_core::map::mesh::Mesh;
 use skyhex_core::map::track::{TRACK_BANDS, TrackLayer};
 
@@ -30,10 +31,29 @@ pub use tiles::TileCounts;
 
 /// The density layer's hexagons as a mesh, and the density they are the cells of (in its
 /// cells' order: the colours must come from the same density).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Hexagons {
-    pub mesh: Mesh,
+    /// The geometry until a WebGL map has it on the GPU (it then takes it: at fine
+    /// resolutions it is hundreds of megabytes, held beside the next view's while that is
+    /// built). A 2D canvas keeps drawing from it.
+    mesh: Mutex<Mesh>,
+    pub bounds: Option<WorldBounds>,
     pub density: Arc<Density>,
+}
+
+impl Hexagons {
+    pub fn new(mesh: Mesh, density: Arc<Density>) -> Self {
+        Self { bounds: mesh.bounds(), mesh: Mutex::new(mesh), density }
+    }
+
+    fn mesh(&self) -> MutexGuard<'_, Mesh> {
+        self.mesh.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The geometry, for the GPU: the page keeps none of it (a lost context rebuilds it).
+    fn take_mesh(&self) -> Mesh {
+        std::mem::take(&mut *self.mesh())
+    }
 }
 
 /// What to draw.

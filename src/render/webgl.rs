@@ -223,7 +223,7 @@ impl GlMap {
                 }
             }
             _ => {
-                let mesh = GpuMesh::new(gl, &layers.hexagons.mesh, Some(colours));
+                let mesh = GpuMesh::new(gl, &layers.hexagons.take_mesh(), Some(colours));
                 self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
             }
         }

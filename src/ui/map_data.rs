@@ -17,10 +17,17 @@ pub const DETAILED_BASEMAP_URL: &str = "basemap/countries-50m.json";
 const AIRPORTS_URL: &str = "airports/airports.csv.gz";
 
 /// Keeps `hexagons` the mesh of the current density, built by the workers: one build at a
-/// time (while data loads, densities come faster than meshes), the latest density next.
-pub fn build_hexagons(state: AppState, hexagons: RwSignal<Arc<Hexagons>>, failure: RwSignal<Option<String>>) {
+/// time (while data loads, densities come faster than meshes), the latest density next;
+/// and again when `rebuild` fires (a lost WebGL context took the geometry with it).
+pub fn build_hexagons(
+    state: AppState,
+    hexagons: RwSignal<Arc<Hexagons>>,
+    failure: RwSignal<Option<String>>,
+    rebuild: Trigger,
+) {
     let building = StoredValue::new(false);
     Effect::new(move |_| {
+        rebuild.track();
         let density = state.density.get();
         state.drawing_cells.set(Some(density.cells.len()));
         if building.get_value() {
@@ -39,7 +46,7 @@ pub fn build_hexagons(state: AppState, hexagons: RwSignal<Arc<Hexagons>>, failur
                 match mesh {
                     Ok(mesh) => {
                         failure.set(None);
-                        hexagons.set(Arc::new(Hexagons { mesh, density: Arc::clone(&density) }));
+                        hexagons.set(Arc::new(Hexagons::new(mesh, Arc::clone(&density))));
                     }
                     Err(reason) => failure.set(Some(reason)),
                 }

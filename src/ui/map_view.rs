@@ -82,7 +82,9 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     load_basemap(DETAILED_BASEMAP_URL, detailed_basemap);
     let hexagons = RwSignal::new(Arc::new(Hexagons::default()));
     let mesh_failure = RwSignal::new(None::<String>);
-    build_hexagons(state, hexagons, mesh_failure);
+    // A WebGL map keeps the hexagons' geometry on the GPU only: a lost context asks for it again.
+    let rebuild_hexagons = Trigger::new();
+    build_hexagons(state, hexagons, mesh_failure, rebuild_hexagons);
     let inspector = expect_context::<Inspector>();
     let track = Memo::new(move |_| inspector.track_layer());
     let traffic = Memo::new(move |_| inspector.traffic_layer());
@@ -112,7 +114,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
         let current =
             hexagons.with(|hexagons| state.density.with(|density| Arc::ptr_eq(&hexagons.density, density)));
         let version = state.shown_data_version();
-        let bounds = hexagons.with(|hexagons| hexagons.mesh.bounds());
+        let bounds = hexagons.with(|hexagons| hexagons.bounds);
         if current && bounds.is_some() && fitted_version.get_value() != version {
             fitted_version.set_value(version);
             if keep_start_view.get_value() {
@@ -171,6 +173,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     let on_context_restored = move |_: leptos::ev::Event| {
         renderer.set_value(None);
         context_lost.set(false);
+        rebuild_hexagons.notify();
     };
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
@@ -309,7 +312,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
         camera.update(|camera| *camera = camera.zoomed_around(anchor, 1.0));
     };
     let fit = move || {
-        if let Some(bounds) = hexagons.with_untracked(|hexagons| hexagons.mesh.bounds()) {
+        if let Some(bounds) = hexagons.with_untracked(|hexagons| hexagons.bounds) {
             camera.update(|camera| *camera = camera.fitted_to(bounds, fit_insets(camera)));
         }
     };

@@ -640,7 +640,8 @@ describe('the map', () => {
     await page.getByTestId('context-lost').waitFor();
     await page.evaluate(() => window.loseContext.restoreContext());
     await page.getByTestId('context-lost').waitFor({ state: 'detached' });
-    await page.waitForTimeout(300);
+    // The page kept no geometry once it was on the GPU: the workers build it again.
+    for (let tries = 0; tries < 20 && !(await drawn()); tries += 1) await page.waitForTimeout(100);
     assert.ok(await drawn(), 'the densest cell is drawn again');
     assert.deepEqual(problems, []);
   });
