@@ -108,6 +108,10 @@ bench: cli daygen dist
 	$(VENV)/bin/python bench/replicate_traces.py target/bench-archive 120
 	node bench/browser/app_archive.mjs target/bench-archive
 	SKYHEX_BIN=target/release/skyhex $(VENV)/bin/python bench/cli_vs_python.py
+	# The 1 % day (two parts): the app against the JavaScript pipeline of bench/browser/day.mjs.
+	rm -rf target/bench-day-1pct
+	target/release/daygen target/bench-day-1pct --scale 0.01 --part-bytes 12000000
+	JS_BASELINE=1 node bench/browser/app_archive.mjs target/bench-day-1pct
 	# A whole generated adsb.lol day (scale 1: ~79 M points, 2.5 GB): the CLI on every core
 	# (wall and CPU seconds, against the seed's ~40,000 vCPU-seconds), then the app.
 	target/release/daygen target/bench-day --scale 1

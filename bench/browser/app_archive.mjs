@@ -2,12 +2,14 @@
 // `*.tar.aa`, `*.tar.ab`, …): time to load it on 1 worker (the baseline) and on 2 — and,
 // for a day with heatmaps, to the map from its heatmaps first —, the resolution and filter
 // changes through the workers, memory the points take, and the browser's peak memory.
-// Usage: [WORKERS=1,2] node bench/browser/app_archive.mjs DIR
+// With JS_BASELINE=1 (a small day: it holds every trace in one tab's JavaScript), first the
+// baseline: the JavaScript pipeline of day.mjs on the same parts, and skyhex's load as a ratio to it.
+// Usage: [WORKERS=1,2] [JS_BASELINE=1] node bench/browser/app_archive.mjs DIR
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchBrowser, openTab, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
+import { ROOT, launchBrowser, openTab, serveStatic, setResolution } from '../../tests/e2e/harness.mjs';
 
 const dir = process.argv[2];
 const parts = readdirSync(dir).filter((name) => /\.tar\.[a-z]{2}$/.test(name)).sort().map((name) => join(dir, name));
@@ -86,9 +88,34 @@ async function run(browser, server, workers) {
   return { workers, loadMs, previewed, points, status, resStatus, resMs, filterMs, filterStatus, backMs, peak, wasmLoaded, wasmEnd };
 }
 
+/** The JavaScript pipeline (day.mjs) on the parts, in a page of its own. */
+async function runJs(browser) {
+  const root = await serveStatic(ROOT);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(600_000);
+    await page.goto(`${root.url}bench/browser/day.html`);
+    await page.waitForFunction(() => window.dayReady === true);
+    await page.locator('#parts').setInputFiles(parts);
+    const result = await page.evaluate(() => window.runJsDay());
+    await page.close();
+    return result;
+  } finally {
+    await root.close();
+  }
+}
+
 const server = await serveStatic();
 const browser = await launchBrowser();
 try {
+  const js = process.env.JS_BASELINE === '1' ? await runJs(browser) : null;
+  if (js) {
+    console.log(
+      `chromium JavaScript pipeline (tar headers through Blob.slice, DecompressionStream, JSON.parse, h3-js res 5 into a Map; main thread), split tar (${parts.length} parts): ` +
+        `${js.traces.toLocaleString('en')} traces, ${js.points.toLocaleString('en')} points in ${js.cells.toLocaleString('en')} cells in ${Math.round(js.ms).toLocaleString('en')} ms ` +
+        `(${Math.round(js.points / (js.ms / 1000)).toLocaleString('en')} points/s)`,
+    );
+  }
   const results = [];
   for (const workers of WORKER_COUNTS) results.push(await run(browser, server, workers));
   const mb = (bytes) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
@@ -103,7 +130,8 @@ try {
         `filter change (altitude ≥ 10,000 ft) ${Math.round(r.filterMs).toLocaleString('en')} ms; ` +
         `back to resolution 5 (its cells kept) ${Math.round(r.backMs).toLocaleString('en')} ms; ` +
         `renderer peak ${mb(r.peak)}; wasm memory (workers and page) ${mb(r.wasmLoaded)} when loaded, ${mb(r.wasmEnd)} at the end; status: ${r.status}; after the resolution change: ${r.resStatus}; ` +
-        `after the filter change: ${r.filterStatus}`,
+        `after the filter change: ${r.filterStatus}` +
+        (js ? `; the JavaScript pipeline took ${(js.ms / r.loadMs).toFixed(2)}x this load's time` : ''),
     );
   }
 } finally {
