@@ -621,6 +621,30 @@ describe('the map', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('cells narrower than two pixels are drawn as points where they are, in their colours', async () => {
+    // Res 8 cells are about a kilometre wide: at zoom 6 near Reno, half a pixel. Opaque, as
+    // points of neighbouring cells may fall in one pixel.
+    const densest = densestCell(8);
+    const [lat, lon] = cellToLatLng(densest.cell);
+    problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(`${server.url}?res=8&opacity=1&view=${lat.toFixed(5)},${lon.toFixed(5)},6`);
+    await waitReady(page);
+    await waitForBasemap(page);
+    const at = await screenOf(page, lat, lon);
+    const colours = await legendColours(page);
+    // A point straddling pixels shares them with its neighbours' points (antialiased): the
+    // pixel is a mix of class colours, none of the basemap's.
+    const distance = (a, b) => Math.hypot(...a.map((channel, i) => channel - b[i]));
+    const painted = (pixel) =>
+      colours.some((colour) => distance(pixel, colour) < 40) && [LAND, OCEAN].every((base) => distance(pixel, base) > 100);
+    await waitForPixel(page, at, painted, 'the densest cell as a point in a class colour');
+    // Two pixels away from every cell (the demo's traffic is near Reno), only the basemap.
+    const empty = await pixelAt(page, at.x, at.y - 200);
+    assert.ok(near(empty, LAND) || near(empty, OCEAN), `pixel ${empty} far from the data is the basemap`);
+    assert.deepEqual(problems, []);
+  });
+
   test('a lost WebGL context is said, and the map comes back drawn when it is restored', async () => {
     const page = await openDemo();
     const densest = densestCell(5);

@@ -122,6 +122,43 @@ pub fn vertex_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> 
     classes
 }
 
+/// One class per cell of `cell_runs` (a chunk's cells drawn as points, [`CellPoints`]).
+pub fn point_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> {
+    cell_runs.iter().map(|&(cell, _)| cell_classes.get(cell as usize).copied().unwrap_or(NO_CLASS)).collect()
+}
+
+/// A chunk's cells as points: where cells are a pixel or two across, a renderer draws one
+/// point per cell instead of its triangles (a software rasteriser pays per triangle, and
+/// a day at res 6 has 11 M of them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CellPoints {
+    /// x, y of each cell's centre (the mean of its ring), in world units from the origin.
+    pub centres: Vec<f32>,
+    /// The mean width of the cells, in world units.
+    pub mean_width: f64,
+}
+
+impl CellPoints {
+    pub fn of(chunk: &MeshChunk) -> Self {
+        let mut centres = Vec::with_capacity(chunk.cell_runs.len() * 2);
+        let mut width_sum = 0.0;
+        let mut first = 0;
+        for &(_, vertices) in &chunk.cell_runs {
+            let ring = &chunk.positions[first * 2..(first + vertices as usize) * 2];
+            first += vertices as usize;
+            let (mut min_x, mut max_x, mut sum_x, mut sum_y) = (f32::INFINITY, f32::NEG_INFINITY, 0.0, 0.0);
+            for xy in ring.chunks_exact(2) {
+                (min_x, max_x) = (min_x.min(xy[0]), max_x.max(xy[0]));
+                (sum_x, sum_y) = (sum_x + xy[0], sum_y + xy[1]);
+            }
+            let count = vertices.max(1) as f32;
+            centres.extend([sum_x / count, sum_y / count]);
+            width_sum += f64::from((max_x - min_x).max(0.0));
+        }
+        Self { centres, mean_width: width_sum / chunk.cell_runs.len().max(1) as f64 }
+    }
+}
+
 /// A layer's mesh: its chunks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mesh {
@@ -254,6 +291,7 @@ mod tests {
 
     use super::*;
     use crate::map::basemap::Ring;
+    use crate::map::hexagons::HexCell;
 
     fn cell_at(lat: f64, lon: f64) -> CellIndex {
         LatLng::new(lat, lon).expect("valid").to_cell(Resolution::Five)
@@ -275,6 +313,27 @@ mod tests {
                 assert!((x - world.x).abs() < 1e-9 && (y - world.y).abs() < 1e-9, "{x} {y} {world:?}");
             }
         }
+    }
+
+    #[test]
+    fn cells_as_points_sit_at_their_centres_with_their_width() {
+        let layer = HexLayer::new([cell_at(39.4991, -119.7681), cell_at(39.6, -119.6)]);
+        let mesh = Mesh::of_hexagons(&layer);
+        let chunk = &mesh.chunks[0];
+        assert_eq!(chunk.cell_runs.len(), 2, "neighbours share a chunk");
+        let points = CellPoints::of(chunk);
+        for (centre, cell) in points.centres.chunks_exact(2).zip(&layer.cells) {
+            let mean = |axis: fn(&WorldPoint) -> f64| cell.ring.iter().map(axis).sum::<f64>() / 6.0;
+            assert!((chunk.origin.x + f64::from(centre[0]) - mean(|p| p.x)).abs() < 1e-9);
+            assert!((chunk.origin.y + f64::from(centre[1]) - mean(|p| p.y)).abs() < 1e-9);
+        }
+        let width = |cell: &HexCell| {
+            let xs = cell.ring.iter().map(|p| p.x);
+            xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+        };
+        let expected = layer.cells.iter().map(width).sum::<f64>() / 2.0;
+        assert!((points.mean_width - expected).abs() < 1e-9, "{} {expected}", points.mean_width);
+        assert_eq!(point_classes(&chunk.cell_runs, &[4]), [4, NO_CLASS], "a cell without a class");
     }
 
     /// Signed areas of the triangles of a one-cell mesh, in world units squared.
