@@ -57,6 +57,23 @@ pub enum Request {
     Limit { budget_bytes: u64, keep_every: u32 },
 }
 
+impl Request {
+    /// Whether it changes the data or the resolution looked at, so that the neighbouring
+    /// resolutions a worker prepares while idle may no longer be the ones to prepare. The
+    /// others (the new view's mesh comes right after every query) are answered between
+    /// slices of that work.
+    pub fn changes_the_view(&self) -> bool {
+        !matches!(
+            self,
+            Self::Passages { .. }
+                | Self::Track { .. }
+                | Self::Traffic { .. }
+                | Self::HexMesh { .. }
+                | Self::Export(_)
+        )
+    }
+}
+
 /// The cells of the current view as a file to download.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ExportFile {

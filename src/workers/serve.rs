@@ -37,7 +37,8 @@ struct Held {
     keep_every: u32,
     /// What the stores take, kept up to date as they grow.
     retained_bytes: u64,
-    /// Requests received: work done while idle stops when a new one comes.
+    /// Requests received that change the view ([`Request::changes_the_view`]): work done
+    /// while idle stops when a new one comes.
     requests: u64,
 }
 
@@ -126,9 +127,12 @@ pub fn serve() {
     let held = Rc::new(RefCell::new(Held::default()));
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let held = Rc::clone(&held);
-        held.borrow_mut().requests += 1;
+        let decoded = protocol::decode::<Request>(&event.data());
+        if decoded.as_ref().is_ok_and(|(_, request, _)| request.changes_the_view()) {
+            held.borrow_mut().requests += 1;
+        }
         wasm_bindgen_futures::spawn_local(async move {
-            match protocol::decode::<Request>(&event.data()) {
+            match decoded {
                 Ok((id, Request::Query { resolution, filter, bins, hidden, private }, _)) => {
                     let stores = Stores { hidden, private };
                     post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins, &stores));
