@@ -5,6 +5,7 @@
 //! `png.rs` makes the picture to download.
 
 mod canvas2d;
+mod cell_pixels;
 mod labels;
 mod png;
 mod tiles;

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::Camera;
+use skyhex_core::map::cell_pixels::{ClassImage, Placement};
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
-use skyhex_core::map::mesh::{CellPoints, Mesh, MeshChunk, point_classes, vertex_classes};
+use skyhex_core::map::mesh::{CellPoints, Mesh, MeshChunk, vertex_classes};
 use skyhex_core::map::track::TrackLayer;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -17,6 +18,7 @@ use web_sys::{
     WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
+use super::cell_pixels::GpuCellPixels;
 use super::tiles::{TileCounts, TileLayer};
 use super::{Hexagons, MapLayers, basemap_for_zoom, style, world_copies};
 
@@ -31,11 +33,8 @@ uniform vec2 u_origin_px;
 uniform float u_scale_px;
 uniform vec2 u_viewport_px;
 uniform float u_line_px;
-// Cells drawn as points: their size in device pixels.
-uniform float u_point_px;
 flat out int v_class;
 void main() {
-    gl_PointSize = u_point_px;
     vec2 px = a_position * u_scale_px + u_origin_px + a_offset * u_line_px;
     gl_Position = vec4(px.x / u_viewport_px.x * 2.0 - 1.0, 1.0 - px.y / u_viewport_px.y * 2.0, 0.0, 1.0);
     // Class 255: a cell without a value; every vertex outside the view clips it away.
@@ -61,10 +60,10 @@ void main() {
 /// Colours the fragment shader holds (a scale has at most this many classes).
 const PALETTE_SLOTS: usize = 8;
 
-/// Cells narrower than this (CSS pixels) are drawn as one point each, a square as wide:
-/// the same picture, from a quarter of the vertices and no triangles (a million res-7
-/// cells on SwiftShader: frames 0.64 s instead of 3.0 s, `bench/browser/map.mjs`).
-const POINTS_BELOW_PX: f64 = 2.0;
+/// Cells narrower than this (CSS pixels) are painted as pixels ([`ClassImage`]), each a
+/// square as wide: the same picture without triangles (a million res-7 cells on
+/// SwiftShader: frames 0.64 s drawn as GL points, 3.0 s as triangles, `bench/browser/map.mjs`).
+const PIXELS_BELOW_PX: f64 = 2.0;
 
 /// A WebGL2 map on one canvas.
 #[derive(Debug)]
@@ -73,6 +72,9 @@ pub struct GlMap {
     program: WebGlProgram,
     uniforms: Uniforms,
     hexagons: Option<(Arc<Hexagons>, GpuMesh)>,
+    /// The picture of the cells painted as pixels, kept between frames for its buffer.
+    class_image: ClassImage,
+    cell_pixels: GpuCellPixels,
     /// The colours `hexagons`' class buffers hold.
     hexagon_colours: Option<Arc<CellColours>>,
     traffic: Option<(Arc<TrackLayer>, GpuMesh)>,
@@ -88,7 +90,6 @@ struct Uniforms {
     scale_px: Option<WebGlUniformLocation>,
     viewport_px: Option<WebGlUniformLocation>,
     line_px: Option<WebGlUniformLocation>,
-    point_px: Option<WebGlUniformLocation>,
     palette: Option<WebGlUniformLocation>,
     by_class: Option<WebGlUniformLocation>,
 }
@@ -117,15 +118,17 @@ impl GlMap {
             scale_px: uniform("u_scale_px"),
             viewport_px: uniform("u_viewport_px"),
             line_px: uniform("u_line_px"),
-            point_px: uniform("u_point_px"),
             palette: uniform("u_palette"),
             by_class: uniform("u_by_class"),
         };
+        let cell_pixels = GpuCellPixels::new(&gl)?;
         Ok(Self {
             gl,
             program,
             uniforms,
             hexagons: None,
+            class_image: ClassImage::default(),
+            cell_pixels,
             hexagon_colours: None,
             traffic: None,
             track: None,
@@ -164,12 +167,11 @@ impl GlMap {
             tiles.draw(camera);
             self.use_main_program(camera);
         }
+        // Hidden hexagons are not drawn at all (their opacity is 0).
+        if layers.opacity > 0.0 {
+            self.draw_hexagons(camera, pixel_ratio, layers);
+        }
         for offset in world_copies(camera) {
-            // Hidden hexagons are not drawn at all (their opacity is 0).
-            if let Some((_, hexagons)) = self.hexagons.as_ref().filter(|_| layers.opacity > 0.0) {
-                self.set_palette(layers.colours, layers.opacity);
-                self.draw_hexagons(camera, offset, hexagons, pixel_ratio);
-            }
             if let Some((_, traffic)) = &self.traffic {
                 self.draw_lines(camera, offset, traffic, &style::TRAFFIC);
             }
@@ -270,13 +272,8 @@ impl GlMap {
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), -1);
     }
 
-    fn set_palette(&self, colours: &CellColours, opacity: f64) {
-        let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
-        for (slot, class) in palette.chunks_exact_mut(4).zip(&colours.scale.classes) {
-            let [r, g, b] = class.colour;
-            slot.copy_from_slice(&[channel(r), channel(g), channel(b), opacity as f32]);
-        }
-        self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), &palette);
+    fn set_palette(&self, palette: &[f32]) {
+        self.gl.uniform4fv_with_f32_array(self.uniforms.palette.as_ref(), palette);
         self.gl.uniform1i(self.uniforms.by_class.as_ref(), 0);
     }
 
@@ -295,30 +292,49 @@ impl GlMap {
         self.gl.bind_vertex_array(None);
     }
 
-    /// Draws the hexagons the viewport shows: as triangles, or as points where cells are
-    /// narrower than [`POINTS_BELOW_PX`].
-    fn draw_hexagons(&self, camera: &Camera, offset: f64, hexagons: &GpuMesh, pixel_ratio: f64) {
-        let scale_px = camera.scale_px();
-        for chunk in hexagons.chunks.iter().filter(|chunk| self.place(camera, offset, chunk)) {
-            match &chunk.points {
-                Some(points) if points.mean_width * scale_px < POINTS_BELOW_PX => {
-                    let point_px = (points.mean_width * scale_px * pixel_ratio).max(1.0);
-                    self.gl.uniform1f(self.uniforms.point_px.as_ref(), point_px as f32);
-                    self.gl.bind_vertex_array(Some(&points.vertex_array));
-                    self.gl.draw_arrays(Gl::POINTS, 0, points.count);
-                }
-                _ => {
-                    self.gl.bind_vertex_array(Some(&chunk.triangles));
-                    self.gl.draw_elements_with_i32(
-                        Gl::TRIANGLES,
-                        chunk.triangle_indices,
-                        Gl::UNSIGNED_INT,
-                        0,
-                    );
+    /// Draws the hexagons the viewport shows, in every copy of the world: as triangles, or
+    /// painted as pixels where cells are narrower than [`PIXELS_BELOW_PX`] (one picture
+    /// over the view, drawn last).
+    fn draw_hexagons(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
+        let Some((_, hexagons)) = &self.hexagons else { return };
+        let palette = palette(layers.colours, layers.opacity);
+        self.set_palette(&palette);
+        let mut image = std::mem::take(&mut self.class_image);
+        let size_px = |css_px: f64| (css_px * pixel_ratio).round().max(0.0) as usize;
+        image.clear(size_px(camera.viewport_px.x), size_px(camera.viewport_px.y));
+        let mut painted = false;
+        for offset in world_copies(camera) {
+            for chunk in hexagons.chunks.iter().filter(|chunk| self.place(camera, offset, chunk)) {
+                match &chunk.points {
+                    Some(points) if points.mean_width * camera.scale_px() < PIXELS_BELOW_PX => {
+                        let origin = camera
+                            .screen_from_world(WorldPoint::new(chunk.origin.x + offset, chunk.origin.y));
+                        let at = Placement {
+                            origin_px: [origin.x * pixel_ratio, origin.y * pixel_ratio],
+                            scale_px: camera.scale_px() * pixel_ratio,
+                        };
+                        let cells = chunk.cell_runs.iter().map(|&(cell, _)| cell);
+                        image.paint(points, cells, &layers.colours.classes, at);
+                        painted = true;
+                    }
+                    _ => {
+                        self.gl.bind_vertex_array(Some(&chunk.triangles));
+                        self.gl.draw_elements_with_i32(
+                            Gl::TRIANGLES,
+                            chunk.triangle_indices,
+                            Gl::UNSIGNED_INT,
+                            0,
+                        );
+                    }
                 }
             }
         }
         self.gl.bind_vertex_array(None);
+        if painted {
+            self.cell_pixels.draw(&image, &palette);
+            self.use_main_program(camera);
+        }
+        self.class_image = image;
     }
 
     /// Whether the viewport shows `chunk` (shifted by `offset` worlds); if so, the shader
@@ -335,6 +351,16 @@ impl GlMap {
 
 fn channel(value: u8) -> f32 {
     f32::from(value) / 255.0
+}
+
+/// The RGBA of each class of `colours`' scale, at `opacity`.
+fn palette(colours: &CellColours, opacity: f64) -> [f32; PALETTE_SLOTS * 4] {
+    let mut palette = [0.0_f32; PALETTE_SLOTS * 4];
+    for (slot, class) in palette.chunks_exact_mut(4).zip(&colours.scale.classes) {
+        let [r, g, b] = class.colour;
+        slot.copy_from_slice(&[channel(r), channel(g), channel(b), opacity as f32]);
+    }
+    palette
 }
 
 /// A basemap level on the GPU: the land (filled, its rings the coasts) and the borders.
@@ -361,40 +387,10 @@ struct GpuChunk {
     outline_indices: i32,
     /// The colour class of each vertex (hexagons only), refilled when colours change.
     classes: Option<WebGlBuffer>,
-    /// The cells as points (hexagons only).
-    points: Option<GpuPoints>,
+    /// The cells' centres, to paint them as pixels (hexagons only).
+    points: Option<CellPoints>,
     cell_runs: Vec<(u32, u32)>,
     buffers: Vec<WebGlBuffer>,
-}
-
-/// A chunk's cells as one point each ([`CellPoints`]), with a class per cell.
-#[derive(Debug)]
-struct GpuPoints {
-    vertex_array: WebGlVertexArrayObject,
-    count: i32,
-    mean_width: f64,
-    centres: WebGlBuffer,
-    classes: WebGlBuffer,
-}
-
-impl GpuPoints {
-    fn new(gl: &Gl, chunk: &MeshChunk, cell_classes: &[u8]) -> Option<Self> {
-        let points = CellPoints::of(chunk);
-        let centres = upload(gl, Gl::ARRAY_BUFFER, &js_sys::Float32Array::from(points.centres.as_slice()))?;
-        let classes = point_classes(&chunk.cell_runs, cell_classes);
-        let classes = upload(gl, Gl::ARRAY_BUFFER, &js_sys::Uint8Array::from(classes.as_slice()))?;
-        let vertex_array = gl.create_vertex_array()?;
-        gl.bind_vertex_array(Some(&vertex_array));
-        gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&centres));
-        gl.enable_vertex_attrib_array(0);
-        gl.vertex_attrib_pointer_with_i32(0, 2, Gl::FLOAT, false, 0, 0);
-        gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&classes));
-        gl.enable_vertex_attrib_array(1);
-        gl.vertex_attrib_pointer_with_i32(1, 1, Gl::UNSIGNED_BYTE, false, 0, 0);
-        gl.bind_vertex_array(None);
-        let count = i32::try_from(chunk.cell_runs.len()).ok()?;
-        Some(Self { vertex_array, count, mean_width: points.mean_width, centres, classes })
-    }
 }
 
 impl GpuMesh {
@@ -419,9 +415,6 @@ impl GpuMesh {
             if let Some(buffer) = &chunk.classes {
                 refill(buffer, vertex_classes(&chunk.cell_runs, cell_classes));
             }
-            if let Some(points) = &chunk.points {
-                refill(&points.classes, point_classes(&chunk.cell_runs, cell_classes));
-            }
         }
     }
 }
@@ -432,12 +425,6 @@ impl Drop for GpuMesh {
             self.gl.delete_vertex_array(Some(&chunk.triangles));
             self.gl.delete_vertex_array(Some(&chunk.outlines));
             chunk.buffers.iter().chain(&chunk.classes).for_each(|buffer| self.gl.delete_buffer(Some(buffer)));
-            if let Some(points) = &chunk.points {
-                self.gl.delete_vertex_array(Some(&points.vertex_array));
-                [&points.centres, &points.classes]
-                    .into_iter()
-                    .for_each(|buffer| self.gl.delete_buffer(Some(buffer)));
-            }
         }
     }
 }
@@ -492,10 +479,7 @@ impl GpuChunk {
             outlines,
             outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
             classes,
-            points: match cell_classes {
-                Some(cell_classes) => Some(GpuPoints::new(gl, chunk, cell_classes)?),
-                None => None,
-            },
+            points: cell_classes.map(|_| CellPoints::of(chunk)),
             cell_runs: chunk.cell_runs.clone(),
             buffers: [positions, triangle_elements, outline_elements].into_iter().chain(offsets).collect(),
         })

@@ -122,14 +122,9 @@ pub fn vertex_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> 
     classes
 }
 
-/// One class per cell of `cell_runs` (a chunk's cells drawn as points, [`CellPoints`]).
-pub fn point_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> {
-    cell_runs.iter().map(|&(cell, _)| cell_classes.get(cell as usize).copied().unwrap_or(NO_CLASS)).collect()
-}
-
-/// A chunk's cells as points: where cells are a pixel or two across, a renderer draws one
-/// point per cell instead of its triangles (a software rasteriser pays per triangle, and
-/// a day at res 6 has 11 M of them).
+/// A chunk's cells as points: where cells are a pixel or two across, a renderer paints
+/// them as pixels ([`super::cell_pixels`]) instead of drawing their triangles (a software
+/// rasteriser pays per triangle, and a day at res 6 has 11 M of them).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CellPoints {
     /// x, y of each cell's centre (the mean of its ring), in world units from the origin.
@@ -333,7 +328,6 @@ mod tests {
         };
         let expected = layer.cells.iter().map(width).sum::<f64>() / 2.0;
         assert!((points.mean_width - expected).abs() < 1e-9, "{} {expected}", points.mean_width);
-        assert_eq!(point_classes(&chunk.cell_runs, &[4]), [4, NO_CLASS], "a cell without a class");
     }
 
     /// Signed areas of the triangles of a one-cell mesh, in world units squared.

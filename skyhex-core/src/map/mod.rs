@@ -4,6 +4,7 @@
 pub mod airports;
 pub mod basemap;
 pub mod camera;
+pub mod cell_pixels;
 pub mod colour;
 pub mod hexagons;
 pub mod mercator;
