@@ -142,6 +142,8 @@ pub struct AppState {
     pub density: RwSignal<Arc<Density>>,
     /// `Some(cells)` while the workers build the map's hexagons for a new density.
     pub drawing_cells: RwSignal<Option<usize>>,
+    /// Cells whose triangles the workers are building (of chunks the map draws wide).
+    pub triangulating_cells: RwSignal<usize>,
     /// Points per time bin and altitude band under the current filters (for the brushes).
     pub histograms: RwSignal<Option<Histograms>>,
     /// The view (resolution aside) and bins `histograms` were counted for.
@@ -298,6 +300,7 @@ impl AppState {
             progress: RwSignal::new(None),
             density: RwSignal::new(Arc::default()),
             drawing_cells: RwSignal::new(None),
+            triangulating_cells: RwSignal::new(0),
             histograms: RwSignal::new(None),
             histograms_for: StoredValue::new(None),
             retained_bytes: RwSignal::new(0),
@@ -418,6 +421,7 @@ impl AppState {
         if self.progress.with(Option::is_some)
             || self.is_computing()
             || self.drawing_cells.with(Option::is_some)
+            || self.triangulating_cells.get() > 0
         {
             return Status::Loading;
         }

@@ -3,8 +3,9 @@
 
 use skyhex_core::map::basemap::{Basemap, Ring, WorldAtlas};
 use skyhex_core::map::camera::Camera;
-use skyhex_core::map::colour::NO_CLASS;
+use skyhex_core::map::colour::{CellColours, NO_CLASS};
 use skyhex_core::map::mercator::WorldPoint;
+use skyhex_core::map::mesh::Mesh;
 use skyhex_core::map::track::TrackLayer;
 use web_sys::{CanvasRenderingContext2d, Path2d};
 
@@ -17,16 +18,17 @@ pub fn draw_map(
     camera: &Camera,
     pixel_ratio: f64,
     layers: &MapLayers<'_>,
-) {
+) -> Vec<usize> {
     let _ = context.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
     context.set_fill_style_str(&css_rgb(layers.basemap_colours.ocean));
     context.fill_rect(0.0, 0.0, camera.viewport_px.x, camera.viewport_px.y);
     let basemap = basemap_for_zoom(camera.zoom, layers.coarse_basemap, layers.detailed_basemap);
+    let mut wanted = Vec::new();
     for offset in world_copies(camera) {
         if let Some(basemap) = basemap {
             draw_land(context, camera, offset, basemap, layers.basemap_colours);
         }
-        draw_hexagons(context, camera, offset, layers);
+        wanted.extend(draw_hexagons(context, camera, offset, layers));
         if let Some(traffic) = layers.traffic {
             draw_lines(context, camera, offset, traffic, &style::TRAFFIC);
         }
@@ -35,6 +37,7 @@ pub fn draw_map(
         }
     }
     context.set_global_alpha(1.0);
+    wanted
 }
 
 /// Lines of a track-like layer: a dark casing (when the style has one), then each segment
@@ -124,25 +127,50 @@ fn rings_path(camera: &Camera, offset: f64, basemap: &Basemap) -> Option<Path2d>
     Some(path)
 }
 
-/// The hexagons from their mesh: each cell's vertices are its ring.
-fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f64, layers: &MapLayers<'_>) {
+/// The hexagons from their mesh, each cell's vertices its ring; returns the visible chunks
+/// whose mesh is not here yet.
+fn draw_hexagons(
+    context: &CanvasRenderingContext2d,
+    camera: &Camera,
+    offset: f64,
+    layers: &MapLayers<'_>,
+) -> Vec<usize> {
     if layers.opacity <= 0.0 {
-        return;
+        return Vec::new();
     }
     let visible = camera.visible_bounds();
     let classes = &layers.colours.scale.classes;
     let paths: Vec<Path2d> = classes.iter().filter_map(|_| Path2d::new().ok()).collect();
     if paths.len() != classes.len() {
-        return;
+        return Vec::new();
     }
+    let hexagons = layers.hexagons;
+    let shown = hexagons
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(_, points)| points.bounds.shifted_x(offset).intersects(&visible));
+    let wanted = shown
+        .filter(|&(index, _)| {
+            !hexagons.with_triangles(index, |mesh| trace_cells(&paths, camera, offset, mesh, layers.colours))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    context.set_global_alpha(layers.opacity);
+    for (path, class) in paths.iter().zip(classes) {
+        context.set_fill_style_str(&css_rgb(class.colour));
+        context.fill_with_path_2d(path);
+    }
+    wanted
+}
+
+/// Adds each cell of `mesh` to the path of its class.
+fn trace_cells(paths: &[Path2d], camera: &Camera, offset: f64, mesh: &Mesh, colours: &CellColours) {
     let mut ring: Vec<WorldPoint> = Vec::new();
-    for chunk in &layers.hexagons.mesh().chunks {
-        if !chunk.bounds.shifted_x(offset).intersects(&visible) {
-            continue;
-        }
+    for chunk in &mesh.chunks {
         let mut vertex = 0;
         for &(cell, vertices) in &chunk.cell_runs {
-            let class = layers.colours.classes.get(cell as usize).copied().unwrap_or(NO_CLASS);
+            let class = colours.classes.get(cell as usize).copied().unwrap_or(NO_CLASS);
             let xy = &chunk.positions[vertex * 2..(vertex + vertices as usize) * 2];
             vertex += vertices as usize;
             if class == NO_CLASS {
@@ -152,12 +180,9 @@ fn draw_hexagons(context: &CanvasRenderingContext2d, camera: &Camera, offset: f6
             ring.extend(xy.chunks_exact(2).map(|xy| {
                 WorldPoint::new(chunk.origin.x + f64::from(xy[0]), chunk.origin.y + f64::from(xy[1]))
             }));
-            trace_ring(&paths[usize::from(class)], camera, offset, &ring);
+            if let Some(path) = paths.get(usize::from(class)) {
+                trace_ring(path, camera, offset, &ring);
+            }
         }
-    }
-    context.set_global_alpha(layers.opacity);
-    for (path, class) in paths.iter().zip(classes) {
-        context.set_fill_style_str(&css_rgb(class.colour));
-        context.fill_with_path_2d(path);
     }
 }

@@ -19,7 +19,7 @@ use skyhex_core::map::basemap::WorldAtlas;
 use skyhex_core::map::camera::Camera;
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::mercator::WorldBounds;
-use skyhex_core::map::mesh::Mesh;
+use skyhex_core::map::mesh::{CellPoints, Mesh};
 use skyhex_core::map::track::{TRACK_BANDS, TrackLayer};
 
 use wasm_bindgen::JsCast;
@@ -30,30 +30,94 @@ pub use labels::draw_labels;
 pub use png::{LegendRow, map_png};
 pub use tiles::TileCounts;
 
-/// The density layer's hexagons as a mesh, and the density they are the cells of (in its
-/// cells' order: the colours must come from the same density).
+/// The density layer's hexagons, and the density they are the cells of (in its cells'
+/// order: the colours must come from the same density). The page holds every chunk's cells
+/// as points, a twelfth of their mesh; the triangles of a chunk come from the workers only
+/// once it is drawn wide enough to need them ([`Hexagons::ask`]), and a WebGL map takes them
+/// onto the GPU. A day at res 6 on a world map needs none of its 11 M triangles.
 #[derive(Debug, Default)]
 pub struct Hexagons {
-    /// The geometry until a WebGL map has it on the GPU (it then takes it: at fine
-    /// resolutions it is hundreds of megabytes, held beside the next view's while that is
-    /// built). A 2D canvas keeps drawing from it.
-    mesh: Mutex<Mesh>,
+    pub points: Vec<CellPoints>,
+    /// Where each chunk's triangles are.
+    triangles: Mutex<Vec<Triangles>>,
     pub bounds: Option<WorldBounds>,
     pub density: Arc<Density>,
 }
 
+#[derive(Debug)]
+enum Triangles {
+    Missing,
+    /// Asked of the workers (and left so if they failed: not asked again).
+    Asked,
+    Here(Mesh),
+    /// On a GPU; a lost context asks again.
+    Taken,
+}
+
 impl Hexagons {
-    pub fn new(mesh: Mesh, density: Arc<Density>) -> Self {
-        Self { bounds: mesh.bounds(), mesh: Mutex::new(mesh), density }
+    pub fn new(points: Vec<CellPoints>, density: Arc<Density>) -> Self {
+        let bounds = points.iter().map(|chunk| chunk.bounds).reduce(WorldBounds::union);
+        let triangles = Mutex::new(points.iter().map(|_| Triangles::Missing).collect());
+        Self { points, triangles, bounds, density }
     }
 
-    fn mesh(&self) -> MutexGuard<'_, Mesh> {
-        self.mesh.lock().unwrap_or_else(PoisonError::into_inner)
+    fn triangles(&self) -> MutexGuard<'_, Vec<Triangles>> {
+        self.triangles.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The geometry, for the GPU: the page keeps none of it (a lost context rebuilds it).
-    fn take_mesh(&self) -> Mesh {
-        std::mem::take(&mut *self.mesh())
+    /// Of `chunks`, those whose triangles are neither here nor asked for, now marked asked,
+    /// each with its cells to build them from.
+    pub fn ask(&self, chunks: &[usize]) -> Vec<(usize, Vec<u64>)> {
+        let mut triangles = self.triangles();
+        let mut asked = Vec::new();
+        for &chunk in chunks {
+            if let Some(state @ (Triangles::Missing | Triangles::Taken)) = triangles.get_mut(chunk) {
+                *state = Triangles::Asked;
+                asked.push((chunk, self.cells_of(chunk)));
+            }
+        }
+        asked
+    }
+
+    fn cells_of(&self, chunk: usize) -> Vec<u64> {
+        let cells = self.points.get(chunk).map_or(&[][..], |points| &points.cells);
+        cells
+            .iter()
+            .filter_map(|&cell| self.density.cells.get(cell as usize))
+            .map(|cell| u64::from(cell.cell))
+            .collect()
+    }
+
+    /// The triangles of `chunk` have come (built from its cells in [`Hexagons::ask`]'s order).
+    pub fn arrived(&self, chunk: usize, mesh: Mesh) {
+        let Some(points) = self.points.get(chunk) else { return };
+        if let Some(state) = self.triangles().get_mut(chunk) {
+            *state = Triangles::Here(mesh.renumbered(&points.cells));
+        }
+    }
+
+    /// The triangles of `chunk`, if here, for a GPU (the page keeps none of them then).
+    fn take_triangles(&self, chunk: usize) -> Option<Mesh> {
+        let mut triangles = self.triangles();
+        let state = triangles.get_mut(chunk)?;
+        match std::mem::replace(state, Triangles::Taken) {
+            Triangles::Here(mesh) => Some(mesh),
+            other => {
+                *state = other;
+                None
+            }
+        }
+    }
+
+    /// Draws with the triangles of `chunk` if they are here; whether they were.
+    fn with_triangles(&self, chunk: usize, draw: impl FnOnce(&Mesh)) -> bool {
+        match self.triangles().get(chunk) {
+            Some(Triangles::Here(mesh)) => {
+                draw(mesh);
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -99,7 +163,9 @@ impl MapRenderer {
     }
 
     /// Draws the whole map. `pixel_ratio` is the canvas' device pixels per CSS pixel.
-    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
+    /// Returns the hexagon chunks it would draw as triangles once they are here
+    /// ([`Hexagons::ask`]).
+    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) -> Vec<usize> {
         match self {
             Self::WebGl(map) => map.draw(camera, pixel_ratio, layers),
             Self::Canvas2d { context, .. } => canvas2d::draw_map(context, camera, pixel_ratio, layers),

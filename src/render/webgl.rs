@@ -10,7 +10,7 @@ use skyhex_core::map::camera::Camera;
 use skyhex_core::map::cell_pixels::{ClassImage, Placement};
 use skyhex_core::map::colour::CellColours;
 use skyhex_core::map::mercator::{WorldBounds, WorldPoint};
-use skyhex_core::map::mesh::{CellPoints, Mesh, MeshChunk, vertex_classes};
+use skyhex_core::map::mesh::{Mesh, MeshChunk, vertex_classes};
 use skyhex_core::map::track::TrackLayer;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -71,7 +71,9 @@ pub struct GlMap {
     gl: Gl,
     program: WebGlProgram,
     uniforms: Uniforms,
-    hexagons: Option<(Arc<Hexagons>, GpuMesh)>,
+    /// The hexagons' triangles on the GPU, per chunk of points: only those of chunks drawn
+    /// wide enough to need them.
+    hexagons: Option<(Arc<Hexagons>, Vec<Option<GpuMesh>>)>,
     /// The picture of the cells painted as pixels, kept between frames for its buffer.
     class_image: ClassImage,
     cell_pixels: GpuCellPixels,
@@ -139,7 +141,8 @@ impl GlMap {
     }
 
     /// Draws the map; meshes of layers not seen before are built and uploaded first.
-    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
+    /// Returns the hexagon chunks it would draw as triangles once they are here.
+    pub fn draw(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) -> Vec<usize> {
         self.upload(layers);
         let gl = &self.gl;
         let (width, height) = (camera.viewport_px.x * pixel_ratio, camera.viewport_px.y * pixel_ratio);
@@ -168,9 +171,10 @@ impl GlMap {
             self.use_main_program(camera);
         }
         // Hidden hexagons are not drawn at all (their opacity is 0).
-        if layers.opacity > 0.0 {
-            self.draw_hexagons(camera, pixel_ratio, layers);
-        }
+        let wanted = match layers.opacity > 0.0 {
+            true => self.draw_hexagons(camera, pixel_ratio, layers),
+            false => Vec::new(),
+        };
         for offset in world_copies(camera) {
             if let Some((_, traffic)) = &self.traffic {
                 self.draw_lines(camera, offset, traffic, &style::TRAFFIC);
@@ -179,6 +183,7 @@ impl GlMap {
                 self.draw_lines(camera, offset, track, &style::TRACK);
             }
         }
+        wanted
     }
 
     /// Raster tiles from `template` under the hexagons (`None`: none); `on_change` hears of
@@ -228,15 +233,15 @@ impl GlMap {
         let gl = &self.gl;
         let colours = &layers.colours.classes;
         match &mut self.hexagons {
-            Some((layer, mesh)) if Arc::ptr_eq(layer, layers.hexagons) => {
+            Some((layer, meshes)) if Arc::ptr_eq(layer, layers.hexagons) => {
                 if self.hexagon_colours.as_ref().is_none_or(|uploaded| !Arc::ptr_eq(uploaded, layers.colours))
                 {
-                    mesh.recolour(colours);
+                    meshes.iter_mut().flatten().for_each(|mesh| mesh.recolour(colours));
                 }
             }
             _ => {
-                let mesh = GpuMesh::new(gl, &layers.hexagons.take_mesh(), Some(colours));
-                self.hexagons = Some((Arc::clone(layers.hexagons), mesh));
+                let meshes = layers.hexagons.points.iter().map(|_| None).collect();
+                self.hexagons = Some((Arc::clone(layers.hexagons), meshes));
             }
         }
         self.hexagon_colours = Some(Arc::clone(layers.colours));
@@ -292,49 +297,55 @@ impl GlMap {
         self.gl.bind_vertex_array(None);
     }
 
-    /// Draws the hexagons the viewport shows, in every copy of the world: as triangles, or
-    /// painted as pixels where cells are narrower than [`PIXELS_BELOW_PX`] (one picture
-    /// over the view, drawn last).
-    fn draw_hexagons(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) {
-        let Some((_, hexagons)) = &self.hexagons else { return };
+    /// Draws the hexagons the viewport shows, in every copy of the world: as triangles where
+    /// cells are at least [`PIXELS_BELOW_PX`] wide, else painted as pixels (one picture
+    /// over the view, drawn last). A chunk whose triangles are not here yet is painted
+    /// meanwhile; returns those chunks.
+    fn draw_hexagons(&mut self, camera: &Camera, pixel_ratio: f64, layers: &MapLayers<'_>) -> Vec<usize> {
+        let Some((hexagons, mut meshes)) = self.hexagons.take() else { return Vec::new() };
         let palette = palette(layers.colours, layers.opacity);
         self.set_palette(&palette);
         let mut image = std::mem::take(&mut self.class_image);
         let size_px = |css_px: f64| (css_px * pixel_ratio).round().max(0.0) as usize;
         image.clear(size_px(camera.viewport_px.x), size_px(camera.viewport_px.y));
-        let mut painted = false;
+        let (mut painted, mut wanted) = (false, Vec::new());
+        let visible = camera.visible_bounds();
         for offset in world_copies(camera) {
-            for chunk in hexagons.chunks.iter().filter(|chunk| self.place(camera, offset, chunk)) {
-                match &chunk.points {
-                    Some(points) if points.mean_width * camera.scale_px() < PIXELS_BELOW_PX => {
+            for (index, points) in hexagons.points.iter().enumerate() {
+                if !points.bounds.shifted_x(offset).intersects(&visible) {
+                    continue;
+                }
+                let wide = points.mean_width * camera.scale_px() >= PIXELS_BELOW_PX;
+                if wide && meshes[index].is_none() {
+                    meshes[index] = hexagons
+                        .take_triangles(index)
+                        .map(|mesh| GpuMesh::new(&self.gl, &mesh, Some(&layers.colours.classes)));
+                }
+                match meshes[index].as_ref().filter(|_| wide) {
+                    Some(mesh) => self.draw_mesh(camera, offset, mesh, Gl::TRIANGLES),
+                    None => {
+                        if wide {
+                            wanted.push(index);
+                        }
                         let origin = camera
-                            .screen_from_world(WorldPoint::new(chunk.origin.x + offset, chunk.origin.y));
+                            .screen_from_world(WorldPoint::new(points.origin.x + offset, points.origin.y));
                         let at = Placement {
                             origin_px: [origin.x * pixel_ratio, origin.y * pixel_ratio],
                             scale_px: camera.scale_px() * pixel_ratio,
                         };
-                        let cells = chunk.cell_runs.iter().map(|&(cell, _)| cell);
-                        image.paint(points, cells, &layers.colours.classes, at);
+                        image.paint(points, &layers.colours.classes, at);
                         painted = true;
-                    }
-                    _ => {
-                        self.gl.bind_vertex_array(Some(&chunk.triangles));
-                        self.gl.draw_elements_with_i32(
-                            Gl::TRIANGLES,
-                            chunk.triangle_indices,
-                            Gl::UNSIGNED_INT,
-                            0,
-                        );
                     }
                 }
             }
         }
-        self.gl.bind_vertex_array(None);
         if painted {
             self.cell_pixels.draw(&image, &palette);
             self.use_main_program(camera);
         }
         self.class_image = image;
+        self.hexagons = Some((hexagons, meshes));
+        wanted
     }
 
     /// Whether the viewport shows `chunk` (shifted by `offset` worlds); if so, the shader
@@ -387,8 +398,6 @@ struct GpuChunk {
     outline_indices: i32,
     /// The colour class of each vertex (hexagons only), refilled when colours change.
     classes: Option<WebGlBuffer>,
-    /// The cells' centres, to paint them as pixels (hexagons only).
-    points: Option<CellPoints>,
     cell_runs: Vec<(u32, u32)>,
     buffers: Vec<WebGlBuffer>,
 }
@@ -479,7 +488,6 @@ impl GpuChunk {
             outlines,
             outline_indices: i32::try_from(chunk.outlines.len()).ok()?,
             classes,
-            points: cell_classes.map(|_| CellPoints::of(chunk)),
             cell_runs: chunk.cell_runs.clone(),
             buffers: [positions, triangle_elements, outline_elements].into_iter().chain(offsets).collect(),
         })

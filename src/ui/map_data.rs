@@ -1,12 +1,12 @@
-//! What the map draws that comes from elsewhere: the hexagon mesh the workers build for
-//! each aggregate, the basemap and the airport table fetched from the site.
+//! What the map draws that comes from elsewhere: the hexagons the workers build for each
+//! aggregate (points, and triangles of the chunks drawn wide), the basemap and the airport
+//! table fetched from the site.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use skyhex_core::map::airports::Airports;
 use skyhex_core::map::basemap::WorldAtlas;
-use skyhex_core::map::mesh::Mesh;
 
 use crate::browser;
 use crate::render::Hexagons;
@@ -16,18 +16,12 @@ pub const COARSE_BASEMAP_URL: &str = "basemap/countries-110m.json";
 pub const DETAILED_BASEMAP_URL: &str = "basemap/countries-50m.json";
 const AIRPORTS_URL: &str = "airports/airports.csv.gz";
 
-/// Keeps `hexagons` the mesh of the current density, built by the workers: one build at a
-/// time (while data loads, densities come faster than meshes), the latest density next;
-/// and again when `rebuild` fires (a lost WebGL context took the geometry with it).
-pub fn build_hexagons(
-    state: AppState,
-    hexagons: RwSignal<Arc<Hexagons>>,
-    failure: RwSignal<Option<String>>,
-    rebuild: Trigger,
-) {
+/// Keeps `hexagons` those of the current density, as points built by the workers: one
+/// build at a time (while data loads, densities come faster than hexagons), the latest
+/// density next.
+pub fn build_hexagons(state: AppState, hexagons: RwSignal<Arc<Hexagons>>, failure: RwSignal<Option<String>>) {
     let building = StoredValue::new(false);
     Effect::new(move |_| {
-        rebuild.track();
         let density = state.density.get();
         state.drawing_cells.set(Some(density.cells.len()));
         if building.get_value() {
@@ -38,15 +32,15 @@ pub fn build_hexagons(
             let mut density = density;
             loop {
                 let cells: Vec<u64> = density.cells.iter().map(|cell| u64::from(cell.cell)).collect();
-                let mesh = match state.pool() {
-                    _ if cells.is_empty() => Ok(Mesh::default()),
-                    Ok(pool) => pool.hex_mesh(&cells).await,
+                let points = match state.pool() {
+                    _ if cells.is_empty() => Ok(Vec::new()),
+                    Ok(pool) => pool.hex_points(&cells).await,
                     Err(reason) => Err(reason),
                 };
-                match mesh {
-                    Ok(mesh) => {
+                match points {
+                    Ok(points) => {
                         failure.set(None);
-                        hexagons.set(Arc::new(Hexagons::new(mesh, Arc::clone(&density))));
+                        hexagons.set(Arc::new(Hexagons::new(points, Arc::clone(&density))));
                     }
                     Err(reason) => failure.set(Some(reason)),
                 }
@@ -59,6 +53,41 @@ pub fn build_hexagons(
             building.set_value(false);
             state.drawing_cells.set(None);
         });
+    });
+}
+
+/// Has the workers build the triangles of those of `chunks` of `hexagons` that are neither
+/// here nor on their way, and notifies `arrived` once they are here.
+pub fn fetch_triangles(
+    state: AppState,
+    hexagons: &Arc<Hexagons>,
+    chunks: &[usize],
+    arrived: Trigger,
+    failure: RwSignal<Option<String>>,
+) {
+    let asked = hexagons.ask(chunks);
+    if asked.is_empty() {
+        return;
+    }
+    let cells: usize = asked.iter().map(|(_, cells)| cells.len()).sum();
+    state.triangulating_cells.update(|pending| *pending += cells);
+    let hexagons = Arc::clone(hexagons);
+    leptos::task::spawn_local(async move {
+        let (chunks, cells_of_chunks): (Vec<usize>, Vec<Vec<u64>>) = asked.into_iter().unzip();
+        let meshes = match state.pool() {
+            Ok(pool) => pool.hex_triangles(cells_of_chunks).await,
+            Err(reason) => Err(reason),
+        };
+        match meshes {
+            Ok(meshes) => {
+                for (chunk, mesh) in chunks.into_iter().zip(meshes) {
+                    hexagons.arrived(chunk, mesh);
+                }
+            }
+            Err(reason) => failure.set(Some(reason)),
+        }
+        state.triangulating_cells.update(|pending| *pending -= cells);
+        arrived.notify();
     });
 }
 

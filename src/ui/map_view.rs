@@ -22,7 +22,7 @@ use super::gestures::{Follow, Gestures};
 use super::inspector::InspectorPanel;
 use super::legend::{Legend, attribution, legend_rows, legend_title};
 use super::map_data::{
-    COARSE_BASEMAP_URL, DETAILED_BASEMAP_URL, build_hexagons, load_airports, load_basemap,
+    COARSE_BASEMAP_URL, DETAILED_BASEMAP_URL, build_hexagons, fetch_triangles, load_airports, load_basemap,
 };
 use crate::browser;
 use crate::inspect::Inspector;
@@ -82,9 +82,9 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     load_basemap(DETAILED_BASEMAP_URL, detailed_basemap);
     let hexagons = RwSignal::new(Arc::new(Hexagons::default()));
     let mesh_failure = RwSignal::new(None::<String>);
-    // A WebGL map keeps the hexagons' geometry on the GPU only: a lost context asks for it again.
-    let rebuild_hexagons = Trigger::new();
-    build_hexagons(state, hexagons, mesh_failure, rebuild_hexagons);
+    build_hexagons(state, hexagons, mesh_failure);
+    // Triangles of hexagon chunks drawn wide come from the workers; each arrival redraws.
+    let triangles_arrived = Trigger::new();
     let inspector = expect_context::<Inspector>();
     let track = Memo::new(move |_| inspector.track_layer());
     let traffic = Memo::new(move |_| inspector.traffic_layer());
@@ -173,7 +173,6 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
     let on_context_restored = move |_: leptos::ev::Event| {
         renderer.set_value(None);
         context_lost.set(false);
-        rebuild_hexagons.notify();
     };
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
@@ -191,6 +190,7 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
             (coarse_basemap.get(), detailed_basemap.get(), hexagons.get(), colours.get());
         let (track, traffic) = (track.get(), traffic.get());
         tile_counts.track();
+        triangles_arrived.track();
         let tiles = state.tiles.with(|tiles| tiles.as_ref().map(|tiles| tiles.template.clone()));
         let shown = state.layers.get();
         let layers = MapLayers {
@@ -209,7 +209,8 @@ pub fn MapView(embed: bool, start_view: Option<browser::MapView>) -> impl IntoVi
                 if tile_problem.with_untracked(|known| *known != problem) {
                     tile_problem.set(problem);
                 }
-                renderer.draw(&camera, ratio, &layers);
+                let wanted = renderer.draw(&camera, ratio, &layers);
+                fetch_triangles(state, &hexagons, &wanted, triangles_arrived, mesh_failure);
             }
         });
     });

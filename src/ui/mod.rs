@@ -196,9 +196,9 @@ fn StatusBar() -> impl IntoView {
         None if state.is_computing() => {
             format!("Computing the cells at H3 resolution {} on the workers…", state.resolution.get())
         }
-        None if state.drawing_cells.with(Option::is_some) => format!(
+        None if state.drawing_cells.with(Option::is_some) || state.triangulating_cells.get() > 0 => format!(
             "Drawing {} hexagons on the workers…",
-            format::count(state.drawing_cells.get().unwrap_or_default() as u64)
+            format::count(state.drawing_cells.get().unwrap_or_else(|| state.triangulating_cells.get()) as u64)
         ),
         None => shown_text(state),
     };

@@ -13,7 +13,7 @@ use futures::{FutureExt, future};
 use skyhex_core::engine::inspect::{Passage, TrackPiece, Traffic, merge_passages, merge_tracks};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::filter::PointFilter;
-use skyhex_core::map::mesh::Mesh;
+use skyhex_core::map::mesh::{CellPoints, Mesh};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, ErrorEvent, Event, MessageEvent};
@@ -153,21 +153,51 @@ impl Pool {
         self.ask_all(request).await.into_iter().map(expected).collect()
     }
 
-    /// The mesh of `cells`' hexagons, built by the workers on consecutive slices of them.
-    pub async fn hex_mesh(&self, cells: &[u64]) -> Result<Mesh, String> {
+    /// `cells`' hexagons as points in chunks, built by the workers on consecutive slices of
+    /// them.
+    pub async fn hex_points(&self, cells: &[u64]) -> Result<Vec<CellPoints>, String> {
         let slice_len = cells.len().div_ceil(self.workers.len()).max(1);
         let slices: Vec<&[u64]> = cells.chunks(slice_len).collect();
         let calls = self.workers.iter().zip(&slices).map(|(worker, slice)| async move {
-            worker.call(&Request::HexMesh { cells: slice.to_vec() }, None).await
+            worker.call(&Request::HexPoints { cells: slice.to_vec() }, None).await
         });
-        let mut meshes = Vec::new();
+        let mut points = Vec::new();
         for (index, reply) in future::join_all(calls).await.into_iter().enumerate() {
             match reply {
-                Reply::HexMesh(mesh) => meshes.push(((index * slice_len) as u32, mesh)),
+                Reply::HexPoints(chunks) => points.push(((index * slice_len) as u32, chunks)),
                 other => return Err(failure(other)),
             }
         }
-        Ok(Mesh::joined(meshes))
+        Ok(CellPoints::joined(points))
+    }
+
+    /// The triangles of the hexagons of `chunks` (each a list of cells), a mesh for each in
+    /// order, built by the workers on runs of chunks of about equal numbers of cells.
+    pub async fn hex_triangles(&self, chunks: Vec<Vec<u64>>) -> Result<Vec<Mesh>, String> {
+        let share = chunks.iter().map(Vec::len).sum::<usize>().div_ceil(self.workers.len()).max(1);
+        let mut shares: Vec<Vec<Vec<u64>>> = Vec::new();
+        let mut cells_in_last = share;
+        for chunk in chunks {
+            if cells_in_last >= share {
+                shares.push(Vec::new());
+                cells_in_last = 0;
+            }
+            cells_in_last += chunk.len();
+            if let Some(last) = shares.last_mut() {
+                last.push(chunk);
+            }
+        }
+        let calls = self.workers.iter().zip(shares).map(|(worker, chunks)| async move {
+            worker.call(&Request::HexTriangles { chunks }, None).await
+        });
+        let mut meshes = Vec::new();
+        for reply in future::join_all(calls).await {
+            match reply {
+                Reply::HexTriangles(share) => meshes.extend(share),
+                other => return Err(failure(other)),
+            }
+        }
+        Ok(meshes)
     }
 
     /// A file of the cells, written by the first worker.

@@ -10,7 +10,7 @@ use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::export::kepler::KeplerLook;
 use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::archive::Member;
-use skyhex_core::map::mesh::Mesh;
+use skyhex_core::map::mesh::{CellPoints, Mesh};
 use skyhex_core::summary::Summary;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -42,9 +42,11 @@ pub enum Request {
     Track { address: String, hidden: Vec<u64> },
     /// All traffic `filter` keeps, thinned per aircraft to about `max_points`.
     Traffic { filter: PointFilter, max_points: u32, hidden: Vec<u64> },
-    /// The GPU mesh of these H3 cells' hexagons (the cells' outlines are the heavy part of
-    /// drawing a new aggregate, so they are computed here, off the page's thread).
-    HexMesh { cells: Vec<u64> },
+    /// These H3 cells' hexagons as points, in chunks (the cells' outlines are the heavy part
+    /// of drawing a new aggregate, so they are computed here, off the page's thread).
+    HexPoints { cells: Vec<u64> },
+    /// The triangles of some chunks' hexagons, a mesh for each list of cells.
+    HexTriangles { chunks: Vec<Vec<u64>> },
     /// Write cells as a file to download (Parquet needs a writer and zstd that the page's
     /// wasm leaves out; large JSON is built off the page's thread).
     Export(ExportFile),
@@ -68,7 +70,8 @@ impl Request {
             Self::Passages { .. }
                 | Self::Track { .. }
                 | Self::Traffic { .. }
-                | Self::HexMesh { .. }
+                | Self::HexPoints { .. }
+                | Self::HexTriangles { .. }
                 | Self::Export(_)
         )
     }
@@ -101,7 +104,8 @@ pub enum Reply {
     },
     Passages(Vec<Passage>),
     Track(Vec<TrackPiece>),
-    HexMesh(Mesh),
+    HexPoints(Vec<CellPoints>),
+    HexTriangles(Vec<Mesh>),
     /// An exported file's bytes.
     File(Vec<u8>),
     Traffic(Traffic),

@@ -15,7 +15,7 @@ use skyhex_core::engine::{
 use skyhex_core::export::{self, geojson, kepler};
 use skyhex_core::filter::PointFilter;
 use skyhex_core::map::hexagons::HexLayer;
-use skyhex_core::map::mesh::Mesh;
+use skyhex_core::map::mesh::{CellPoints, Mesh};
 use skyhex_core::{CellIndex, Resolution};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -209,11 +209,16 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             }
             return Reply::Traffic(all);
         }
-        Request::HexMesh { cells } => {
-            let cells: Result<Vec<CellIndex>, _> = cells.into_iter().map(CellIndex::try_from).collect();
-            return match cells {
-                Ok(cells) => Reply::HexMesh(Mesh::of_hexagons(&HexLayer::new(cells))),
-                Err(err) => Reply::Failed(format!("a cell to draw is not an H3 cell: {err}")),
+        Request::HexPoints { cells } => {
+            return match hex_mesh(cells) {
+                Ok(mesh) => Reply::HexPoints(mesh.chunks.iter().map(CellPoints::of).collect()),
+                Err(reason) => Reply::Failed(reason),
+            };
+        }
+        Request::HexTriangles { chunks } => {
+            return match chunks.into_iter().map(hex_mesh).collect() {
+                Ok(meshes) => Reply::HexTriangles(meshes),
+                Err(reason) => Reply::Failed(reason),
             };
         }
         Request::Export(file) => return export(file),
@@ -326,6 +331,15 @@ fn merged(aggregates: impl Iterator<Item = StoreAggregate>) -> StoreAggregate {
     match aggregates.len() {
         0 | 1 => aggregates.pop().unwrap_or_default(),
         _ => merge_aggregates(&aggregates),
+    }
+}
+
+/// The mesh of these cells' hexagons.
+fn hex_mesh(cells: Vec<u64>) -> Result<Mesh, String> {
+    let cells: Result<Vec<CellIndex>, _> = cells.into_iter().map(CellIndex::try_from).collect();
+    match cells {
+        Ok(cells) => Ok(Mesh::of_hexagons(&HexLayer::new(cells))),
+        Err(err) => Err(format!("a cell to draw is not an H3 cell: {err}")),
     }
 }
 

@@ -32,19 +32,13 @@ impl ClassImage {
         self.classes.resize(width_px * height_px, 0);
     }
 
-    /// Paints `points` (cells numbered by `cells`, in the order of their centres) as squares
-    /// as wide as they are (at least a pixel), in their classes among `cell_classes`.
-    pub fn paint(
-        &mut self,
-        points: &CellPoints,
-        cells: impl Iterator<Item = u32>,
-        cell_classes: &[u8],
-        at: Placement,
-    ) {
+    /// Paints `points` as squares as wide as they are (at least a pixel), in their classes
+    /// among `cell_classes` (the layer's).
+    pub fn paint(&mut self, points: &CellPoints, cell_classes: &[u8], at: Placement) {
         let side_px = (points.mean_width * at.scale_px).round().max(1.0);
         let half_side_px = side_px / 2.0;
         let side_px = side_px as usize;
-        for (centre, cell) in points.centres.chunks_exact(2).zip(cells) {
+        for (centre, &cell) in points.centres.chunks_exact(2).zip(&points.cells) {
             let class = cell_classes.get(cell as usize).copied().unwrap_or(NO_CLASS);
             if class == NO_CLASS {
                 continue;
@@ -85,9 +79,18 @@ impl ClassImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::map::mercator::{WorldBounds, WorldPoint};
 
+    /// Cells 0, 1, … at `centres`, their chunk's origin at the world's (the placement moves it).
     fn points(centres: &[f32], mean_width: f64) -> CellPoints {
-        CellPoints { centres: centres.to_vec(), mean_width }
+        let origin = WorldPoint::new(0.0, 0.0);
+        CellPoints {
+            origin,
+            bounds: WorldBounds { min: origin, max: origin },
+            cells: (0..centres.len() as u32 / 2).collect(),
+            centres: centres.to_vec(),
+            mean_width,
+        }
     }
 
     #[test]
@@ -97,7 +100,7 @@ mod tests {
         // Origin at (2, 1) px, 10 px per world unit: the centre (0.35, 0.25) is at (5.5, 3.5),
         // the middle of pixel (5, 3).
         let at = Placement { origin_px: [2.0, 1.0], scale_px: 10.0 };
-        image.paint(&points(&[0.35, 0.25], 0.1), [0].into_iter(), &[4], at);
+        image.paint(&points(&[0.35, 0.25], 0.1), &[4], at);
         let painted: Vec<usize> = (0..image.classes.len()).filter(|&i| image.classes[i] != 0).collect();
         assert_eq!(painted, vec![3 * 8 + 5]);
         assert_eq!(image.classes[3 * 8 + 5], 5);
@@ -109,7 +112,7 @@ mod tests {
         image.clear(4, 4);
         let at = Placement { origin_px: [0.0, 0.0], scale_px: 1.0 };
         let centres = [1.6, 1.6, 1.7, 1.6, 1.6, 1.7];
-        image.paint(&points(&centres, 0.5), [0, 1, 2].into_iter(), &[2, 6, 1], at);
+        image.paint(&points(&centres, 0.5), &[2, 6, 1], at);
         assert_eq!(image.classes.iter().filter(|&&class| class != 0).count(), 1);
         assert_eq!(image.classes.iter().max(), Some(&7));
     }
@@ -120,7 +123,7 @@ mod tests {
         image.clear(4, 4);
         let at = Placement { origin_px: [0.0, 0.0], scale_px: 1.0 };
         let centres = [1.0, 1.0, -9.0, 1.0, 1.0, 40.0, 1e30, 1.0];
-        image.paint(&points(&centres, 1.0), 0..4, &[NO_CLASS, 3, 3, 3], at);
+        image.paint(&points(&centres, 1.0), &[NO_CLASS, 3, 3, 3], at);
         assert!(image.is_blank());
     }
 
@@ -130,7 +133,7 @@ mod tests {
         image.clear(5, 5);
         let at = Placement { origin_px: [0.0, 0.0], scale_px: 1.0 };
         // 3 px wide around (0.5, 2.5): columns -1..2 cut to 0..2, rows 1..4.
-        image.paint(&points(&[0.5, 2.5], 3.0), [0].into_iter(), &[0], at);
+        image.paint(&points(&[0.5, 2.5], 3.0), &[0], at);
         let painted: Vec<(usize, usize)> =
             (0..25).filter(|&i| image.classes[i] == 1).map(|i| (i % 5, i / 5)).collect();
         assert_eq!(painted, vec![(0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3)]);

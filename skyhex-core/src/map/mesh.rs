@@ -124,9 +124,15 @@ pub fn vertex_classes(cell_runs: &[(u32, u32)], cell_classes: &[u8]) -> Vec<u8> 
 
 /// A chunk's cells as points: where cells are a pixel or two across, a renderer paints
 /// them as pixels ([`super::cell_pixels`]) instead of drawing their triangles (a software
-/// rasteriser pays per triangle, and a day at res 6 has 11 M of them).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// rasteriser pays per triangle, and a day at res 6 has 11 M of them). A twelfth of the
+/// chunk's mesh, so the page holds every chunk's points and asks for triangles only where
+/// cells are drawn wide enough to need them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellPoints {
+    pub origin: WorldPoint,
+    pub bounds: WorldBounds,
+    /// The layer's cells ([`MeshChunk::cell_runs`] order).
+    pub cells: Vec<u32>,
     /// x, y of each cell's centre (the mean of its ring), in world units from the origin.
     pub centres: Vec<f32>,
     /// The mean width of the cells, in world units.
@@ -150,7 +156,26 @@ impl CellPoints {
             centres.extend([sum_x / count, sum_y / count]);
             width_sum += f64::from((max_x - min_x).max(0.0));
         }
-        Self { centres, mean_width: width_sum / chunk.cell_runs.len().max(1) as f64 }
+        Self {
+            origin: chunk.origin,
+            bounds: chunk.bounds,
+            cells: chunk.cell_runs.iter().map(|&(cell, _)| cell).collect(),
+            centres,
+            mean_width: width_sum / chunk.cell_runs.len().max(1) as f64,
+        }
+    }
+
+    /// The chunks of consecutive slices of one layer's cells as one list: each slice's cells
+    /// are numbered from where it starts (`first_cells`, in the order of `slices`).
+    pub fn joined(slices: impl IntoIterator<Item = (u32, Vec<Self>)>) -> Vec<Self> {
+        let mut joined = Vec::new();
+        for (first_cell, chunks) in slices {
+            for mut chunk in chunks {
+                chunk.cells.iter_mut().for_each(|cell| *cell += first_cell);
+                joined.push(chunk);
+            }
+        }
+        joined
     }
 }
 
@@ -165,22 +190,13 @@ impl Mesh {
         self.chunks.iter().map(|chunk| chunk.triangles.len() / 3).sum()
     }
 
-    /// The box around every chunk.
-    pub fn bounds(&self) -> Option<WorldBounds> {
-        self.chunks.iter().map(|chunk| chunk.bounds).reduce(WorldBounds::union)
-    }
-
-    /// The meshes of consecutive slices of one layer's cells as one: each slice's cells are
-    /// numbered from where it starts (`first_cells`, in the order of `meshes`).
-    pub fn joined(meshes: impl IntoIterator<Item = (u32, Self)>) -> Self {
-        let mut joined = Self::default();
-        for (first_cell, mesh) in meshes {
-            for mut chunk in mesh.chunks {
-                chunk.cell_runs.iter_mut().for_each(|(cell, _)| *cell += first_cell);
-                joined.chunks.push(chunk);
-            }
+    /// The mesh of some of a layer's cells, `cells` (the layer's numbers, in the order the
+    /// hexagons were built from), numbered as the layer's.
+    pub fn renumbered(mut self, cells: &[u32]) -> Self {
+        for (cell, _) in self.chunks.iter_mut().flat_map(|chunk| &mut chunk.cell_runs) {
+            *cell = cells.get(*cell as usize).copied().unwrap_or(u32::MAX);
         }
-        joined
+        self
     }
 
     /// The hexagons, each a fan of triangles (H3 cells are convex, and stay so in
@@ -462,15 +478,33 @@ mod tests {
     }
 
     #[test]
-    fn meshes_of_slices_join_with_their_cells_renumbered() {
-        let cells = [cell_at(39.4991, -119.7681), cell_at(-33.9, 151.2), cell_at(51.5, -0.1)];
-        let whole = Mesh::of_hexagons(&HexLayer::new(cells));
-        let joined = Mesh::joined([
-            (0, Mesh::of_hexagons(&HexLayer::new(cells[..1].iter().copied()))),
-            (1, Mesh::of_hexagons(&HexLayer::new(cells[1..].iter().copied()))),
-        ]);
-        assert_eq!(joined, whole);
-        assert_eq!(joined.bounds(), HexLayer::new(cells).bounds);
+    fn points_of_slices_join_and_a_chunks_triangles_come_back_numbered_as_the_layer() {
+        let cells =
+            [cell_at(39.4991, -119.7681), cell_at(-33.9, 151.2), cell_at(51.5, -0.1), cell_at(39.6, -119.6)];
+        let points_of = |cells: &[CellIndex]| -> Vec<CellPoints> {
+            Mesh::of_hexagons(&HexLayer::new(cells.iter().copied()))
+                .chunks
+                .iter()
+                .map(CellPoints::of)
+                .collect()
+        };
+        let whole = points_of(&cells);
+        let joined = CellPoints::joined([(0, points_of(&cells[..1])), (1, points_of(&cells[1..]))]);
+        let mut numbers: Vec<Vec<u32>> = joined.iter().map(|chunk| chunk.cells.clone()).collect();
+        numbers.sort();
+        assert_eq!(numbers, vec![vec![0], vec![1], vec![2], vec![3]], "Reno's two cells: one per slice");
+        assert_eq!(
+            whole.iter().map(|chunk| chunk.cells.clone()).collect::<Vec<_>>(),
+            vec![vec![0, 3], vec![1], vec![2]]
+        );
+        // A chunk's triangles, asked for by its cells, name the layer's cells.
+        let reno = &whole[0];
+        let asked: Vec<CellIndex> = reno.cells.iter().map(|&cell| cells[cell as usize]).collect();
+        let triangles = Mesh::of_hexagons(&HexLayer::new(asked)).renumbered(&reno.cells);
+        assert_eq!(triangles.chunks.len(), 1, "cells of one chunk stay in one chunk");
+        let whole_mesh = Mesh::of_hexagons(&HexLayer::new(cells));
+        assert_eq!(triangles.chunks[0], whole_mesh.chunks[0]);
+        assert_eq!(CellPoints::of(&triangles.chunks[0]), *reno);
     }
 
     #[test]
