@@ -50,14 +50,15 @@ describe('an adsb.lol day in the browser', () => {
     const page = await newPage(browser, problems);
     await page.goto(`${server.url}?workers=1`);
     await waitReady(page);
-    // Every (previewing, points) the page shows on the way.
+    // Every (previewing, points, aircraft) the page shows on the way.
     await page.evaluate(() => {
       const status = document.querySelector('[data-testid=status]');
       const points = document.querySelector('[data-testid=stat-points]');
+      const aircraft = document.querySelector('[data-testid=stat-aircraft]');
       window.shown = [];
       window.inputProgress = [];
       new MutationObserver(() => {
-        window.shown.push([status.dataset.previewing, Number(points.dataset.value)]);
+        window.shown.push([status.dataset.previewing, Number(points.dataset.value), Number(aircraft.dataset.value)]);
         const bar = document.querySelector('.input-progress');
         if (bar) window.inputProgress.push([bar.value, bar.max, document.querySelector('[data-testid=input-progress-text]')?.innerText]);
       }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-previewing', 'data-value', 'value'] });
@@ -71,9 +72,13 @@ describe('an adsb.lol day in the browser', () => {
     assert.equal(day.report.files[0].heatmap_members_left_out, 48);
     assert.ok(heatmapOnly.report.points > 0 && heatmapOnly.report.points < day.report.points);
     const shown = await page.evaluate(() => window.shown);
+    // All the heatmaps' positions, and their aircraft counted right.
     assert.ok(
-      shown.some(([previewing, points]) => previewing === 'true' && points === heatmapOnly.report.points),
-      `the heatmaps' ${heatmapOnly.report.points} positions were shown while the traces loaded: ${JSON.stringify(shown.slice(-12))}`,
+      shown.some(
+        ([previewing, points, aircraft]) =>
+          previewing === 'true' && points === heatmapOnly.report.points && aircraft === heatmapOnly.report.aircraft,
+      ),
+      `the heatmaps' ${heatmapOnly.report.points} positions of ${heatmapOnly.report.aircraft} aircraft were shown while the traces loaded: ${JSON.stringify(shown.slice(-12))}`,
     );
     assert.equal(await stat(page, 'points'), day.report.points);
     assert.equal(await stat(page, 'aircraft'), day.report.aircraft);
