@@ -460,6 +460,43 @@ fn columns_prepared_in_slices_equal_columns_computed_at_once() {
     }
 }
 
+/// Preparing a neighbour never pushes out a column asked before: one that does not fit
+/// beside them is let go instead, and the user's way back stays immediate.
+#[test]
+fn a_prepared_column_that_does_not_fit_is_let_go_rather_than_an_asked_one() {
+    // On these traces res 5 takes ~2.7 bytes a point, res 9 ~6.9 and res 11 ~10.9: the
+    // three do not fit in the 16 bytes a point the columns may take.
+    let store = stores(&traces(), 1).remove(0);
+    let five = store.cell_column(Resolution::Five);
+    let nine = store.cell_column(Resolution::Nine);
+    let mut slices = 0;
+    while store.prepare_cell_column(Resolution::Eleven, 1_000) {
+        slices += 1;
+    }
+    assert!(slices > 0, "res 11 was begun");
+    for (asked, resolution) in [(&five, Resolution::Five), (&nine, Resolution::Nine)] {
+        assert!(std::sync::Arc::ptr_eq(asked, &store.cell_column(resolution)), "{resolution} stays");
+    }
+    // Res 11 was let go, so asking for it computes it whole.
+    let before = store.retained_bytes();
+    store.cell_column(Resolution::Eleven);
+    assert!(store.retained_bytes() > before);
+}
+
+/// Past a worker's memory budget, the column being prepared goes, never the one asked last.
+#[test]
+fn a_worker_lets_go_of_a_prepared_column_but_not_of_the_one_asked_last() {
+    let mut store = stores(&traces(), 1).remove(0);
+    let five = store.cell_column(Resolution::Five);
+    let asked = store.retained_bytes();
+    assert!(store.prepare_cell_column(Resolution::Six, 1_000));
+    assert!(store.retained_bytes() > asked);
+    store.forget_prepared_column(Resolution::Six);
+    assert_eq!(store.retained_bytes(), asked);
+    store.forget_prepared_column(Resolution::Five);
+    assert!(std::sync::Arc::ptr_eq(&five, &store.cell_column(Resolution::Five)), "res 5 stays");
+}
+
 #[test]
 fn passages_through_a_cell_add_up_to_its_counts_whatever_the_stores() {
     use skyhex_core::engine::inspect::{Passage, merge_passages, passages_in_cell};

@@ -277,8 +277,10 @@ async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
             let more =
                 held.stores.values().any(|store| store.prepare_cell_column(next, PREPARE_SLICE_POINTS));
             held.recount();
+            // What does not fit is the column prepared ahead, not those the user asked for.
             if held.retained_bytes > held.budget_bytes {
-                held.forget_earlier_columns_past_budget();
+                held.stores.values_mut().for_each(|store| store.forget_prepared_column(next));
+                held.recount();
                 return;
             }
             if !more {

@@ -487,7 +487,8 @@ impl PointStore {
 
     /// Computes up to `max_points` more of the cells at `resolution` before a query asks
     /// for them (a worker does so while idle, in slices); returns whether some are left.
-    /// The column joins the cache behind the one asked last, which it never pushes out.
+    /// The column joins the cache behind the one asked last. It pushes out no column asked
+    /// before (the user may well go back to one): past the allowance it is let go instead.
     pub fn prepare_cell_column(&self, resolution: Resolution, max_points: usize) -> bool {
         let mut columns = self.cell_columns.lock().unwrap_or_else(PoisonError::into_inner);
         let index = columns.iter().position(|column| column.resolution == resolution).unwrap_or_else(|| {
@@ -496,18 +497,36 @@ impl PointStore {
             behind_last
         });
         Arc::make_mut(&mut columns[index]).extend_by(self, max_points);
-        self.keep_columns_within_allowance(&mut columns);
-        columns.iter().any(|column| column.resolution == resolution && column.len() < self.len())
+        if self.past_allowance(&columns) {
+            columns.remove(index);
+            return false;
+        }
+        columns[index].len() < self.len()
     }
 
-    /// Drops the oldest columns (never the last asked) past [`COLUMN_CACHE_BYTES_PER_POINT`]
-    /// (counted complete: a column computed in slices is not pushed out by its lookups).
+    /// Drops the oldest columns (never the last asked) past [`COLUMN_CACHE_BYTES_PER_POINT`].
     fn keep_columns_within_allowance(&self, columns: &mut Vec<Arc<CellColumn>>) {
-        let cached_bytes = |columns: &[Arc<CellColumn>]| -> usize {
-            columns.iter().map(|column| column.complete_bytes()).sum()
-        };
-        while columns.len() > 1 && cached_bytes(columns) > self.len() * COLUMN_CACHE_BYTES_PER_POINT {
+        while columns.len() > 1 && self.past_allowance(columns) {
             columns.remove(0);
+        }
+    }
+
+    /// Whether `columns` take more than [`COLUMN_CACHE_BYTES_PER_POINT`] (counted complete:
+    /// a column computed in slices is not pushed out by its lookups).
+    fn past_allowance(&self, columns: &[Arc<CellColumn>]) -> bool {
+        columns.iter().map(|column| column.complete_bytes()).sum::<usize>()
+            > self.len() * COLUMN_CACHE_BYTES_PER_POINT
+    }
+
+    /// Drops the column of `resolution` unless it is the one asked last (a column prepared
+    /// ahead that would not fit a memory budget).
+    pub fn forget_prepared_column(&mut self, resolution: Resolution) {
+        let columns = self.cell_columns.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let asked_last = columns.len().saturating_sub(1);
+        if let Some(index) = columns.iter().position(|column| column.resolution == resolution)
+            && index != asked_last
+        {
+            columns.remove(index);
         }
     }
 
