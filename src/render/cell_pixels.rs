@@ -5,7 +5,7 @@
 use skyhex_core::map::cell_pixels::ClassImage;
 use web_sys::{WebGl2RenderingContext as Gl, WebGlProgram, WebGlTexture, WebGlUniformLocation};
 
-use super::webgl::link_program;
+use super::webgl::{link_program, set_sampling};
 
 const VERTEX_SHADER: &str = r"#version 300 es
 out vec2 v_uv;
@@ -48,14 +48,7 @@ impl GpuCellPixels {
         let texture = gl.create_texture().ok_or("WebGL made no texture")?;
         gl.bind_texture(Gl::TEXTURE_2D, Some(&texture));
         // Integer textures are read pixel for pixel: no filtering.
-        for (parameter, value) in [
-            (Gl::TEXTURE_MIN_FILTER, Gl::NEAREST),
-            (Gl::TEXTURE_MAG_FILTER, Gl::NEAREST),
-            (Gl::TEXTURE_WRAP_S, Gl::CLAMP_TO_EDGE),
-            (Gl::TEXTURE_WRAP_T, Gl::CLAMP_TO_EDGE),
-        ] {
-            gl.tex_parameteri(Gl::TEXTURE_2D, parameter, value as i32);
-        }
+        set_sampling(gl, Gl::NEAREST);
         gl.bind_texture(Gl::TEXTURE_2D, None);
         let palette = gl.get_uniform_location(&program, "u_palette");
         Ok(Self { gl: gl.clone(), program, texture, palette })

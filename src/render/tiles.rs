@@ -15,7 +15,7 @@ use web_sys::{
     WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
-use super::webgl::{link_program, upload};
+use super::webgl::{link_program, set_sampling, upload};
 
 const VERTEX_SHADER: &str = r"#version 300 es
 layout(location = 0) in vec2 a_corner;
@@ -252,13 +252,6 @@ fn texture_of(gl: &Gl, image: &HtmlImageElement) -> Option<WebGlTexture> {
         image,
     )
     .ok()?;
-    for (parameter, value) in [
-        (Gl::TEXTURE_MIN_FILTER, Gl::LINEAR),
-        (Gl::TEXTURE_MAG_FILTER, Gl::LINEAR),
-        (Gl::TEXTURE_WRAP_S, Gl::CLAMP_TO_EDGE),
-        (Gl::TEXTURE_WRAP_T, Gl::CLAMP_TO_EDGE),
-    ] {
-        gl.tex_parameteri(Gl::TEXTURE_2D, parameter, value as i32);
-    }
+    set_sampling(gl, Gl::LINEAR);
     Some(texture)
 }

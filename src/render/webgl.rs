@@ -494,6 +494,18 @@ impl GpuChunk {
     }
 }
 
+/// Sets how the bound 2D texture is sampled: `filter` (LINEAR or NEAREST) both ways, clamped at its edges.
+pub(super) fn set_sampling(gl: &Gl, filter: u32) {
+    for (parameter, value) in [
+        (Gl::TEXTURE_MIN_FILTER, filter),
+        (Gl::TEXTURE_MAG_FILTER, filter),
+        (Gl::TEXTURE_WRAP_S, Gl::CLAMP_TO_EDGE),
+        (Gl::TEXTURE_WRAP_T, Gl::CLAMP_TO_EDGE),
+    ] {
+        gl.tex_parameteri(Gl::TEXTURE_2D, parameter, value as i32);
+    }
+}
+
 pub(super) fn upload(gl: &Gl, target: u32, data: &js_sys::Object) -> Option<WebGlBuffer> {
     let buffer = gl.create_buffer()?;
     gl.bind_buffer(target, Some(&buffer));
