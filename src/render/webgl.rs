@@ -412,17 +412,15 @@ impl GpuMesh {
 
     /// Refills the class buffers: a new scale or metric keeps the geometry.
     fn recolour(&mut self, cell_classes: &[u8]) {
-        let refill = |buffer: &WebGlBuffer, classes: Vec<u8>| {
-            self.gl.bind_buffer(Gl::ARRAY_BUFFER, Some(buffer));
-            self.gl.buffer_data_with_array_buffer_view(
-                Gl::ARRAY_BUFFER,
-                &js_sys::Uint8Array::from(classes.as_slice()),
-                Gl::STATIC_DRAW,
-            );
-        };
         for chunk in &self.chunks {
             if let Some(buffer) = &chunk.classes {
-                refill(buffer, vertex_classes(&chunk.cell_runs, cell_classes));
+                let classes = vertex_classes(&chunk.cell_runs, cell_classes);
+                self.gl.bind_buffer(Gl::ARRAY_BUFFER, Some(buffer));
+                self.gl.buffer_data_with_array_buffer_view(
+                    Gl::ARRAY_BUFFER,
+                    &js_sys::Uint8Array::from(classes.as_slice()),
+                    Gl::STATIC_DRAW,
+                );
             }
         }
     }

@@ -62,8 +62,8 @@ pub enum Request {
 impl Request {
     /// Whether it changes the data or the resolution looked at, so that the neighbouring
     /// resolutions a worker prepares while idle may no longer be the ones to prepare. The
-    /// others (the new view's mesh comes right after every query) are answered between
-    /// slices of that work.
+    /// others (the new view's hexagons are asked for right after every query) are answered
+    /// between slices of that work.
     pub fn changes_the_view(&self) -> bool {
         !matches!(
             self,

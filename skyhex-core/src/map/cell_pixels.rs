@@ -69,11 +69,6 @@ impl ClassImage {
             }
         }
     }
-
-    /// Whether any cell was painted.
-    pub fn is_blank(&self) -> bool {
-        self.classes.iter().all(|&class| class == 0)
-    }
 }
 
 #[cfg(test)]
@@ -124,7 +119,7 @@ mod tests {
         let at = Placement { origin_px: [0.0, 0.0], scale_px: 1.0 };
         let centres = [1.0, 1.0, -9.0, 1.0, 1.0, 40.0, 1e30, 1.0];
         image.paint(&points(&centres, 1.0), &[NO_CLASS, 3, 3, 3], at);
-        assert!(image.is_blank());
+        assert!(image.classes.iter().all(|&class| class == 0));
     }
 
     #[test]
@@ -138,6 +133,6 @@ mod tests {
             (0..25).filter(|&i| image.classes[i] == 1).map(|i| (i % 5, i / 5)).collect();
         assert_eq!(painted, vec![(0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3)]);
         image.clear(5, 5);
-        assert!(image.is_blank());
+        assert!(image.classes.iter().all(|&class| class == 0));
     }
 }
