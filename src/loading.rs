@@ -6,7 +6,10 @@
 //! Heatmap members go out first, as they are found, into a store of their own: a day's
 //! density appears from them in seconds while its traces (sent once the index is complete)
 //! load, and the heatmaps are dropped once the traces are in (they hold the same traffic).
+//! Every worker reads every heatmap member and keeps its share of the aircraft, so each
+//! worker's heatmap store alone holds its aircraft (see `AircraftShare`).
 
+use skyhex_core::ingest::AircraftShare;
 use skyhex_core::ingest::archive::{
     ArchiveError, ByteRange, Member, MemberKind, TarWalker, heatmaps_preview_traces, split_part,
 };
@@ -99,6 +102,17 @@ pub struct Job {
     pub bytes: u64,
     /// The job reads heatmap members into the archive's [`heatmap_store`].
     pub heatmaps: bool,
+    /// The worker that must take it (each worker reads every heatmap member for its share
+    /// of the aircraft); any worker when none.
+    pub worker: Option<usize>,
+}
+
+impl Job {
+    /// Whether its report counts the members it read, and their problems: every share but
+    /// the first reads members another job counts.
+    pub fn counts_members(&self) -> bool {
+        !matches!(self.request, Request::DecodeMembers { share, .. } if share.index > 0)
+    }
 }
 
 /// What planning found out about an input.
@@ -119,6 +133,10 @@ pub fn heatmap_store(input: u64) -> u64 {
     input | HEATMAP_STORE_BIT
 }
 
+pub fn is_heatmap_store(store: u64) -> bool {
+    store & HEATMAP_STORE_BIT != 0
+}
+
 /// Input ids count up from 0 and never reach it.
 const HEATMAP_STORE_BIT: u64 = 1 << 63;
 
@@ -136,7 +154,7 @@ pub async fn plan(
         }
         Source::Url(url) => {
             let request = Request::DecodeUrl { input, url: browser::resolve_http_url(url)? };
-            emit(Job { input, request, blob: None, bytes: 0, heatmaps: false });
+            emit(Job { input, request, blob: None, bytes: 0, heatmaps: false, worker: None });
             return Ok(Planned::default());
         }
         Source::File(file) => file,
@@ -151,6 +169,7 @@ pub async fn plan(
         blob: Some(file.clone().into()),
         bytes: file.size() as u64,
         heatmaps: false,
+        worker: None,
     });
     Ok(Planned::default())
 }
@@ -165,12 +184,33 @@ async fn plan_archive(
 ) -> Result<Planned, String> {
     let archive_len = blob.size() as u64;
     let job_bytes = (archive_len / (4 * workers.max(1) as u64)).clamp(MIN_JOB_BYTES, MAX_JOB_BYTES);
-    let job = |members: Vec<Member>, heatmaps: bool| {
-        let bytes = members.last().map_or(0, |last| last.offset + last.size)
-            - members.first().map_or(0, |first| first.offset);
-        let store = if heatmaps { heatmap_store(input) } else { input };
-        let request = Request::DecodeMembers { input: store, members };
-        Job { input, request, blob: Some(blob.clone()), bytes, heatmaps }
+    let span_bytes = |members: &[Member]| {
+        members.last().map_or(0, |last| last.offset + last.size)
+            - members.first().map_or(0, |first| first.offset)
+    };
+    let job = |members: Vec<Member>| {
+        let bytes = span_bytes(&members);
+        let request = Request::DecodeMembers { input, members, share: AircraftShare::ALL };
+        Job { input, request, blob: Some(blob.clone()), bytes, heatmaps: false, worker: None }
+    };
+    // Every worker reads each run of heatmaps and keeps its share of the aircraft.
+    let count = workers.max(1) as u64;
+    let heatmap_jobs = |members: Vec<Member>| {
+        let (bytes, blob) = (span_bytes(&members), &blob);
+        (0..count).map(move |index| {
+            let share = AircraftShare { index: index as u32, count: count as u32 };
+            let request =
+                Request::DecodeMembers { input: heatmap_store(input), members: members.clone(), share };
+            let bytes = bytes * (index + 1) / count - bytes * index / count;
+            Job {
+                input,
+                request,
+                blob: Some(blob.clone()),
+                bytes,
+                heatmaps: true,
+                worker: Some(index as usize),
+            }
+        })
     };
     let mut heatmaps = Runs::new(job_bytes);
     let mut has_heatmaps = false;
@@ -183,19 +223,18 @@ async fn plan_archive(
         match walker.feed(bytes) {
             Ok(Some(member)) if member.kind() == MemberKind::Heatmap => {
                 has_heatmaps = true;
-                heatmaps.push(member).into_iter().for_each(|run| emit(job(run, true)));
+                heatmaps.push(member).into_iter().flat_map(heatmap_jobs).for_each(&mut *emit);
             }
             Ok(Some(member)) => others.push(member),
             Ok(None) => {}
             Err(error) => stopped = Some(error),
         }
     }
-    heatmaps.finish().into_iter().for_each(|run| emit(job(run, true)));
+    heatmaps.finish().into_iter().flat_map(heatmap_jobs).for_each(&mut *emit);
     let heatmaps_preview = has_heatmaps && heatmaps_preview_traces(&others);
     let mut runs = Runs::new(job_bytes);
-    let mut later: Vec<Job> =
-        others.into_iter().filter_map(|member| runs.push(member)).map(|run| job(run, false)).collect();
-    later.extend(runs.finish().map(|run| job(run, false)));
+    let mut later: Vec<Job> = others.into_iter().filter_map(|member| runs.push(member)).map(job).collect();
+    later.extend(runs.finish().map(job));
     Ok(Planned { is_archive: true, stopped, heatmaps_preview, later })
 }
 

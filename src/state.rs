@@ -381,11 +381,14 @@ impl AppState {
         });
     }
 
-    /// The stores that alone hold their aircraft: those of the only input, once loaded
-    /// (with other inputs, or while it loads, the workers send pairs to tell apart).
+    /// The stores that alone hold their aircraft: those of the only input, once loaded, or
+    /// while its traces load out of view, its heatmaps (which the workers share out by
+    /// aircraft, `loading::plan`). With other inputs the workers send pairs to tell apart.
     fn private_stores(&self) -> Vec<u64> {
+        let hidden = |id| self.pool.with_value(|pool| pool.as_ref().is_ok_and(|pool| pool.hides(id)));
         self.inputs.with_untracked(|inputs| match inputs.as_slice() {
             [Input { outcome: Outcome::Loaded(loaded), .. }] => loaded.private_stores.clone(),
+            [Input { id, outcome: Outcome::Reading, .. }] if hidden(*id) => vec![loading::heatmap_store(*id)],
             _ => Vec::new(),
         })
     }
@@ -556,8 +559,11 @@ impl AppState {
         let run = RefCell::new(Run::new(first_id, sources.len()));
         let (sender, receiver) = mpsc::unbounded::<Job>();
         let receiver = futures::lock::Mutex::new(receiver);
+        // Jobs for one worker in particular (`Job::worker`), each worker's in order.
+        let (pinned_senders, pinned_receivers): (Vec<_>, Vec<_>) =
+            pool.workers().iter().map(|_| mpsc::unbounded::<Job>()).unzip();
         let planner = async {
-            let sender = sender;
+            let (sender, pinned_senders) = (sender, pinned_senders);
             for (source, id) in sources.iter().zip(first_id..) {
                 self.update_progress(|progress| {
                     progress.current = source.name();
@@ -567,7 +573,10 @@ impl AppState {
                     let track = run.track(job.input);
                     track.jobs_sent += 1;
                     track.heatmap_jobs_left += u64::from(job.heatmaps);
-                    let _ = sender.unbounded_send(job);
+                    let _ = match job.worker.and_then(|worker| pinned_senders.get(worker)) {
+                        Some(pinned) => pinned.unbounded_send(job),
+                        None => sender.unbounded_send(job),
+                    };
                 };
                 let mut planned = loading::plan(source, id, pool.workers().len(), &mut emit).await;
                 if let Ok(planned) = &mut planned {
@@ -583,39 +592,47 @@ impl AppState {
                 self.step(&run);
             }
         };
+        let do_job = |job: Job, index: usize| {
+            let run = &run;
+            async move {
+                let reply = pool.workers()[index].call(&job.request, job.blob.as_ref()).await;
+                self.update_progress(|progress| {
+                    let (points, members) = match &reply {
+                        Reply::Decoded(report) => (report.summary.points, report.members),
+                        _ => (0, 0),
+                    };
+                    progress.bytes_done += job.bytes;
+                    progress.points_done += points;
+                    progress.members_done += if job.counts_members() { members } else { 0 };
+                    let input = progress.inputs.entry(job.input).or_default();
+                    input.bytes_done += job.bytes;
+                    input.points_done += points;
+                });
+                if let Reply::Decoded(report) = &reply {
+                    self.sample_alike(report.keep_every);
+                }
+                run.borrow_mut().job_done(&job, index as u32, reply);
+                self.step(run);
+            }
+        };
         // Each worker has a second job waiting while it works on one, so it never idles
         // while the page hands out the next.
-        let workers = pool.workers().iter().enumerate().flat_map(|worker| [worker; JOBS_PER_WORKER]).map(
-            |(index, worker)| {
-                let (run, receiver) = (&run, &receiver);
-                async move {
-                    loop {
-                        // The lock is released at the end of this statement, before the call.
-                        let job = receiver.lock().await.next().await;
-                        let Some(job) = job else { break };
-                        let reply = worker.call(&job.request, job.blob.as_ref()).await;
-                        self.update_progress(|progress| {
-                            let (points, members) = match &reply {
-                                Reply::Decoded(report) => (report.summary.points, report.members),
-                                _ => (0, 0),
-                            };
-                            progress.bytes_done += job.bytes;
-                            progress.points_done += points;
-                            progress.members_done += members;
-                            let input = progress.inputs.entry(job.input).or_default();
-                            input.bytes_done += job.bytes;
-                            input.points_done += points;
-                        });
-                        if let Reply::Decoded(report) = &reply {
-                            self.sample_alike(report.keep_every);
-                        }
-                        run.borrow_mut().job_done(&job, index as u32, reply);
-                        self.step(run);
-                    }
+        let shared = (0..pool.workers().len()).flat_map(|index| [index; JOBS_PER_WORKER]).map(|index| {
+            let receiver = &receiver;
+            async move {
+                loop {
+                    // The lock is released at the end of this statement, before the call.
+                    let job = receiver.lock().await.next().await;
+                    let Some(job) = job else { break };
+                    do_job(job, index).await;
                 }
-            },
-        );
-        let work = future::join(planner, future::join_all(workers));
+            }
+        });
+        let pinned = pinned_receivers
+            .into_iter()
+            .enumerate()
+            .map(|(index, jobs)| jobs.for_each(move |job| do_job(job, index)));
+        let work = future::join3(planner, future::join_all(shared), future::join_all(pinned));
         // Resolves only when cancel fires (a dropped sender means the load ended).
         let cancelled = async move {
             if cancelled.await.is_err() {
@@ -775,6 +792,10 @@ impl Run {
     }
 
     fn job_done(&mut self, job: &Job, worker: u32, mut reply: Reply) {
+        if let (Reply::Decoded(report), false) = (&mut reply, job.counts_members()) {
+            (report.members, report.not_data) = (0, 0);
+            report.problems.clear();
+        }
         let track = self.track(job.input);
         track.jobs_done += 1;
         track.heatmap_jobs_left -= u64::from(job.heatmaps);
@@ -856,12 +877,22 @@ impl Track {
             summary: report.summary,
             cells: report.cells,
             problems: report.problems,
-            private_stores: std::mem::take(&mut self.aircraft_owners)
-                .into_iter()
-                .filter(|(_, owners)| !owners.any_shared())
-                .map(|(store, _)| store)
-                .collect(),
+            private_stores: self.private_stores(),
         }))
+    }
+
+    /// The input's store, if it is the only one left (previewing heatmaps are dropped) and
+    /// no two workers hold an aircraft of it. With two stores (heatmaps beside other
+    /// records) the same aircraft may be in both.
+    fn private_stores(&mut self) -> Vec<u64> {
+        let previewed = self.previewed;
+        let mut kept = std::mem::take(&mut self.aircraft_owners)
+            .into_iter()
+            .filter(|&(store, _)| !(previewed && loading::is_heatmap_store(store)));
+        match (kept.next(), kept.next()) {
+            (Some((store, owners)), None) if !owners.any_shared() => vec![store],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use skyhex_core::ingest::archive::{self, ByteRange, Member, TarWalker, read_across_parts};
-use skyhex_core::ingest::{self, Decoded, IngestError, MemberContent};
+use skyhex_core::ingest::{self, AircraftShare, Decoded, IngestError, MemberContent};
 use skyhex_core::summary::Summary;
 
 /// Files or members decoded at once: enough to keep every core busy, few enough to bound memory.
@@ -191,7 +191,7 @@ fn read_archive(paths: &[PathBuf], consume: &mut dyn FnMut(&Decoded)) -> Report 
             .par_iter()
             .map(|member| {
                 let content = match parts.read(ByteRange { offset: member.offset, len: member.size }) {
-                    Ok(bytes) => ingest::decode_member(bytes.into()),
+                    Ok(bytes) => ingest::decode_member(bytes.into(), AircraftShare::ALL),
                     Err(err) => MemberContent::Failed(IngestError::Io(err.to_string())),
                 };
                 (member, content)

@@ -156,9 +156,10 @@ fn archives_cut_anywhere_keep_what_came_before() {
     .expect("in memory");
     assert_eq!(whole.members.len(), 5);
     let last = &whole.members[4];
-    let member = ingest::decode_member(Bytes::copy_from_slice(
-        &archive[last.range().start as usize..last.range().end as usize],
-    ));
+    let member = ingest::decode_member(
+        Bytes::copy_from_slice(&archive[last.range().start as usize..last.range().end as usize]),
+        ingest::AircraftShare::ALL,
+    );
     assert!(matches!(member, ingest::MemberContent::Failed(IngestError::Json(_))), "{member:?}");
 }
 

@@ -6,7 +6,7 @@ use arrow::array::RecordBatch;
 use bytes::Bytes;
 use skyhex_core::ingest::archive::{self, Member, TarWalker};
 use skyhex_core::ingest::parquet_remote::{Footer, RemoteParquet, TAIL_BYTES};
-use skyhex_core::ingest::{self, Decoded, MemberContent};
+use skyhex_core::ingest::{self, AircraftShare, Decoded, MemberContent};
 use skyhex_core::summary::Summary;
 use web_sys::Blob;
 
@@ -22,12 +22,18 @@ pub async fn decode_file(blob: &Blob, sink: &mut Sink<'_>) -> Result<Report, Str
     decode_whole(browser::read_blob_range(blob, 0, blob.size() as u64).await?, sink)
 }
 
-/// Members of an archive: their span is read with one `Blob.slice`.
-pub async fn decode_members(blob: &Blob, members: &[Member], sink: &mut Sink<'_>) -> Result<Report, String> {
+/// Members of an archive (of heatmaps, the aircraft in `share`): their span is read with
+/// one `Blob.slice`.
+pub async fn decode_members(
+    blob: &Blob,
+    members: &[Member],
+    share: AircraftShare,
+    sink: &mut Sink<'_>,
+) -> Result<Report, String> {
     let (Some(first), Some(last)) = (members.first(), members.last()) else { return Ok(Report::default()) };
     let span = browser::read_blob_range(blob, first.offset, last.offset + last.size).await?;
     let bytes = Bytes::from(span);
-    Ok(decode_each(members, |member| clamped(&bytes, member.offset - first.offset, member.size), sink))
+    Ok(decode_each(members, share, |member| clamped(&bytes, member.offset - first.offset, member.size), sink))
 }
 
 /// Downloads an http(s) URL; Parquet is read by HTTP Range requests when the server allows.
@@ -54,7 +60,8 @@ fn decode_fetched(bytes: Vec<u8>, sink: &mut Sink<'_>) -> Result<Report, String>
         Err(never) => match never {},
     };
     let (members, _) = archive::counted_members(index.members);
-    let mut report = decode_each(&members, |member| clamped(&bytes, member.offset, member.size), sink);
+    let mut report =
+        decode_each(&members, AircraftShare::ALL, |member| clamped(&bytes, member.offset, member.size), sink);
     report.problems.extend(index.error.map(|error| error.to_string()));
     report.format = archive_format(report.members, report.not_data, 0);
     Ok(report)
@@ -80,11 +87,16 @@ fn clamped(bytes: &Bytes, offset: u64, len: u64) -> Bytes {
     bytes.slice(start as usize..(start + len).min(bytes.len() as u64) as usize)
 }
 
-fn decode_each(members: &[Member], bytes_of: impl Fn(&Member) -> Bytes, sink: &mut Sink<'_>) -> Report {
+fn decode_each(
+    members: &[Member],
+    share: AircraftShare,
+    bytes_of: impl Fn(&Member) -> Bytes,
+    sink: &mut Sink<'_>,
+) -> Report {
     let mut report = Report::default();
     for member in members {
         report.members += 1;
-        match ingest::decode_member(bytes_of(member)) {
+        match ingest::decode_member(bytes_of(member), share) {
             MemberContent::Points(decoded) => {
                 sink(&decoded.batches);
                 report.merge(report_of(&decoded, Some(&member.path)));

@@ -72,6 +72,10 @@ impl Pool {
         self.hidden.borrow_mut().retain(|&hidden| hidden != store);
     }
 
+    pub fn hides(&self, store: u64) -> bool {
+        self.hidden.borrow().contains(&store)
+    }
+
     fn hidden(&self) -> Vec<u64> {
         self.hidden.borrow().clone()
     }

@@ -9,6 +9,7 @@ use skyhex_core::engine::inspect::{Passage, TrackPiece, Traffic};
 use skyhex_core::engine::{HistogramBins, Histograms, StoreAggregate};
 use skyhex_core::export::kepler::KeplerLook;
 use skyhex_core::filter::PointFilter;
+use skyhex_core::ingest::AircraftShare;
 use skyhex_core::ingest::archive::Member;
 use skyhex_core::map::mesh::{CellPoints, Mesh};
 use skyhex_core::summary::Summary;
@@ -21,8 +22,8 @@ pub enum Request {
     /// Decode the attached blob, one file, as input `input`.
     DecodeFile { input: u64 },
     /// Decode these members of the attached archive blob into the store of input `input`
-    /// (or of its heatmaps, `loading::heatmap_store`).
-    DecodeMembers { input: u64, members: Vec<Member> },
+    /// (or of its heatmaps, `loading::heatmap_store`), of heatmaps only the aircraft in `share`.
+    DecodeMembers { input: u64, members: Vec<Member>, share: AircraftShare },
     /// Download and decode an http(s) URL (Parquet by HTTP Range requests).
     DecodeUrl { input: u64, url: String },
     /// The cells of every point the worker holds, at `resolution` under `filter`, and the

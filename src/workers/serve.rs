@@ -176,8 +176,8 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
             Some(blob) => decode::decode_file(&blob, &mut sink_for(input)).await,
             None => Err("no file was sent".to_owned()),
         },
-        Request::DecodeMembers { input, members } => match blob {
-            Some(blob) => decode::decode_members(&blob, &members, &mut sink_for(input)).await,
+        Request::DecodeMembers { input, members, share } => match blob {
+            Some(blob) => decode::decode_members(&blob, &members, share, &mut sink_for(input)).await,
             None => Err("no archive was sent".to_owned()),
         },
         Request::DecodeUrl { input, url } => decode::decode_url(&url, &mut sink_for(input)).await,

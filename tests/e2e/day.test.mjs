@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, launchBrowser, newPage, screenshot, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
+import { ROOT, exportCsv, launchBrowser, newPage, screenshot, serveStatic, skyhex, stat, waitReady } from './harness.mjs';
 
 const DAYGEN = join(ROOT, 'target', 'release', 'daygen');
-/** About 340 aircraft and 0.4 M points: a load long enough on one worker to see its heatmaps. */
+/** About 340 aircraft and 0.4 M points: a load long enough on two workers to see its heatmaps. */
 const SCALE = '0.005';
 const PART_BYTES = 9_000_000;
 
@@ -48,7 +48,8 @@ describe('an adsb.lol day in the browser', () => {
     assert.ok(parts.length >= 2, `the day is split (${parts.length} parts)`);
     const problems = [];
     const page = await newPage(browser, problems);
-    await page.goto(`${server.url}?workers=1`);
+    // Two workers: each reads every heatmap and keeps its share of the aircraft.
+    await page.goto(`${server.url}?workers=2`);
     await waitReady(page);
     // Every (previewing, points, aircraft) the page shows on the way.
     await page.evaluate(() => {
@@ -111,6 +112,23 @@ describe('an adsb.lol day in the browser', () => {
     assert.equal(await stat(page, 'points'), expected.report.points);
     assert.equal(await stat(page, 'cells'), expected.cells);
     assert.doesNotMatch(await page.locator('.attribution').innerText(), /adsb\.lol/, 'files of unknown origin credit no one');
+  });
+
+  test('an archive of heatmaps alone, shared out by aircraft among three workers, equals the CLI', async () => {
+    const tar = join(dir, 'heatmaps.tar');
+    execFileSync('tar', ['-cf', tar, '-C', heatmaps, '.']);
+    const page = await newPage(browser, []);
+    await page.goto(`${server.url}?workers=3`);
+    await waitReady(page);
+    await page.getByTestId('file-input').setInputFiles(tar);
+    await waitReady(page);
+    assert.match(await page.locator('.inputs').innerText(), /tar archive \(48 members, 0 not data\)/);
+    for (const metric of ['points', 'aircraft', 'flights', 'aircraft-minutes']) {
+      await page.getByTestId('metric').selectOption(metric);
+      const cli = skyhex('aggregate', '--res', '5', '--metric', metric, tar);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.equal((await exportCsv(page)).text, cli.stdout, `${metric}: the page's export equals the CLI's`);
+    }
   });
 
   test('a day whose last part is cut keeps what came before the cut and names it', async () => {

@@ -18,6 +18,7 @@ use arrow::array::RecordBatch;
 use bytes::Bytes;
 
 pub use compression::{Compression, MAX_DECOMPRESSED_BYTES};
+pub use readsb_heatmap::AircraftShare;
 
 use crate::density::CellCount;
 use crate::points::RejectCounts;
@@ -96,9 +97,9 @@ pub enum MemberContent {
     Failed(IngestError),
 }
 
-/// Decodes one archive member.
-pub fn decode_member(content: Bytes) -> MemberContent {
-    match decode(content) {
+/// Decodes one archive member; of a heatmap, only the aircraft in `share`.
+pub fn decode_member(content: Bytes, share: AircraftShare) -> MemberContent {
+    match decode_share(content, share) {
         Ok(decoded) => MemberContent::Points(decoded),
         Err(IngestError::UnknownFormat(_) | IngestError::Empty) => MemberContent::NotData,
         Err(err) => MemberContent::Failed(err),
@@ -140,6 +141,12 @@ pub enum IngestError {
 
 /// Decodes one input, whatever its supported format and compression.
 pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
+    decode_share(content, AircraftShare::ALL)
+}
+
+/// Decodes one input; of a heatmap, only the aircraft in `share` (the other formats are
+/// not split by aircraft: each is read whole by one worker).
+fn decode_share(content: Bytes, share: AircraftShare) -> Result<Decoded, IngestError> {
     if content.is_empty() {
         return Err(IngestError::Empty);
     }
@@ -148,7 +155,7 @@ pub fn decode(content: Bytes) -> Result<Decoded, IngestError> {
     }
     let plain = compression::decompress(content)?;
     if readsb_heatmap::sniff(&plain) {
-        return readsb_heatmap::decode(&plain);
+        return readsb_heatmap::decode(&plain, share);
     }
     match first_non_whitespace(&plain) {
         Some(b'{' | b'[') if is_trace(&plain) => readsb_trace::decode(&plain),

@@ -8,6 +8,8 @@
 //! stands for its aircraft over the whole slice: the slice length travels with the point
 //! (`interval_ms`), which makes time-weighted density exact.
 
+use serde::{Deserialize, Serialize};
+
 use super::{Decoded, Format, IngestError};
 use crate::points::{Point, PointsBuilder};
 
@@ -73,6 +75,27 @@ impl Record {
     }
 }
 
+/// A share of the aircraft, by address. A heatmap file holds every aircraft of its half
+/// hour, so a day's heatmaps split among workers by file would give each worker most
+/// aircraft; split by aircraft instead (every worker reads every file and keeps its
+/// share), no two workers hold the same aircraft, and each counts distinct aircraft per
+/// cell on its own instead of sending (cell, aircraft) pairs to be told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AircraftShare {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl AircraftShare {
+    pub const ALL: Self = Self { index: 0, count: 1 };
+
+    /// Whether the aircraft `key` (its address, with the non-ICAO flag) is in this share.
+    fn keeps(self, key: u32) -> bool {
+        // Fibonacci hashing: neighbouring addresses (one operator's fleet) spread evenly.
+        self.count <= 1 || (key.wrapping_mul(0x9e37_79b9) >> 7) % self.count == self.index
+    }
+}
+
 /// True when the (decompressed) content looks like a heatmap: whole records, and the first
 /// index entry points at a slice marker.
 pub fn sniff(content: &[u8]) -> bool {
@@ -87,8 +110,8 @@ pub fn sniff(content: &[u8]) -> bool {
     content.get(marker_at..marker_at + RECORD_BYTES).is_some_and(|bytes| Record::parse(bytes).is_marker())
 }
 
-/// Decodes the (already decompressed) records of one heatmap file.
-pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
+/// Decodes the (already decompressed) records of one heatmap file: the aircraft in `share`.
+pub fn decode(content: &[u8], share: AircraftShare) -> Result<Decoded, IngestError> {
     if !content.len().is_multiple_of(RECORD_BYTES) {
         return Err(IngestError::Heatmap(format!(
             "{} bytes is not a whole number of {RECORD_BYTES}-byte records (the file is cut short)",
@@ -111,6 +134,9 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
             continue;
         }
         let hex = record.hex as u32;
+        if !share.keeps(hex & 0x1ff_ffff) {
+            continue;
+        }
         let address = format!("{}{:06x}", if hex & NON_ICAO_FLAG != 0 { "~" } else { "" }, hex & 0xff_ffff);
         if record.lat >= CALLSIGN_FLAG {
             let squawk = format!("{:04}", record.lat & !CALLSIGN_FLAG);
@@ -142,7 +168,7 @@ pub fn decode(content: &[u8]) -> Result<Decoded, IngestError> {
 
 #[cfg(test)]
 mod tests {
-    use arrow::array::AsArray;
+    use arrow::array::{Array, AsArray};
 
     use super::*;
     use crate::points::PointColumns;
@@ -190,7 +216,7 @@ mod tests {
     fn reads_slices_positions_and_callsigns() {
         let content = sample();
         assert!(sniff(&content));
-        let decoded = decode(&content).expect("heatmap decodes");
+        let decoded = decode(&content, AircraftShare::ALL).expect("heatmap decodes");
         assert_eq!(decoded.format, Format::ReadsbHeatmap);
         let batch = &decoded.batches[0];
         let points = PointColumns::new(batch);
@@ -221,11 +247,56 @@ mod tests {
     }
 
     #[test]
+    fn shares_split_the_aircraft_whole() {
+        let content = sample();
+        let points_of = |share| {
+            let decoded = decode(&content, share).expect("heatmap decodes");
+            let points = PointColumns::new(&decoded.batches[0]);
+            let callsigns = decoded.batches[0].column_by_name("callsign").expect("column").clone();
+            (0..points.len())
+                .map(|at| {
+                    let callsign = callsigns.as_string::<i32>();
+                    (
+                        points.address(at).map(str::to_owned),
+                        callsign.is_valid(at).then(|| callsign.value(at).to_owned()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let halves = [0, 1].map(|index| points_of(AircraftShare { index, count: 2 }));
+        let mut joined = [halves[0].clone(), halves[1].clone()].concat();
+        let mut all = points_of(AircraftShare::ALL);
+        joined.sort();
+        all.sort();
+        assert_eq!(joined, all, "the shares hold every point once, callsigns included");
+        for (address, _) in &halves[0] {
+            assert!(halves[1].iter().all(|(other, _)| other != address), "{address:?} is in both shares");
+        }
+    }
+
+    #[test]
+    fn shares_are_even_over_consecutive_addresses() {
+        for count in [2, 3, 4] {
+            let mut per_share = vec![0u32; count as usize];
+            for key in 0xa0_0000..0xa0_0000 + 30_000 {
+                let share = (0..count).filter(|&index| AircraftShare { index, count }.keeps(key));
+                let [index] = share.collect::<Vec<_>>()[..] else { panic!("{key:x} in no share or several") };
+                per_share[index as usize] += 1;
+            }
+            let even = 30_000 / count;
+            assert!(per_share.iter().all(|&n| n.abs_diff(even) < even / 20), "{count} shares: {per_share:?}");
+        }
+    }
+
+    #[test]
     fn cut_or_foreign_content_is_an_error() {
         let content = sample();
-        assert!(matches!(decode(&content[..content.len() - 3]), Err(IngestError::Heatmap(_))));
+        assert!(matches!(
+            decode(&content[..content.len() - 3], AircraftShare::ALL),
+            Err(IngestError::Heatmap(_))
+        ));
         assert!(!sniff(&content[..content.len() - 3]));
         assert!(!sniff(&[0u8; 64]));
-        assert!(matches!(decode(&[0u8; 64]), Err(IngestError::Heatmap(_))));
+        assert!(matches!(decode(&[0u8; 64], AircraftShare::ALL), Err(IngestError::Heatmap(_))));
     }
 }
