@@ -27,7 +27,7 @@ use crate::browser;
 use crate::loading::{self, Job, Source};
 use crate::workers::archive_format;
 use crate::workers::pool::{Cells, Pool};
-use crate::workers::protocol::{Reply, Report, Request};
+use crate::workers::protocol::{MAX_KEEP_EVERY, Reply, Report, Request};
 
 /// What an input held, as the workers reported it (its points stay in the workers).
 #[derive(Debug, Default)]
@@ -283,6 +283,8 @@ const PUBLISH_EVERY_QUERIES: f64 = 4.0;
 
 /// Jobs each worker is given at a time during a load.
 const JOBS_PER_WORKER: usize = 2;
+/// An input's store is projected to its whole once this share (1 in N) of its bytes is read.
+const PROJECTION_FROM_SHARE: u64 = 20;
 
 impl AppState {
     pub fn new(resolution: u8, metric: Metric, workers: usize, memory_budget_bytes: u64) -> Self {
@@ -559,9 +561,11 @@ impl AppState {
         let run = RefCell::new(Run::new(first_id, sources.len()));
         let (sender, receiver) = mpsc::unbounded::<Job>();
         let receiver = futures::lock::Mutex::new(receiver);
-        // Jobs for one worker in particular (`Job::worker`), each worker's in order.
+        // Jobs for one worker in particular (`Job::worker`: an archive's heatmaps, found
+        // first), which it takes before any other.
         let (pinned_senders, pinned_receivers): (Vec<_>, Vec<_>) =
             pool.workers().iter().map(|_| mpsc::unbounded::<Job>()).unzip();
+        let pinned_receivers: Vec<_> = pinned_receivers.into_iter().map(futures::lock::Mutex::new).collect();
         let planner = async {
             let (sender, pinned_senders) = (sender, pinned_senders);
             for (source, id) in sources.iter().zip(first_id..) {
@@ -573,6 +577,7 @@ impl AppState {
                     let track = run.track(job.input);
                     track.jobs_sent += 1;
                     track.heatmap_jobs_left += u64::from(job.heatmaps);
+                    track.own_bytes_sent += if job.heatmaps { 0 } else { job.bytes };
                     let _ = match job.worker.and_then(|worker| pinned_senders.get(worker)) {
                         Some(pinned) => pinned.unbounded_send(job),
                         None => sender.unbounded_send(job),
@@ -612,27 +617,29 @@ impl AppState {
                     self.sample_alike(report.keep_every);
                 }
                 run.borrow_mut().job_done(&job, index as u32, reply);
+                let projected = run.borrow().projected_unsampled_bytes(job.input);
+                if let Some(projected) = projected {
+                    self.sample_ahead(projected);
+                }
                 self.step(run);
             }
         };
         // Each worker has a second job waiting while it works on one, so it never idles
         // while the page hands out the next.
-        let shared = (0..pool.workers().len()).flat_map(|index| [index; JOBS_PER_WORKER]).map(|index| {
-            let receiver = &receiver;
+        let workers = (0..pool.workers().len()).flat_map(|index| [index; JOBS_PER_WORKER]).map(|index| {
+            let queues = [&pinned_receivers[index], &receiver];
             async move {
-                loop {
-                    // The lock is released at the end of this statement, before the call.
-                    let job = receiver.lock().await.next().await;
-                    let Some(job) = job else { break };
-                    do_job(job, index).await;
+                for queue in queues {
+                    loop {
+                        // The lock is released at the end of this statement, before the call.
+                        let job = queue.lock().await.next().await;
+                        let Some(job) = job else { break };
+                        do_job(job, index).await;
+                    }
                 }
             }
         });
-        let pinned = pinned_receivers
-            .into_iter()
-            .enumerate()
-            .map(|(index, jobs)| jobs.for_each(move |job| do_job(job, index)));
-        let work = future::join3(planner, future::join_all(shared), future::join_all(pinned));
+        let work = future::join(planner, future::join_all(workers));
         // Resolves only when cancel fires (a dropped sender means the load ended).
         let cancelled = async move {
             if cancelled.await.is_err() {
@@ -675,6 +682,14 @@ impl AppState {
         let limit = self.limit();
         leptos::task::spawn_local(async move { pool.broadcast(&limit).await });
         self.data_version.update(|version| *version += 1);
+    }
+
+    /// Samples every worker as soon as an input's points read so far say that, whole, they
+    /// would pass the memory budget. The workers would sample anyway once past it, but
+    /// their wasm memory would stay at the high-water mark of the points they then drop
+    /// (for a day, ~0.5 GB a worker). A store sampled 1 in 2 takes about half.
+    fn sample_ahead(self, projected_unsampled_bytes: u64) {
+        self.sample_alike(keep_every_within(projected_unsampled_bytes, self.memory_budget_bytes));
     }
 
     /// Counts inputs that are complete, and publishes what is done now and then. An archive
@@ -759,6 +774,12 @@ struct Track {
     preview_shown: bool,
     /// Which workers hold which aircraft, per store of the input.
     aircraft_owners: BTreeMap<u64, AircraftOwners>,
+    /// Bytes of the jobs that read into the input's own store (not its heatmaps'), sent and
+    /// done: the share read so far says what the whole store will take.
+    own_bytes_sent: u64,
+    own_bytes_done: u64,
+    /// Per worker, the sampling factor, and what the input's store and all its stores take.
+    retained_by_worker: BTreeMap<u32, (u32, u64, u64)>,
     failed: Option<String>,
     completed: bool,
 }
@@ -800,6 +821,11 @@ impl Run {
         track.jobs_done += 1;
         track.heatmap_jobs_left -= u64::from(job.heatmaps);
         let in_view = job.heatmaps || !track.previewed;
+        if let (Reply::Decoded(report), false) = (&reply, job.heatmaps) {
+            track.own_bytes_done += job.bytes;
+            let retained = (report.keep_every.max(1), report.store_retained_bytes, report.retained_bytes);
+            track.retained_by_worker.insert(worker, retained);
+        }
         if let Reply::Decoded(report) = &mut reply {
             let store = if job.heatmaps { loading::heatmap_store(job.input) } else { job.input };
             let hashes = std::mem::take(&mut report.aircraft_hashes);
@@ -813,6 +839,21 @@ impl Run {
             other => track.failed = Some(format!("a worker answered with {other:?}")),
         }
         self.visible_changed |= in_view;
+    }
+
+    /// What the workers' stores would take unsampled once `input`'s store is read whole,
+    /// as the share of its bytes read so far says (none before that share is telling).
+    /// Every store shrinks about as the sampling factor grows.
+    fn projected_unsampled_bytes(&self, input: u64) -> Option<u64> {
+        let track = self.tracks.get(&input)?;
+        if !track.planned || track.own_bytes_done * PROJECTION_FROM_SHARE < track.own_bytes_sent {
+            return None;
+        }
+        let whole = track.own_bytes_sent as f64 / track.own_bytes_done as f64;
+        let projected = track.retained_by_worker.values().map(|&(keep_every, store, all)| {
+            f64::from(keep_every) * ((all.saturating_sub(store)) as f64 + store as f64 * whole)
+        });
+        Some(projected.sum::<f64>() as u64)
     }
 
     /// Moves the outcomes of inputs that just completed to `outcomes`; returns how many.
@@ -896,10 +937,51 @@ impl Track {
     }
 }
 
+/// The least sampling factor (a power of two) that brings `unsampled_bytes` within
+/// `budget_bytes`.
+fn keep_every_within(unsampled_bytes: u64, budget_bytes: u64) -> u32 {
+    let mut keep_every = 1;
+    while unsampled_bytes / u64::from(keep_every) > budget_bytes && keep_every < MAX_KEEP_EVERY {
+        keep_every *= 2;
+    }
+    keep_every
+}
+
 /// The loaded data of the inputs that were read.
 pub fn loaded(inputs: &[Input]) -> impl Iterator<Item = &Loaded> {
     inputs.iter().filter_map(|input| match &input.outcome {
         Outcome::Loaded(loaded) => Some(loaded.as_ref()),
         Outcome::Reading | Outcome::Failed(_) => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn sampling_ahead_takes_the_least_factor_that_fits() {
+        const MB: u64 = 1 << 20;
+        assert_eq!(keep_every_within(1_400 * MB, 1_536 * MB), 1);
+        assert_eq!(keep_every_within(1_761 * MB, 1_536 * MB), 2);
+        assert_eq!(keep_every_within(6_145 * MB, 1_536 * MB), 8);
+        assert_eq!(keep_every_within(u64::MAX, 1), MAX_KEEP_EVERY);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_input_is_projected_whole_from_a_telling_share_of_its_bytes() {
+        let mut run = Run::new(7, 1);
+        let track = run.track(7);
+        (track.own_bytes_sent, track.own_bytes_done) = (1_000, 40);
+        // Worker 0 samples 1 in 2: its input store takes 50 bytes of its 80 (a heatmap store 30).
+        track.retained_by_worker.insert(0, (2, 50, 80));
+        track.retained_by_worker.insert(1, (1, 20, 20));
+        assert_eq!(run.projected_unsampled_bytes(7), None, "not planned yet");
+        run.track(7).planned = true;
+        assert_eq!(run.projected_unsampled_bytes(7), None, "1/25 of the bytes read tells too little");
+        run.track(7).own_bytes_done = 100;
+        assert_eq!(run.projected_unsampled_bytes(7), Some(2 * (30 + 500) + 200));
+    }
 }

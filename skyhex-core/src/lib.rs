@@ -12,6 +12,7 @@ pub mod filter;
 pub mod ingest;
 pub mod map;
 pub mod points;
+pub mod serde_exact;
 pub mod summary;
 pub mod unfused_fma;
 

@@ -12,6 +12,7 @@ use skyhex_core::filter::PointFilter;
 use skyhex_core::ingest::AircraftShare;
 use skyhex_core::ingest::archive::Member;
 use skyhex_core::map::mesh::{CellPoints, Mesh};
+use skyhex_core::serde_exact::deserialize as exact;
 use skyhex_core::summary::Summary;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -45,7 +46,10 @@ pub enum Request {
     Traffic { filter: PointFilter, max_points: u32, hidden: Vec<u64> },
     /// These H3 cells' hexagons as points, in chunks (the cells' outlines are the heavy part
     /// of drawing a new aggregate, so they are computed here, off the page's thread).
-    HexPoints { cells: Vec<u64> },
+    HexPoints {
+        #[serde(deserialize_with = "exact")]
+        cells: Vec<u64>,
+    },
     /// The triangles of some chunks' hexagons, a mesh for each list of cells.
     HexTriangles { chunks: Vec<Vec<u64>> },
     /// Write cells as a file to download (Parquet needs a writer and zstd that the page's
@@ -81,10 +85,26 @@ impl Request {
 /// The cells of the current view as a file to download.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ExportFile {
-    Parquet { cells: Vec<CellStats>, metric: Metric },
-    GeoJson { cells: Vec<CellStats>, metric: Metric },
-    Kepler { cells: Vec<CellStats>, look: KeplerLook, title: String },
+    Parquet {
+        #[serde(deserialize_with = "exact")]
+        cells: Vec<CellStats>,
+        metric: Metric,
+    },
+    GeoJson {
+        #[serde(deserialize_with = "exact")]
+        cells: Vec<CellStats>,
+        metric: Metric,
+    },
+    Kepler {
+        #[serde(deserialize_with = "exact")]
+        cells: Vec<CellStats>,
+        look: KeplerLook,
+        title: String,
+    },
 }
+
+/// Sampling stops here: past it, the stores' tables (aircraft, legs) dominate.
+pub const MAX_KEEP_EVERY: u32 = 1 << 12;
 
 /// The id of the worker's first message (it is ready) and of replies to messages it
 /// could not read.
@@ -131,6 +151,9 @@ pub struct Report {
     /// Hashes of the addresses of the aircraft the store gained (or more), so the page
     /// can tell whether workers share aircraft of an input.
     pub aircraft_hashes: Vec<u64>,
+    /// What the store decoded into takes in the worker now, and all the worker's stores.
+    pub store_retained_bytes: u64,
+    pub retained_bytes: u64,
 }
 
 impl Report {

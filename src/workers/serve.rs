@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::decode;
-use super::protocol::{self, ExportFile, READY_ID, Reply, Report, Request};
+use super::protocol::{self, ExportFile, MAX_KEEP_EVERY, READY_ID, Reply, Report, Request};
 use crate::browser;
 
 /// The inputs a worker holds.
@@ -41,9 +41,6 @@ struct Held {
     /// while idle stops when a new one comes.
     requests: u64,
 }
-
-/// Sampling stops here: past it, the stores' tables (aircraft, legs) dominate.
-const MAX_KEEP_EVERY: u32 = 1 << 12;
 
 impl Default for Held {
     fn default() -> Self {
@@ -245,14 +242,17 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
     };
     let held = held.borrow();
     match decoded {
-        Ok(report) => Reply::Decoded(Report {
-            keep_every: held.keep_every,
-            aircraft_hashes: held
-                .stores
-                .get(&store)
-                .map_or_else(Vec::new, |store| store.address_hashes(known_aircraft).collect()),
-            ..report
-        }),
+        Ok(report) => {
+            let store = held.stores.get(&store);
+            Reply::Decoded(Report {
+                keep_every: held.keep_every,
+                aircraft_hashes: store
+                    .map_or_else(Vec::new, |store| store.address_hashes(known_aircraft).collect()),
+                store_retained_bytes: store.map_or(0, |store| store.retained_bytes() as u64),
+                retained_bytes: held.retained_bytes,
+                ..report
+            })
+        }
         Err(message) => Reply::Failed(message),
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::cells::CellRun;
 use super::store::{Aircraft, PointStore, milli_ft};
 use crate::filter::PointFilter;
+use crate::serde_exact::deserialize as exact;
 
 /// Sums over one cell's points in one store.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -60,16 +61,22 @@ impl PointSums {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreAggregate {
     /// The occupied cells (index of each slot).
+    #[serde(deserialize_with = "exact")]
     pub cells: Vec<u64>,
+    #[serde(deserialize_with = "exact")]
     pub sums: Vec<PointSums>,
     /// Distinct flight legs per slot (legs never span stores, so these add up).
+    #[serde(deserialize_with = "exact")]
     pub legs: Vec<u64>,
     /// Distinct (slot, aircraft) pairs, aircraft as indexes into `addresses`: aircraft that
     /// other aggregates may hold too, so the merge must tell them apart.
+    #[serde(deserialize_with = "exact")]
     pub aircraft: Vec<(u32, u32)>,
+    #[serde(deserialize_with = "exact")]
     pub addresses: Vec<Box<str>>,
     /// Distinct aircraft per slot that no other aggregate holds (counted where they are,
     /// instead of as pairs: a day's archive names ~10^7 pairs at res 6); empty when none.
+    #[serde(deserialize_with = "exact")]
     pub private_aircraft: Vec<u32>,
     /// Distinct such aircraft over all slots.
     pub private_aircraft_total: u64,
