@@ -172,7 +172,11 @@ impl Report {
 
 /// A message as posted: `[id, bytes, blob?]`, and the buffer to transfer.
 pub fn encode(id: u64, message: &impl Serialize, blob: Option<&Blob>) -> Result<(Array, Array), String> {
-    let bytes = postcard::to_stdvec(message).map_err(|err| format!("could not encode a message: {err}"))?;
+    let failed = |err: postcard::Error| format!("could not encode a message: {err}");
+    // Written at its exact size: a vector grown by doubling would take up to 3 times a
+    // large answer's bytes at once, and wasm memory keeps its high-water mark.
+    let mut bytes = vec![0; postcard::experimental::serialized_size(message).map_err(failed)?];
+    postcard::to_slice(message, &mut bytes).map_err(failed)?;
     let bytes = Uint8Array::from(bytes.as_slice());
     let envelope =
         Array::of3(&JsValue::from(id as f64), &bytes, blob.map_or(&JsValue::UNDEFINED, AsRef::as_ref));
