@@ -12,6 +12,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either, select};
+use futures::stream::{self, PollNext};
 
 use leptos::prelude::*;
 use skyhex_core::Resolution;
@@ -624,18 +625,21 @@ impl AppState {
                 self.step(run);
             }
         };
+        // A queue as a stream of jobs (the lock is held while waiting, released with a job).
+        let jobs_of = |queue| {
+            stream::unfold(queue, |queue: &futures::lock::Mutex<mpsc::UnboundedReceiver<Job>>| async move {
+                let job = queue.lock().await.next().await;
+                job.map(|job| (job, queue))
+            })
+        };
         // Each worker has a second job waiting while it works on one, so it never idles
-        // while the page hands out the next.
+        // while the page hands out the next; its own jobs come first.
         let workers = (0..pool.workers().len()).flat_map(|index| [index; JOBS_PER_WORKER]).map(|index| {
-            let queues = [&pinned_receivers[index], &receiver];
+            let (own, shared) = (jobs_of(&pinned_receivers[index]), jobs_of(&receiver));
             async move {
-                for queue in queues {
-                    loop {
-                        // The lock is released at the end of this statement, before the call.
-                        let job = queue.lock().await.next().await;
-                        let Some(job) = job else { break };
-                        do_job(job, index).await;
-                    }
+                let mut jobs = pin!(stream::select_with_strategy(own, shared, |_: &mut ()| PollNext::Left));
+                while let Some(job) = jobs.next().await {
+                    do_job(job, index).await;
                 }
             }
         });
