@@ -132,8 +132,14 @@ pub fn serve() {
             match decoded {
                 Ok((id, Request::Query { resolution, filter, bins, hidden, private }, _)) => {
                     let stores = Stores { hidden, private };
-                    post(id, &query(&mut held.borrow_mut(), resolution, &filter, bins, &stores));
-                    prepare_neighbours(&held, resolution).await;
+                    let reply = query(&mut held.borrow_mut(), resolution, &filter, bins, &stores);
+                    let cells = match &reply {
+                        Reply::Cells { aggregate, .. } => aggregate.cells.len(),
+                        _ => 0,
+                    };
+                    post(id, &reply);
+                    drop(reply);
+                    prepare_neighbours(&held, resolution, cells).await;
                 }
                 Ok((id, request, blob)) => post(id, &handle(&held, request, blob).await),
                 Err(message) => post(READY_ID, &Reply::Failed(message)),
@@ -261,13 +267,19 @@ async fn handle(held: &Rc<RefCell<Held>>, request: Request, blob: Option<Blob>) 
 /// (about ten milliseconds).
 const PREPARE_SLICE_POINTS: usize = 50_000;
 
-/// While idle after a query, computes the cells of the resolutions next to the one asked,
-/// in slices, so that a step of the slider finds them ready; stops at the next request or
-/// when they would not fit the budget.
-async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8) {
+/// A finer resolution is prepared ahead only while it may have at most this many cells in
+/// a worker (up to 7 times those of the one asked): computing a column keeps lookup tables
+/// of its cells, ~100 bytes each, and wasm memory keeps that high-water mark.
+const MAX_PREPARED_CELLS: usize = 4_000_000;
+
+/// While idle after a query that found `cells` here, computes the cells of the resolutions
+/// next to the one asked, in slices, so that a step of the slider finds them ready; stops
+/// at the next request or when they would not fit the budget.
+async fn prepare_neighbours(held: &Rc<RefCell<Held>>, resolution: u8, cells: usize) {
     let Ok(resolution) = Resolution::try_from(resolution) else { return };
     let asked_at = held.borrow().requests;
-    for next in [resolution.succ(), resolution.pred()].into_iter().flatten() {
+    let finer = resolution.succ().filter(|_| cells.saturating_mul(7) <= MAX_PREPARED_CELLS);
+    for next in [finer, resolution.pred()].into_iter().flatten() {
         loop {
             gloo::timers::future::TimeoutFuture::new(0).await;
             let mut held = held.borrow_mut();
