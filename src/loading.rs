@@ -16,7 +16,7 @@ use skyhex_core::ingest::archive::{
 use web_sys::{Blob, File};
 
 use crate::browser;
-use crate::workers::protocol::Request;
+use crate::workers::protocol::{Reply, Request};
 
 /// Bytes read at once while indexing an archive: the headers of small members come from
 /// one read.
@@ -108,10 +108,15 @@ pub struct Job {
 }
 
 impl Job {
-    /// Whether its report counts the members it read, and their problems: every share but
-    /// the first reads members another job counts.
-    pub fn counts_members(&self) -> bool {
-        !matches!(self.request, Request::DecodeMembers { share, .. } if share.index > 0)
+    /// Its reply as the load counts it: every share of a run of heatmaps but the first
+    /// reads members that the first counts, with their problems.
+    pub fn counted(&self, mut reply: Reply) -> Reply {
+        let later_share = matches!(self.request, Request::DecodeMembers { share, .. } if share.index > 0);
+        if let (Reply::Decoded(report), true) = (&mut reply, later_share) {
+            (report.members, report.not_data) = (0, 0);
+            report.problems.clear();
+        }
+        reply
     }
 }
 

@@ -601,7 +601,7 @@ impl AppState {
         let do_job = |job: Job, index: usize| {
             let run = &run;
             async move {
-                let reply = pool.workers()[index].call(&job.request, job.blob.as_ref()).await;
+                let reply = job.counted(pool.workers()[index].call(&job.request, job.blob.as_ref()).await);
                 self.update_progress(|progress| {
                     let (points, members) = match &reply {
                         Reply::Decoded(report) => (report.summary.points, report.members),
@@ -609,7 +609,7 @@ impl AppState {
                     };
                     progress.bytes_done += job.bytes;
                     progress.points_done += points;
-                    progress.members_done += if job.counts_members() { members } else { 0 };
+                    progress.members_done += members;
                     let input = progress.inputs.entry(job.input).or_default();
                     input.bytes_done += job.bytes;
                     input.points_done += points;
@@ -817,20 +817,16 @@ impl Run {
     }
 
     fn job_done(&mut self, job: &Job, worker: u32, mut reply: Reply) {
-        if let (Reply::Decoded(report), false) = (&mut reply, job.counts_members()) {
-            (report.members, report.not_data) = (0, 0);
-            report.problems.clear();
-        }
         let track = self.track(job.input);
         track.jobs_done += 1;
         track.heatmap_jobs_left -= u64::from(job.heatmaps);
         let in_view = job.heatmaps || !track.previewed;
-        if let (Reply::Decoded(report), false) = (&reply, job.heatmaps) {
-            track.own_bytes_done += job.bytes;
-            let retained = (report.keep_every.max(1), report.store_retained_bytes, report.retained_bytes);
-            track.retained_by_worker.insert(worker, retained);
-        }
         if let Reply::Decoded(report) = &mut reply {
+            if !job.heatmaps {
+                track.own_bytes_done += job.bytes;
+                let retained = (report.keep_every.max(1), report.store_retained_bytes, report.retained_bytes);
+                track.retained_by_worker.insert(worker, retained);
+            }
             let store = if job.heatmaps { loading::heatmap_store(job.input) } else { job.input };
             let hashes = std::mem::take(&mut report.aircraft_hashes);
             track.aircraft_owners.entry(store).or_default().note(worker, hashes);
