@@ -167,14 +167,16 @@ pub fn js_error_message(error: &JsValue) -> String {
 
 /// Reads bytes `start..end` of a file or blob, without reading the rest.
 pub async fn read_blob_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
-    let slice =
-        blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|err| js_error_message(&err))?;
-    array_buffer_bytes(slice.array_buffer()).await
+    Ok(read_blob_range_js(blob, start, end).await?.to_vec())
 }
 
-async fn array_buffer_bytes(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(promise).await.map_err(|err| js_error_message(&err))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+/// Like [`read_blob_range`], but the bytes stay in JavaScript's memory, for callers that
+/// need only parts of them.
+pub async fn read_blob_range_js(blob: &Blob, start: u64, end: u64) -> Result<Uint8Array, String> {
+    let slice =
+        blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|err| js_error_message(&err))?;
+    let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|err| js_error_message(&err))?;
+    Ok(Uint8Array::new(&buffer))
 }
 
 /// The files one after another as one blob; the browser joins them without copying.
