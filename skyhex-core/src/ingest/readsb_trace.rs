@@ -6,7 +6,9 @@
 //! leniently: a value of the wrong type becomes "unknown" (or rejects the point when it is a
 //! coordinate) instead of failing the whole file.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -68,10 +70,11 @@ fn normalise_address(icao: &str) -> String {
 }
 
 #[derive(Deserialize)]
-struct TraceFile {
+struct TraceFile<'json> {
     icao: String,
     timestamp: f64,
-    trace: Vec<RawPoint>,
+    #[serde(borrow)]
+    trace: Vec<RawPoint<'json>>,
     #[serde(default, deserialize_with = "super::json::lenient_text")]
     r: Option<String>,
     #[serde(default, deserialize_with = "super::json::lenient_text")]
@@ -86,40 +89,46 @@ struct TraceFile {
     db_flags: Option<u16>,
 }
 
-/// One element of `trace`: normally an array; anything else is a malformed point.
-enum RawPoint {
-    Array(Box<Slots>),
+/// One element of `trace`: normally an array; anything else is a malformed point. Texts
+/// borrow from the JSON where they have no escapes (each would otherwise be allocated, for
+/// every point: the source slot, the details object).
+enum RawPoint<'json> {
+    Array(Box<Slots<'json>>),
     Malformed,
 }
 
 /// The slots of a point that skyhex keeps.
 #[derive(Default)]
-struct Slots {
-    offset: Slot,
-    lat: Slot,
-    lon: Slot,
-    alt: Slot,
-    gs: Slot,
-    track: Slot,
-    flags: Slot,
-    details: Option<Details>,
-    source: Slot,
+struct Slots<'json> {
+    offset: Slot<'json>,
+    lat: Slot<'json>,
+    lon: Slot<'json>,
+    alt: Slot<'json>,
+    gs: Slot<'json>,
+    track: Slot<'json>,
+    flags: Slot<'json>,
+    details: Option<Details<'json>>,
+    source: Slot<'json>,
 }
 
 /// A lenient reading of one scalar slot.
 #[derive(Default)]
-enum Slot {
+enum Slot<'json> {
     #[default]
     Missing,
     Number(f64),
     /// The altitude slot's `"ground"`.
     Ground,
-    Text(Box<str>),
+    Text(Cow<'json, str>),
     /// A value of a type the slot never holds.
     Other,
 }
 
-impl Slot {
+impl<'json> Slot<'json> {
+    fn of_text(text: Cow<'json, str>) -> Self {
+        if text == "ground" { Self::Ground } else { Self::Text(text) }
+    }
+
     fn number(&self) -> Option<f64> {
         match *self {
             Self::Number(value) => Some(value),
@@ -145,19 +154,22 @@ impl Slot {
 
 /// The fields of the details object (slot 8) that carry forward to later points.
 #[derive(Default)]
-struct Details {
-    flight: Option<Box<str>>,
-    squawk: Option<Box<str>>,
-    category: Option<Box<str>>,
+struct Details<'json> {
+    flight: Option<Cow<'json, str>>,
+    squawk: Option<Cow<'json, str>>,
+    category: Option<Cow<'json, str>>,
 }
 
-impl Details {
+impl<'json> Details<'json> {
     /// Takes the callsign and squawk of `update` where it has them.
     fn carry_forward(&mut self, update: &Option<Self>) {
         let Some(update) = update else { return };
         if let Some(flight) = &update.flight {
-            let callsign = flight.trim();
-            self.flight = (!callsign.is_empty()).then(|| callsign.into());
+            self.flight = match flight {
+                Cow::Borrowed(flight) => Some(Cow::Borrowed(flight.trim())),
+                Cow::Owned(flight) => Some(Cow::Owned(flight.trim().to_owned())),
+            }
+            .filter(|callsign| !callsign.is_empty());
         }
         if update.squawk.is_some() {
             self.squawk.clone_from(&update.squawk);
@@ -192,16 +204,16 @@ macro_rules! scalars_as {
     };
 }
 
-impl<'de> Deserialize<'de> for RawPoint {
+impl<'de: 'json, 'json> Deserialize<'de> for RawPoint<'json> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(PointVisitor)
+        deserializer.deserialize_any(PointVisitor(PhantomData))
     }
 }
 
-struct PointVisitor;
+struct PointVisitor<'json>(PhantomData<&'json ()>);
 
-impl<'de> Visitor<'de> for PointVisitor {
-    type Value = RawPoint;
+impl<'de: 'json, 'json> Visitor<'de> for PointVisitor<'json> {
+    type Value = RawPoint<'json>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a trace point array")
@@ -209,7 +221,7 @@ impl<'de> Visitor<'de> for PointVisitor {
 
     scalars_as!(RawPoint::Malformed);
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPoint, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPoint<'json>, A::Error> {
         let mut slots = Slots::default();
         for index in 0.. {
             let more = match index {
@@ -231,14 +243,17 @@ impl<'de> Visitor<'de> for PointVisitor {
         Ok(RawPoint::Array(Box::new(slots)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPoint, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPoint<'json>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(RawPoint::Malformed)
     }
 }
 
 /// Reads the next element into `slot`; false when the array has ended.
-fn next_slot<'de, A: SeqAccess<'de>>(seq: &mut A, slot: &mut Slot) -> Result<bool, A::Error> {
+fn next_slot<'de: 'json, 'json, A: SeqAccess<'de>>(
+    seq: &mut A,
+    slot: &mut Slot<'json>,
+) -> Result<bool, A::Error> {
     let next = seq.next_element::<Slot>()?;
     let more = next.is_some();
     if let Some(value) = next {
@@ -247,62 +262,66 @@ fn next_slot<'de, A: SeqAccess<'de>>(seq: &mut A, slot: &mut Slot) -> Result<boo
     Ok(more)
 }
 
-impl<'de> Deserialize<'de> for Slot {
+impl<'de: 'json, 'json> Deserialize<'de> for Slot<'json> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SlotVisitor)
+        deserializer.deserialize_any(SlotVisitor(PhantomData))
     }
 }
 
-struct SlotVisitor;
+struct SlotVisitor<'json>(PhantomData<&'json ()>);
 
-impl<'de> Visitor<'de> for SlotVisitor {
-    type Value = Slot;
+impl<'de: 'json, 'json> Visitor<'de> for SlotVisitor<'json> {
+    type Value = Slot<'json>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a trace point value")
     }
 
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Slot, E> {
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Slot<'json>, E> {
         Ok(Slot::Number(value))
     }
 
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Slot, E> {
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Slot<'json>, E> {
         Ok(Slot::Number(value as f64))
     }
 
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Slot, E> {
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Slot<'json>, E> {
         Ok(Slot::Number(value as f64))
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Slot, E> {
-        Ok(if value == "ground" { Slot::Ground } else { Slot::Text(value.into()) })
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Slot<'json>, E> {
+        Ok(Slot::of_text(Cow::Owned(value.to_owned())))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Slot, E> {
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Slot<'json>, E> {
+        Ok(Slot::of_text(Cow::Borrowed(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Slot<'json>, E> {
         Ok(Slot::Missing)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Slot, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Slot<'json>, E> {
         Ok(Slot::Other)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<'json>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Slot::Other)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<'json>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Slot::Other)
     }
 }
 
 /// The details slot: an object, or null (anything else is ignored).
-struct LenientDetails(Option<Details>);
+struct LenientDetails<'json>(Option<Details<'json>>);
 
-impl<'de> Deserialize<'de> for LenientDetails {
+impl<'de: 'json, 'json> Deserialize<'de> for LenientDetails<'json> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DetailsVisitor)
+        deserializer.deserialize_any(DetailsVisitor(PhantomData))
     }
 }
 
@@ -317,10 +336,10 @@ enum DetailsKey {
     Other,
 }
 
-struct DetailsVisitor;
+struct DetailsVisitor<'json>(PhantomData<&'json ()>);
 
-impl<'de> Visitor<'de> for DetailsVisitor {
-    type Value = LenientDetails;
+impl<'de: 'json, 'json> Visitor<'de> for DetailsVisitor<'json> {
+    type Value = LenientDetails<'json>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a details object")
@@ -328,7 +347,7 @@ impl<'de> Visitor<'de> for DetailsVisitor {
 
     scalars_as!(LenientDetails(None));
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientDetails, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientDetails<'json>, A::Error> {
         let mut details = Details::default();
         while let Some(key) = map.next_key::<DetailsKey>()? {
             let field = match key {
@@ -347,7 +366,7 @@ impl<'de> Visitor<'de> for DetailsVisitor {
         Ok(LenientDetails(Some(details)))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientDetails, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientDetails<'json>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(LenientDetails(None))
     }
@@ -393,6 +412,29 @@ mod tests {
         assert_eq!(callsign.value(3), "UAL12", "callsign carries forward");
         let source = batch.column_by_name("source").expect("source column").as_string::<i32>();
         assert_eq!(source.value(2), "mlat");
+    }
+
+    #[test]
+    fn texts_with_escapes_read_like_plain_ones() {
+        // Escaped texts cannot borrow from the JSON; they must read the same.
+        let decoded = decode_str(
+            r#"{"icao":"a1b2c3","timestamp":0,"trace":[
+                [0,37.0,-122.0,1000,null,null,0,null,{"flight":"\u0055AL12  ","squawk":"7\u003700"},"\u006dlat"],
+                [1,37.0,-122.0,1000,null,null,0,null,{"flight":"\"Q\"  "},"ground"],
+                [2,37.0,-122.0,"gr\u006fund"]
+            ]}"#,
+        );
+        let batch = &decoded.batches[0];
+        let text = |column: &str, row: usize| {
+            let column = batch.column_by_name(column).expect("column").as_string::<i32>();
+            column.is_valid(row).then(|| column.value(row).to_owned())
+        };
+        assert_eq!(text("callsign", 0).as_deref(), Some("UAL12"));
+        assert_eq!(text("squawk", 0).as_deref(), Some("7700"));
+        assert_eq!(text("source", 0).as_deref(), Some("mlat"));
+        assert_eq!(text("callsign", 1).as_deref(), Some("\"Q\""));
+        assert_eq!(text("squawk", 2).as_deref(), Some("7700"), "squawk carries forward");
+        assert!(PointColumns::new(batch).on_ground.value(2), "an escaped \"ground\" is ground");
     }
 
     #[test]
