@@ -970,6 +970,37 @@ mod tests {
         assert_eq!(keep_every_within(u64::MAX, 1), MAX_KEEP_EVERY);
     }
 
+    /// A store of one point for each of `count` aircraft, addressed from `first` on.
+    fn store_of_aircraft(first: u32, count: u32) -> skyhex_core::engine::PointStore {
+        let mut builder = skyhex_core::points::PointsBuilder::with_capacity(count as usize);
+        for number in first..first + count {
+            let address = format!("{number:06x}");
+            builder.push(&skyhex_core::points::Point {
+                address: Some(&address),
+                time_ms: Some(0),
+                lat: 40.0,
+                lon: -100.0,
+                ..skyhex_core::points::Point::default()
+            });
+        }
+        let mut store = skyhex_core::engine::PointStore::default();
+        store.add_input(&[builder.finish().expect("short addresses").0]);
+        store
+    }
+
+    #[wasm_bindgen_test]
+    fn workers_holding_different_aircraft_never_look_as_if_they_shared_one() {
+        // 32-bit hashes (wasm's usize) would make ~5 pairs of these look shared.
+        let mut owners = AircraftOwners::default();
+        for worker in 0..2 {
+            let store = store_of_aircraft(worker * 150_000, 150_000);
+            owners.note(worker, store.address_hashes(0));
+        }
+        assert!(!owners.any_shared());
+        owners.note(2, store_of_aircraft(149_999, 1).address_hashes(0));
+        assert!(owners.any_shared(), "one aircraft in two workers is shared");
+    }
+
     #[wasm_bindgen_test]
     fn an_input_is_projected_whole_from_a_telling_share_of_its_bytes() {
         let mut run = Run::new(7, 1);

@@ -363,7 +363,7 @@ impl PointStore {
             .get(first..)
             .unwrap_or_default()
             .iter()
-            .filter_map(|a| a.address.as_deref().map(fx_hash))
+            .filter_map(|a| a.address.as_deref().map(address_hash))
     }
 
     /// The index in [`Self::aircraft`] of the aircraft with this address, if the store has it.
@@ -661,6 +661,14 @@ pub fn milli_ft(alt_ft: f32) -> i64 {
 
 fn fx_hash<T: Hash + ?Sized>(value: &T) -> u64 {
     FxBuildHasher.hash_one(value)
+}
+
+/// A hash of an address that other stores (and workers) compare without the address:
+/// 64 bits on every target. Fx hashes are `usize` wide, so in wasm32 a day's ~10^5
+/// aircraft had about one pair of addresses with the same hash, which made two workers
+/// look as if they shared aircraft (and send pairs) on some loads and not others.
+fn address_hash(address: &str) -> u64 {
+    std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(address)
 }
 
 /// Memory a string of the tables takes on the heap: its bytes rounded up to the
